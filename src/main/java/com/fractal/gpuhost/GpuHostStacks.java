@@ -1,0 +1,48 @@
+package com.fractal.gpuhost;
+
+import com.fractal.gpuhost.devinstance.DevInstanceStack;
+import com.fractal.gpuhost.network.NetworkStack;
+import com.fractal.gpuhost.settings.Settings;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+
+/** Adds every stack the settings call for to an app, behind cdk-nag's AwsSolutions checks. */
+public final class GpuHostStacks {
+    private GpuHostStacks() {
+    }
+
+    /**
+     * @param account the AWS account when known (CDK_DEFAULT_ACCOUNT); synthesis never needs it
+     * @return the stacks added, network stacks first
+     */
+    public static List<Stack> addTo(final App app, final Settings settings, final Optional<String> account) {
+        List<Stack> stacks = new ArrayList<>();
+        for (String region : settings.activeRegions()) {
+            stacks.add(new NetworkStack(app, props(account, region,
+                    "GPU host network in " + region + ": VPC, security groups (container-testing, production "
+                            + "hosts, image builder) and their IDs in SSM under " + settings.ssmNames().prefix()),
+                    settings));
+        }
+        settings.devInstance().ifPresent(dev -> stacks.add(new DevInstanceStack(app, props(account, dev.region(),
+                "Personal GPU dev instance of " + dev.developer() + " (" + dev.instanceType()
+                        + ", container-testing group, Session Manager access)"), settings)));
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        return stacks;
+    }
+
+    private static StackProps props(final Optional<String> account, final String region, final String description) {
+        return StackProps.builder()
+                .env(Environment.builder().account(account.orElse(null)).region(region).build())
+                .description(description)
+                .analyticsReporting(false)
+                .build();
+    }
+}

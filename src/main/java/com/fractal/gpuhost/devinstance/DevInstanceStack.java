@@ -1,0 +1,104 @@
+package com.fractal.gpuhost.devinstance;
+
+import com.fractal.gpuhost.ProjectTags;
+import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.network.HostSecurityGroups;
+import com.fractal.gpuhost.settings.DevInstanceSettings;
+import com.fractal.gpuhost.settings.Settings;
+import com.fractal.gpuhost.settings.SsmNames;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.TagProps;
+import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.ec2.IMachineImage;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.ssm.StringListParameter;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.constructs.Construct;
+
+/**
+ * One engineer's GPU dev instance, in the container-testing group of its region. Network IDs are read
+ * from the SSM parameters the network stack publishes, resolved at deploy time.
+ */
+public final class DevInstanceStack extends Stack {
+    private static final int NAME_TAG_PRIORITY = 300;
+
+    private final DevInstance devInstance;
+    private final Role role;
+    private final HostScriptsAsset scripts;
+
+    public DevInstanceStack(final Construct scope, final StackProps props, final Settings settings) {
+        super(scope, settings.devInstance().orElseThrow().stackName(), props);
+        DevInstanceSettings dev = settings.devInstance().orElseThrow();
+        SsmNames names = settings.ssmNames();
+        ProjectTags.apply(this, "dev-instance");
+        Tags.of(this).add("owner", dev.developer());
+        // Above the launch template's own Name tag (its construct path), which means nothing in the console.
+        Tags.of(this).add("Name", "fractal-dev-" + dev.developer(), TagProps.builder().priority(NAME_TAG_PRIORITY).build());
+
+        role = Role.Builder.create(this, "InstanceRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("Dev instance of " + dev.developer() + ": Session Manager, host scripts, NVIDIA driver")
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
+                .build();
+        scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir(), settings.pinnedVersions());
+        scripts.grantHostSetup(role);
+
+        String subnetId = Fn.select(dev.subnetIndex(),
+                StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds()));
+        String groupId = StringParameter.valueForStringParameter(this,
+                names.securityGroupId(HostSecurityGroups.CONTAINER_TESTING));
+        devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
+                baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
+                dev.fromPublishedImage() ? DevInstanceUserData.publishedImage()
+                        : DevInstanceUserData.hostSetup(scripts, dev.region()),
+                dev.keyPair(), subnetId, groupId));
+        String instanceId = devInstance.instance().getRef();
+        if (dev.idleStopEnabled()) {
+            new IdleStopAlarm(this, "IdleStop", instanceId, dev.idleStopMinutes(), dev.idleCpuPercent());
+        }
+
+        suppressJustifiedFindings();
+
+        output("InstanceId", "The dev instance's ID", instanceId);
+        output("SessionCommand", "Open a shell on the instance (AWS CLI with the Session Manager plugin)",
+                Fn.join("", List.of("aws ssm start-session --target ", instanceId, " --region ", dev.region())));
+        output("PublicDnsName", "Public DNS name: point the streaming client here",
+                devInstance.instance().getAttrPublicDnsName());
+        output("SetupLog", "Where the first-boot setup writes its progress", DevInstanceUserData.LOG_FILE);
+    }
+
+    private IMachineImage baseImage(final Settings settings, final DevInstanceSettings dev) {
+        return MachineImage.fromSsmParameter(settings.baseImageSsmParameter());
+    }
+
+    private void output(final String id, final String description, final String value) {
+        CfnOutput.Builder.create(this, id).description(description).value(value).build();
+    }
+
+    private void suppressJustifiedFindings() {
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
+                .reason("AmazonSSMManagedInstanceCore is AWS's own minimal policy for the SSM agent and Session "
+                        + "Manager (the only shell access to the instance); AWS keeps it in step with the agent")
+                .build()));
+        NagSuppressions.addResourceSuppressions(devInstance.instance(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-EC29")
+                .reason("A personal, disposable dev instance: its owner must be able to remove it with one "
+                        + "cdk destroy, which termination protection would block; it holds no data of record")
+                .build()));
+    }
+
+    public Role role() {
+        return role;
+    }
+}

@@ -1,0 +1,50 @@
+package com.fractal.gpuhost.devinstance;
+
+import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import software.amazon.awscdk.Fn;
+import software.amazon.awscdk.services.ec2.UserData;
+
+/**
+ * The first-boot script of a dev instance: fetch the host-scripts asset, run the host setup (part 1, the
+ * same script the AMI build runs) and the Go install, then reboot so the NVIDIA driver loads.
+ * Everything goes to {@value #LOG_FILE} so an engineer can follow it over Session Manager.
+ */
+final class DevInstanceUserData {
+    static final String LOG_FILE = "/var/log/fractal-dev-setup.log";
+    static final String SCRIPTS_DIR = "/opt/fractal/host-scripts";
+
+    private DevInstanceUserData() {
+    }
+
+    /** Stock Ubuntu: the full host setup. */
+    static UserData hostSetup(final HostScriptsAsset scripts, final String region) {
+        UserData userData = UserData.forLinux();
+        userData.addCommands(
+                "set -euo pipefail",
+                "exec > >(tee -a " + LOG_FILE + ") 2>&1",
+                "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
+                // The snap-installed AWS CLI lands in /snap/bin, which cloud-init's PATH lacks.
+                "export PATH=\"$PATH:/snap/bin\"",
+                "command -v aws >/dev/null || snap install aws-cli --classic",
+                "mkdir -p " + SCRIPTS_DIR,
+                Fn.join("", java.util.List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
+                        scripts.bucketName(), "/", scripts.objectKey(), "' /opt/fractal/host-scripts.zip")),
+                // Ubuntu Server has python3 but not unzip.
+                "python3 -m zipfile -e /opt/fractal/host-scripts.zip " + SCRIPTS_DIR,
+                // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
+                "export TARGET_USER=ubuntu SKIP_CLOUD_INIT_WAIT=1",
+                "bash " + SCRIPTS_DIR + "/setup_ubuntu20_host.sh",
+                "bash " + SCRIPTS_DIR + "/install_go.sh",
+                "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
+                "reboot");
+        return userData;
+    }
+
+    /** The published host image already holds the setup: only say so in the log. */
+    static UserData publishedImage() {
+        UserData userData = UserData.forLinux();
+        userData.addCommands(
+                "echo \"dev instance from the published host image: setup is baked in\" >> " + LOG_FILE);
+        return userData;
+    }
+}

@@ -1,0 +1,58 @@
+package com.fractal.gpuhost.hostscripts;
+
+import com.fractal.gpuhost.settings.PinnedVersions;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.constructs.Construct;
+
+/**
+ * The host-scripts folder as one S3 asset. Dev instances and the AMI build download the same files, so
+ * the two cannot drift apart. Tests and docs stay out of the asset: they never run on a host.
+ */
+public final class HostScriptsAsset extends Construct {
+    private static final List<String> NOT_SHIPPED = List.of("test", "*.md", "*.bats");
+
+    private final Asset asset;
+    private final PinnedVersions pinnedVersions;
+
+    public HostScriptsAsset(final Construct scope, final String id, final Path hostScriptsDir,
+            final PinnedVersions pinnedVersions) {
+        super(scope, id);
+        this.pinnedVersions = pinnedVersions;
+        this.asset = Asset.Builder.create(this, "Files")
+                .path(hostScriptsDir.toString())
+                .exclude(NOT_SHIPPED)
+                .build();
+    }
+
+    public String s3ObjectUrl() {
+        return asset.getS3ObjectUrl();
+    }
+
+    public String bucketName() {
+        return asset.getS3BucketName();
+    }
+
+    public String objectKey() {
+        return asset.getS3ObjectKey();
+    }
+
+    /**
+     * What a host that runs the setup needs, and nothing more: read the one asset object and the one pinned
+     * NVIDIA GRID driver object in AWS's driver bucket. Exact object ARNs, so no wildcard to justify.
+     */
+    public void grantHostSetup(final IGrantable host) {
+        String s3 = "arn:" + Aws.PARTITION + ":s3:::";
+        host.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadHostScriptsAndNvidiaGridDriver")
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(
+                        s3 + asset.getS3BucketName() + "/" + asset.getS3ObjectKey(),
+                        s3 + pinnedVersions.nvidiaDriverBucket() + "/" + pinnedVersions.nvidiaGridDriverKey()))
+                .build());
+    }
+}

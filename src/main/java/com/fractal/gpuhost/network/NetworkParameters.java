@@ -1,0 +1,45 @@
+package com.fractal.gpuhost.network;
+
+import com.fractal.gpuhost.settings.SsmNames;
+import java.util.Map;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ssm.StringListParameter;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.constructs.Construct;
+
+/**
+ * Publishes the network's IDs as SSM parameters, read at deploy time by stacks that other people deploy
+ * later (dev instances, the image pipeline). CloudFormation exports would lock this stack instead.
+ */
+public final class NetworkParameters extends Construct {
+    public NetworkParameters(final Construct scope, final String id, final SsmNames names, final IVpc vpc,
+            final Map<String, ISecurityGroup> groupsByKey) {
+        super(scope, id);
+        StringParameter.Builder.create(this, "VpcId")
+                .parameterName(names.vpcId())
+                .description("ID of the VPC the GPU hosts run in")
+                .stringValue(vpc.getVpcId())
+                .build();
+        StringListParameter.Builder.create(this, "PublicSubnetIds")
+                .parameterName(names.publicSubnetIds())
+                .description("IDs of the GPU hosts' public subnets, one per availability zone")
+                .stringListValue(vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).toList())
+                .build();
+        groupsByKey.forEach((key, group) -> StringParameter.Builder.create(this, idOf(key))
+                .parameterName(names.securityGroupId(key))
+                .description("ID of the " + key + " security group")
+                .stringValue(group.getSecurityGroupId())
+                .build());
+    }
+
+    /** "container-testing" becomes "ContainerTestingGroupId": stable logical IDs from stable keys. */
+    private static String idOf(final String key) {
+        StringBuilder id = new StringBuilder();
+        for (String word : key.split("-")) {
+            id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return id.append("GroupId").toString();
+    }
+}

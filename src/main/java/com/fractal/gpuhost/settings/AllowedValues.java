@@ -1,0 +1,39 @@
+package com.fractal.gpuhost.settings;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import software.amazon.awscdk.regioninfo.RegionInfo;
+
+/** What the settings may hold: the one place these lists and patterns are written. */
+public final class AllowedValues {
+    /** The g3 family (NVIDIA Tesla M60): the GRID driver and the streaming stack are built for it. */
+    public static final List<String> G3_INSTANCE_TYPES =
+            List.of("g3s.xlarge", "g3.4xlarge", "g3.8xlarge", "g3.16xlarge");
+
+    /** Smallest root volume that holds the driver, Docker and the container images. */
+    public static final int MIN_ROOT_VOLUME_GIB = 32;
+    /** The largest gp3 volume. */
+    public static final int MAX_ROOT_VOLUME_GIB = 16384;
+
+    /** A lowercase DNS label of at most 32 characters: safe in stack names, tags and host names. */
+    public static final Pattern DEVELOPER_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
+
+    /** An SSM parameter path: starts with '/', no trailing '/', and not in AWS's reserved namespaces. */
+    public static final Pattern SSM_PATH = Pattern.compile("(/[a-zA-Z0-9_.-]+)+");
+
+    public static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8}([0-9a-f]{9})?");
+    public static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8}([0-9a-f]{9})?");
+    public static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
+    private AllowedValues() {
+    }
+
+    /** Every region of the commercial partition that this aws-cdk-lib knows. */
+    public static List<String> commercialRegions() {
+        return RegionInfo.getRegions().stream()
+                .filter(region -> "aws".equals(region.getPartition()))
+                .map(RegionInfo::getName)
+                .sorted()
+                .toList();
+    }
+}

@@ -1,0 +1,34 @@
+package com.fractal.gpuhost.settings;
+
+import java.util.Optional;
+
+/**
+ * One engineer's dev instance.
+ *
+ * @param developer        lowercase DNS label naming the owner; part of the stack name
+ * @param region           where the instance runs: one of the active regions
+ * @param instanceType     a g3 type
+ * @param keyPair          an existing EC2 key pair for SSH, when wanted (Session Manager needs none)
+ * @param subnetIndex      which of the region's public subnets (0-based) to launch in
+ * @param idleStopMinutes  stop the instance after this long at low CPU; 0 turns the alarm off
+ * @param idleCpuPercent   average CPU below which the instance counts as idle
+ * @param fromPublishedImage start from the region's latest published host AMI instead of stock Ubuntu
+ */
+public record DevInstanceSettings(
+        String developer,
+        String region,
+        String instanceType,
+        Optional<String> keyPair,
+        int subnetIndex,
+        int idleStopMinutes,
+        int idleCpuPercent,
+        boolean fromPublishedImage) {
+
+    public String stackName() {
+        return "FractalDevInstance-" + developer;
+    }
+
+    public boolean idleStopEnabled() {
+        return idleStopMinutes > 0;
+    }
+}

@@ -1,0 +1,48 @@
+package com.fractal.gpuhost.settings;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the app is configured with, loaded and validated once by {@link SettingsLoader}.
+ * Defaults live in cdk.json; stacks and constructs receive these records, never the raw context.
+ *
+ * @param activeRegions         regions that get a network stack and a copy of every AMI; the build region first
+ * @param buildRegion           where Image Builder builds the AMI
+ * @param buildInstanceTypes    g3 types for the build, in order of preference
+ * @param rootVolumeGiB         root volume of built images and dev instances
+ * @param baseImageSsmParameter SSM parameter holding the base (parent) AMI ID
+ * @param dynamicHostPorts      the host-port range ECS maps container ports to
+ * @param sshCidr               the one network allowed SSH into container-testing, when given
+ * @param existingVpcs          per region, a VPC to use instead of creating one
+ * @param ssmNames              names of the parameters the stacks share
+ * @param devInstance           the dev instance to synthesize, only when a developer is named
+ * @param hostScriptsDir        the host-scripts folder, shipped to hosts as one asset
+ * @param pinnedVersions        the versions pinned in its versions.env
+ */
+public record Settings(
+        List<String> activeRegions,
+        String buildRegion,
+        List<String> buildInstanceTypes,
+        int rootVolumeGiB,
+        String baseImageSsmParameter,
+        PortRange dynamicHostPorts,
+        Optional<String> sshCidr,
+        Map<String, ExistingVpc> existingVpcs,
+        SsmNames ssmNames,
+        Optional<DevInstanceSettings> devInstance,
+        Path hostScriptsDir,
+        PinnedVersions pinnedVersions) {
+
+    public Settings {
+        activeRegions = List.copyOf(activeRegions);
+        buildInstanceTypes = List.copyOf(buildInstanceTypes);
+        existingVpcs = Map.copyOf(existingVpcs);
+    }
+
+    public Optional<ExistingVpc> existingVpc(final String region) {
+        return Optional.ofNullable(existingVpcs.get(region));
+    }
+}

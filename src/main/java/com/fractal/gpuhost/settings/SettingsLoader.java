@@ -1,0 +1,211 @@
+package com.fractal.gpuhost.settings;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns the context into {@link Settings}: the only place context is read. Every rule is checked and
+ * every problem reported in one {@link InvalidSettingsException}, before any stack exists.
+ */
+public final class SettingsLoader {
+    /** Keys this app reads; listed so that a misspelt key is pointed out. */
+    static final Set<String> KNOWN_KEYS = Set.of(
+            "activeRegions", "buildRegion", "buildInstanceTypes", "rootVolumeGiB", "baseImageSsmParameter",
+            "ssmPrefix", "dynamicHostPorts", "sshCidr", "existingVpcs",
+            "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
+            "devIdleCpuPercent", "devFromPublishedImage");
+
+    private final List<String> problems = new ArrayList<>();
+    private final ContextValues values;
+    private final List<String> knownRegions;
+
+    private final Path hostScriptsDir;
+
+    private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir) {
+        this.values = new ContextValues(context, problems);
+        this.knownRegions = knownRegions;
+        this.hostScriptsDir = hostScriptsDir;
+    }
+
+    /**
+     * Loads and validates everything.
+     *
+     * @param context        the CDK context (cdk.json's defaults plus -c overrides)
+     * @param hostScriptsDir the repository's host-scripts folder
+     * @throws InvalidSettingsException listing every problem found
+     */
+    public static Settings load(final ContextSource context, final Path hostScriptsDir) {
+        return new SettingsLoader(context, AllowedValues.commercialRegions(), hostScriptsDir).read();
+    }
+
+    /** Keys that look like ours but are not: likely typos, reported as warnings. */
+    public static List<String> unknownKeyWarnings(final ContextSource context) {
+        return context.keys().stream()
+                .filter(key -> !KNOWN_KEYS.contains(key) && !key.startsWith("@") && !key.contains(":"))
+                .filter(key -> key.matches("[a-z][A-Za-z0-9]*"))
+                .sorted()
+                .map(key -> "Unknown setting \"" + key + "\" is ignored; known settings: "
+                        + String.join(", ", KNOWN_KEYS.stream().sorted().toList()))
+                .toList();
+    }
+
+    private Settings read() {
+        List<String> activeRegions = regions();
+        String buildRegion = values.string("buildRegion", activeRegions.isEmpty() ? "" : activeRegions.get(0));
+        requireActive("buildRegion", buildRegion, activeRegions);
+        List<String> buildTypes = instanceTypes("buildInstanceTypes", values.list("buildInstanceTypes"));
+        if (values.list("buildInstanceTypes").isEmpty()) {
+            problems.add("buildInstanceTypes: is empty; allowed: one or more of " + AllowedValues.G3_INSTANCE_TYPES);
+        }
+        int rootVolume = values.integer("rootVolumeGiB",
+                AllowedValues.MIN_ROOT_VOLUME_GIB, AllowedValues.MAX_ROOT_VOLUME_GIB);
+        String baseImage = ssmPath("baseImageSsmParameter", true);
+        String prefix = ssmPath("ssmPrefix", false);
+        PortRange ports = PortRanges.parse(values, "dynamicHostPorts");
+        Optional<String> sshCidr = values.optionalString("sshCidr");
+        sshCidr.ifPresent(cidr -> Cidrs.check("sshCidr", cidr, values));
+        Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, activeRegions);
+        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
+        PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
+
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
+                new SsmNames(prefix), dev, hostScriptsDir, pinned);
+    }
+
+    private List<String> regions() {
+        List<String> regions = values.list("activeRegions");
+        if (regions.isEmpty()) {
+            problems.add("activeRegions: is missing or empty; allowed: a list of AWS region codes, "
+                    + "the build region among them");
+            return regions;
+        }
+        Set<String> seen = new HashSet<>();
+        for (String region : regions) {
+            if (!knownRegions.contains(region)) {
+                values.problem("activeRegions", region,
+                        "is not an AWS region code; allowed: " + String.join(", ", knownRegions));
+            } else if (!seen.add(region)) {
+                values.problem("activeRegions", region, "is listed twice; allowed: each region once");
+            }
+        }
+        return regions;
+    }
+
+    private void requireActive(final String key, final String region, final List<String> activeRegions) {
+        if (!activeRegions.isEmpty() && !activeRegions.contains(region)) {
+            values.problem(key, region, "is not an active region; allowed: " + String.join(", ", activeRegions));
+        }
+    }
+
+    private List<String> instanceTypes(final String key, final List<String> types) {
+        List<String> valid = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String type : types) {
+            if (!AllowedValues.G3_INSTANCE_TYPES.contains(type)) {
+                values.problem(key, type, "is not a g3 instance type; allowed: "
+                        + String.join(", ", AllowedValues.G3_INSTANCE_TYPES));
+            } else if (!seen.add(type)) {
+                values.problem(key, type, "is listed twice; allowed: each type once");
+            } else {
+                valid.add(type);
+            }
+        }
+        return valid;
+    }
+
+    private String ssmPath(final String key, final boolean mayBeAwsOwned) {
+        String value = values.requiredString(key, "an SSM parameter path such as /fractal");
+        if (value.isEmpty()) {
+            return "/missing";
+        }
+        boolean reserved = value.toLowerCase().startsWith("/aws") || value.toLowerCase().startsWith("/ssm");
+        if (!AllowedValues.SSM_PATH.matcher(value).matches() || (reserved && !mayBeAwsOwned)) {
+            values.problem(key, value, "is not allowed; allowed: a path of letters, digits, '_', '.' and '-' "
+                    + "segments that starts with '/', does not end with '/'"
+                    + (mayBeAwsOwned ? "" : " and is not under /aws or /ssm"));
+        }
+        return value;
+    }
+
+    private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions) {
+        Optional<String> developer = values.optionalString("developer");
+        developer.filter(name -> !AllowedValues.DEVELOPER_NAME.matcher(name).matches())
+                .ifPresent(name -> values.problem("developer", name, "is not allowed; allowed: a lowercase DNS "
+                        + "label of 1 to 32 characters (a-z, 0-9 and '-', not starting or ending with '-')"));
+        String region = values.string("devRegion", buildRegion);
+        requireActive("devRegion", region, activeRegions);
+        String type = values.requiredString("devInstanceType", "one of " + AllowedValues.G3_INSTANCE_TYPES);
+        if (!type.isEmpty()) {
+            instanceTypes("devInstanceType", List.of(type));
+        }
+        Optional<String> keyPair = values.optionalString("keyPair");
+        keyPair.filter(name -> name.length() > 255 || !name.matches("[\\x20-\\x7E]+"))
+                .ifPresent(name -> values.problem("keyPair", name,
+                        "is not an EC2 key pair name; allowed: 1 to 255 printable ASCII characters"));
+        int subnetIndex = values.integer("devSubnetIndex", 0, 5);
+        int idleMinutes = values.integer("devIdleStopMinutes", 0, 1440);
+        if (idleMinutes % 5 != 0) {
+            values.problem("devIdleStopMinutes", idleMinutes,
+                    "is not allowed; allowed: 0 (off) or a multiple of 5 from 5 to 1440 (CloudWatch's one-day limit)");
+        }
+        int idleCpu = values.integer("devIdleCpuPercent", 1, 99);
+        boolean fromImage = values.bool("devFromPublishedImage");
+        return developer.map(name -> new DevInstanceSettings(name, region, type, keyPair, subnetIndex, idleMinutes,
+                idleCpu, fromImage));
+    }
+
+    /** Existing VPCs by region, from {"region": {"vpcId": ..., "subnetIds": [...], "availabilityZones": [...]}}. */
+    static final class ExistingVpcs {
+        private ExistingVpcs() {
+        }
+
+        static Map<String, ExistingVpc> parse(final ContextValues values, final List<String> activeRegions) {
+            Map<String, ExistingVpc> result = new LinkedHashMap<>();
+            values.object("existingVpcs").forEach((region, raw) -> {
+                String key = "existingVpcs." + region;
+                if (!activeRegions.contains(region)) {
+                    values.problem("existingVpcs", region, "is not an active region; allowed: "
+                            + String.join(", ", activeRegions));
+                    return;
+                }
+                if (!(raw instanceof Map<?, ?> vpc)) {
+                    values.problem(key, raw, "is malformed; allowed: {\"vpcId\": \"vpc-...\", "
+                            + "\"subnetIds\": [\"subnet-...\", ...], \"availabilityZones\": [\"...\", ...]}");
+                    return;
+                }
+                int before = values.problemCount();
+                String vpcId = String.valueOf(vpc.get("vpcId"));
+                if (!AllowedValues.VPC_ID.matcher(vpcId).matches()) {
+                    values.problem(key + ".vpcId", vpcId, "is not a VPC ID; allowed: vpc- and 8 or 17 hex digits");
+                }
+                List<String> subnets = vpc.get("subnetIds") == null ? List.of()
+                        : values.toStringList(key + ".subnetIds", vpc.get("subnetIds"));
+                subnets.stream().filter(id -> !AllowedValues.SUBNET_ID.matcher(id).matches())
+                        .forEach(id -> values.problem(key + ".subnetIds", id,
+                                "is not a subnet ID; allowed: subnet- and 8 or 17 hex digits"));
+                List<String> zones = vpc.get("availabilityZones") == null ? List.of()
+                        : values.toStringList(key + ".availabilityZones", vpc.get("availabilityZones"));
+                zones.stream().filter(zone -> !zone.startsWith(region))
+                        .forEach(zone -> values.problem(key + ".availabilityZones", zone,
+                                "is not an availability zone of " + region + "; allowed: " + region + "a, ..."));
+                if (subnets.size() < 2 || subnets.size() != zones.size()) {
+                    values.problem(key, raw, "is not allowed; allowed: at least two public subnets, "
+                            + "with one availability zone listed per subnet, in the same order");
+                }
+                if (values.problemCount() == before) {
+                    result.put(region, new ExistingVpc(vpcId, subnets, zones));
+                }
+            });
+            return result;
+        }
+    }
+}
