@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every check of the project, in order, and stops at the first that fails.
+# Run it through `npm test`, which puts the project's own Node and CDK CLI first on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || {
+      echo "test-all: '$tool' is not installed; the README's Prerequisites say how to get it" >&2
+      exit 1
+    }
+  done
+}
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 22)); then
+  echo "test-all: Node $(node --version) is first on PATH; run this through 'npm test' (Node 22+)" >&2
+  exit 1
+fi
+require mvn java cfn-lint
+
+echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
+mvn -B -q verify
