@@ -22,4 +22,4 @@ fi
 require mvn java cfn-lint
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
-mvn -B -q verify
+mvn -B -ntp verify
