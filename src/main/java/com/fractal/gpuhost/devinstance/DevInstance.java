@@ -9,6 +9,7 @@ import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.IMachineImage;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.KeyPair;
 import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.iam.IRole;
@@ -47,7 +48,7 @@ final class DevInstance extends Construct {
                                 .deleteOnTermination(true)
                                 .build()))
                         .build()));
-        props.keyPair().ifPresent(template::keyName);
+        props.keyPair().ifPresent(name -> template.keyPair(KeyPair.fromKeyPairName(this, "KeyPair", name)));
         LaunchTemplate launchTemplate = template.build();
 
         instance = CfnInstance.Builder.create(this, "Instance")

@@ -1,0 +1,69 @@
+package com.fractal.gpuhost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The two gates over every stack, the dev stack included: cdk-nag's AwsSolutions pack with no
+ * unsuppressed finding, and cfn-lint with no error and no warning.
+ */
+class GatesTest {
+    private static TestApps.Synthesized app;
+
+    @BeforeAll
+    static void synthesize() {
+        app = TestApps.synthesize(Map.of("developer", "alice", "sshCidr", "203.0.113.0/24"));
+    }
+
+    @Test
+    void cdkNagFindsNothingUnsuppressed() {
+        List<String> findings = new ArrayList<>();
+        for (Stack stack : app.stacks()) {
+            for (var message : List.of(
+                    Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")),
+                    Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))) {
+                message.forEach(m -> findings.add(stack.getStackName() + " " + m.getId() + ": "
+                        + String.valueOf(m.getEntry().getData()).lines().findFirst().orElse("")));
+            }
+        }
+        assertEquals(List.of(), findings);
+    }
+
+    @Test
+    void cfnLintFindsNothingInAnyTemplate() throws IOException, InterruptedException {
+        CloudAssembly assembly = app.assembly();
+        List<String> templates;
+        try (Stream<Path> files = Files.list(Path.of(assembly.getDirectory()))) {
+            templates = files.map(Path::toString).filter(name -> name.endsWith(".template.json")).sorted().toList();
+        }
+        assertEquals(app.stacks().size(), templates.size(), "one template per stack");
+        List<String> command = new ArrayList<>(List.of("cfn-lint", "--format", "parseable", "--"));
+        command.addAll(templates);
+        Process lint;
+        try {
+            lint = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            fail("cfn-lint is not installed (pip install cfn-lint): this gate cannot be skipped", e);
+            return;
+        }
+        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = lint.waitFor();
+        assertTrue(output.isBlank() && exit == 0, () -> "cfn-lint exit " + exit + ":\n" + output);
+    }
+}

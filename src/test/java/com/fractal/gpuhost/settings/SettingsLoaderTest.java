@@ -1,0 +1,156 @@
+package com.fractal.gpuhost.settings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fractal.gpuhost.TestApps;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Settings load from cdk.json's defaults; every bad input is reported with its key, value and what is allowed. */
+class SettingsLoaderTest {
+
+    @Test
+    void defaultsAreTheSevenActiveRegionsBuiltInUsEast1WithNoDevInstance() {
+        Settings settings = TestApps.settings(Map.of());
+        assertEquals(List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
+                "eu-central-1"), settings.activeRegions());
+        assertEquals("us-east-1", settings.buildRegion());
+        assertEquals("g3.4xlarge", settings.buildInstanceTypes().get(0));
+        assertEquals(32, settings.rootVolumeGiB());
+        assertEquals("/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
+                settings.baseImageSsmParameter());
+        assertEquals(new PortRange(32768, 65535), settings.dynamicHostPorts());
+        assertEquals(Optional.empty(), settings.sshCidr());
+        assertEquals("/fractal", settings.ssmNames().prefix());
+        assertEquals(Optional.empty(), settings.devInstance());
+        assertTrue(settings.existingVpcs().isEmpty());
+    }
+
+    @Test
+    void developerAddsADevInstanceInTheBuildRegionOnG3sXlarge() {
+        DevInstanceSettings dev = TestApps.settings(Map.of("developer", "alice")).devInstance().orElseThrow();
+        assertEquals("FractalDevInstance-alice", dev.stackName());
+        assertEquals("us-east-1", dev.region());
+        assertEquals("g3s.xlarge", dev.instanceType());
+        assertEquals(120, dev.idleStopMinutes());
+        assertEquals(Optional.empty(), dev.keyPair());
+    }
+
+    @Test
+    void commandLineStringsAreNormalisedLikeCdkJsonTypes() {
+        Settings settings = TestApps.settings(Map.of(
+                "activeRegions", "us-east-1, eu-west-1",
+                "buildInstanceTypes", "[\"g3.8xlarge\"]",
+                "rootVolumeGiB", "64",
+                "developer", "bob",
+                "devRegion", "eu-west-1",
+                "devIdleStopMinutes", "0",
+                "devFromPublishedImage", "true"));
+        assertEquals(List.of("us-east-1", "eu-west-1"), settings.activeRegions());
+        assertEquals(List.of("g3.8xlarge"), settings.buildInstanceTypes());
+        assertEquals(64, settings.rootVolumeGiB());
+        DevInstanceSettings dev = settings.devInstance().orElseThrow();
+        assertEquals("eu-west-1", dev.region());
+        assertFalse(dev.idleStopEnabled());
+        assertTrue(dev.fromPublishedImage());
+    }
+
+    @Test
+    void anExistingVpcIsUsedForItsRegion() {
+        Settings settings = TestApps.settings(Map.of("existingVpcs", "{\"us-east-2\": {\"vpcId\": \"vpc-0123abcd\","
+                + " \"subnetIds\": [\"subnet-0123abcd\", \"subnet-4567abcd\"],"
+                + " \"availabilityZones\": [\"us-east-2a\", \"us-east-2b\"]}}"));
+        ExistingVpc vpc = settings.existingVpc("us-east-2").orElseThrow();
+        assertEquals("vpc-0123abcd", vpc.vpcId());
+        assertEquals(List.of("subnet-0123abcd", "subnet-4567abcd"), vpc.publicSubnetIds());
+        assertEquals(Optional.empty(), settings.existingVpc("us-east-1"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "activeRegions|us-east-1,us-moon-1|activeRegions: \"us-moon-1\" is not an AWS region code; allowed: ",
+        "activeRegions|us-east-1,us-east-1|activeRegions: \"us-east-1\" is listed twice; allowed: each region once",
+        "activeRegions|us-east-1,,eu-west-1|activeRegions: \"us-east-1,,eu-west-1\" is malformed",
+        "activeRegions|[\"us-east-1\"|activeRegions: \"[\"us-east-1\"\" is malformed JSON",
+        "buildRegion|ap-south-1|buildRegion: \"ap-south-1\" is not an active region; allowed: us-east-1, us-east-2",
+        "devRegion|sa-east-1|devRegion: \"sa-east-1\" is not an active region; allowed: us-east-1",
+        "buildInstanceTypes|g3.4xlarge,p3.2xlarge|buildInstanceTypes: \"p3.2xlarge\" is not a g3 instance type; "
+                + "allowed: g3s.xlarge, g3.4xlarge, g3.8xlarge, g3.16xlarge",
+        "devInstanceType|g4dn.xlarge|devInstanceType: \"g4dn.xlarge\" is not a g3 instance type",
+        "rootVolumeGiB|31|rootVolumeGiB: \"31\" is not allowed; allowed: a whole number from 32 to 16384",
+        "rootVolumeGiB|16385|rootVolumeGiB: \"16385\" is not allowed; allowed: a whole number from 32 to 16384",
+        "rootVolumeGiB|32.5|rootVolumeGiB: \"32.5\" is not allowed",
+        "developer|Alice|developer: \"Alice\" is not allowed; allowed: a lowercase DNS label of 1 to 32 characters",
+        "developer|alice_smith|developer: \"alice_smith\" is not allowed",
+        "developer|-alice|developer: \"-alice\" is not allowed",
+        "developer|abcdefghijklmnopqrstuvwxyz0123456|developer: \"abcdefghijklmnopqrstuvwxyz0123456\" is not allowed",
+        "sshCidr|0.0.0.0/0|sshCidr: \"0.0.0.0/0\" is open to the world; allowed: a block of /8 or narrower",
+        "sshCidr|10.0.0.0/4|sshCidr: \"10.0.0.0/4\" is open to the world",
+        "sshCidr|203.0.113.0|sshCidr: \"203.0.113.0\" is not an IPv4 CIDR block",
+        "sshCidr|203.0.113.300/32|sshCidr: \"203.0.113.300/32\" is not an IPv4 CIDR block",
+        "sshCidr|203.0.113.5/24|sshCidr: \"203.0.113.5/24\" has host bits set",
+        "ssmPrefix|fractal|ssmPrefix: \"fractal\" is not allowed; allowed: a path",
+        "ssmPrefix|/aws/fractal|ssmPrefix: \"/aws/fractal\" is not allowed",
+        "dynamicHostPorts|80-90|dynamicHostPorts: \"80-90\" is not allowed; allowed: a port range FROM-TO",
+        "devIdleStopMinutes|7|devIdleStopMinutes: 7 is not allowed; allowed: 0 (off) or a multiple of 5",
+        "devIdleStopMinutes|2000|devIdleStopMinutes: \"2000\" is not allowed; allowed: a whole number from 0 to 1440",
+        "devFromPublishedImage|yes|devFromPublishedImage: \"yes\" is not a boolean; allowed: true or false",
+        "existingVpcs|{\"us-east-1\": {\"vpcId\": \"vpc-1\"}}|existingVpcs.us-east-1.vpcId: \"vpc-1\" is not a VPC ID",
+        "existingVpcs|{\"mars-1\": {}}|existingVpcs: \"mars-1\" is not an active region",
+        "existingVpcs|[1,2]|existingVpcs: \"[1,2]\" is malformed JSON",
+    })
+    void badInputIsReportedWithKeyValueAndWhatIsAllowed(final String key, final String value, final String message) {
+        Map<String, Object> overrides = new HashMap<>(Map.of("developer", "ok"));
+        overrides.put(key, value);
+        InvalidSettingsException error = assertThrows(InvalidSettingsException.class,
+                () -> TestApps.settings(overrides));
+        assertTrue(error.problems().stream().anyMatch(problem -> problem.startsWith(message)),
+                () -> "expected a problem starting with\n  " + message + "\nbut got\n  " + error.problems());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        Map<String, Object> bad = new HashMap<>();
+        bad.put("activeRegions", List.of("us-east-1", "nowhere-1"));
+        bad.put("rootVolumeGiB", 8);
+        bad.put("developer", "Bad Name");
+        bad.put("sshCidr", "0.0.0.0/0");
+        bad.put("devInstanceType", "t3.micro");
+        InvalidSettingsException error = assertThrows(InvalidSettingsException.class, () -> TestApps.settings(bad));
+        assertEquals(5, error.problems().size(), () -> String.join("\n", error.problems()));
+        assertTrue(error.getMessage().startsWith("Invalid settings (5 problems); nothing was synthesized:"));
+    }
+
+    @Test
+    void aKeyMissingFromContextIsReportedNotDefaultedInJava() {
+        Map<String, Object> context = new HashMap<>(TestApps.defaultContext());
+        context.remove("rootVolumeGiB");
+        InvalidSettingsException error = assertThrows(InvalidSettingsException.class,
+                () -> SettingsLoader.load(ContextSource.of(context), java.nio.file.Path.of("host-scripts")));
+        assertEquals(List.of("rootVolumeGiB: is missing (its default belongs in cdk.json); allowed: a whole number "
+                + "from 32 to 16384"), error.problems());
+    }
+
+    @Test
+    void aMisspeltKeyIsPointedOut() {
+        List<String> warnings = SettingsLoader.unknownKeyWarnings(ContextSource.of(Map.of(
+                "develper", "alice", "@aws-cdk/core:newStyleStackSynthesis", true, "aws:cdk:version-reporting", false)));
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).startsWith("Unknown setting \"develper\" is ignored"));
+    }
+
+    @Test
+    void aMissingHostScriptsFolderIsReported() {
+        InvalidSettingsException error = assertThrows(InvalidSettingsException.class, () -> SettingsLoader.load(
+                ContextSource.of(TestApps.defaultContext()), java.nio.file.Path.of("no-such-folder")));
+        assertTrue(error.problems().get(0).contains("versions.env: cannot be read"), error::getMessage);
+    }
+}
