@@ -23,3 +23,6 @@ require mvn java cfn-lint
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
+
+echo "== CDK CLI: default synth and bad settings, as a user runs them"
+bash scripts/check-synth-cli.sh
