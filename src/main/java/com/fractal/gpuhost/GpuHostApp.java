@@ -15,6 +15,7 @@ public final class GpuHostApp {
     /** Exit code for invalid settings, distinct from a crash. */
     static final int INVALID_SETTINGS = 2;
     static final Path HOST_SCRIPTS_DIR = Path.of("host-scripts");
+    static final Path COMPONENTS_DIR = Path.of("components");
 
     private GpuHostApp() {
     }

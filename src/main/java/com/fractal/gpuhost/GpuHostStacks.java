@@ -5,6 +5,8 @@ import com.fractal.gpuhost.network.NetworkStack;
 import com.fractal.gpuhost.settings.Settings;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import com.fractal.gpuhost.image.HostImagePipelineStack;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +26,12 @@ public final class GpuHostStacks {
      * @return the stacks added, network stacks first
      */
     public static List<Stack> addTo(final App app, final Settings settings, final Optional<String> account) {
+        return addTo(app, settings, account, GpuHostApp.COMPONENTS_DIR);
+    }
+
+    /** As {@link #addTo(App, Settings, Optional)}, with the component documents taken from another folder. */
+    public static List<Stack> addTo(final App app, final Settings settings, final Optional<String> account,
+            final Path componentsDir) {
         List<Stack> stacks = new ArrayList<>();
         for (String region : settings.activeRegions()) {
             stacks.add(new NetworkStack(app, props(account, region,
@@ -31,6 +39,11 @@ public final class GpuHostStacks {
                             + "hosts, image builder) and their IDs in SSM under " + settings.ssmNames().prefix()),
                     settings));
         }
+        stacks.add(new HostImagePipelineStack(app, props(account, settings.buildRegion(),
+                "GPU host image pipeline: EC2 Image Builder builds the host AMI on g3 in " + settings.buildRegion()
+                        + ", tests it, copies it to " + settings.activeRegions().size() + " regions and publishes "
+                        + "each region's AMI ID at " + settings.ssmNames().hostAmiId()),
+                settings, componentsDir));
         settings.devInstance().ifPresent(dev -> stacks.add(new DevInstanceStack(app, props(account, dev.region(),
                 "Personal GPU dev instance of " + dev.developer() + " (" + dev.instanceType()
                         + ", container-testing group, Session Manager access)"), settings)));

@@ -77,7 +77,9 @@ public final class DevInstanceStack extends Stack {
     }
 
     private IMachineImage baseImage(final Settings settings, final DevInstanceSettings dev) {
-        return MachineImage.fromSsmParameter(settings.baseImageSsmParameter());
+        // The published image already went through the host setup; stock Ubuntu gets it at first boot.
+        return MachineImage.fromSsmParameter(dev.fromPublishedImage()
+                ? settings.ssmNames().hostAmiId() : settings.baseImageSsmParameter());
     }
 
     private void output(final String id, final String description, final String value) {

@@ -29,6 +29,11 @@ public final class HostScriptsAsset extends Construct {
                 .build();
     }
 
+    /** Changes exactly when a shipped file changes. */
+    public String assetHash() {
+        return asset.getAssetHash();
+    }
+
     public String s3ObjectUrl() {
         return asset.getS3ObjectUrl();
     }

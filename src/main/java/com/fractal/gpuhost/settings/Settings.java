@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param devInstance           the dev instance to synthesize, only when a developer is named
  * @param hostScriptsDir        the host-scripts folder, shipped to hosts as one asset
  * @param pinnedVersions        the versions pinned in its versions.env
+ * @param imagePipeline         the image pipeline's settings
  */
 public record Settings(
         List<String> activeRegions,
@@ -34,7 +35,8 @@ public record Settings(
         SsmNames ssmNames,
         Optional<DevInstanceSettings> devInstance,
         Path hostScriptsDir,
-        PinnedVersions pinnedVersions) {
+        PinnedVersions pinnedVersions,
+        ImagePipelineSettings imagePipeline) {
 
     public Settings {
         activeRegions = List.copyOf(activeRegions);

@@ -19,7 +19,13 @@ public final class SettingsLoader {
             "activeRegions", "buildRegion", "buildInstanceTypes", "rootVolumeGiB", "baseImageSsmParameter",
             "ssmPrefix", "dynamicHostPorts", "sshCidr", "existingVpcs",
             "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
-            "devIdleCpuPercent", "devFromPublishedImage");
+            "devIdleCpuPercent", "devFromPublishedImage",
+            "imageRetentionCount", "pipelineSchedule", "launchPermissionAccounts", "sourceCommit", "imageScanning",
+            "imageTestTimeoutMinutes");
+
+    /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
+    private static final java.util.regex.Pattern CRON = java.util.regex.Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
+    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{7,40}");
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
@@ -73,12 +79,13 @@ public final class SettingsLoader {
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, activeRegions);
         Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
+        ImagePipelineSettings pipeline = imagePipeline();
 
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
         return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
-                new SsmNames(prefix), dev, hostScriptsDir, pinned);
+                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline);
     }
 
     private List<String> regions() {
@@ -134,6 +141,23 @@ public final class SettingsLoader {
                     + (mayBeAwsOwned ? "" : " and is not under /aws or /ssm"));
         }
         return value;
+    }
+
+    private ImagePipelineSettings imagePipeline() {
+        int retained = values.integer("imageRetentionCount", 1, 1000);
+        Optional<String> schedule = values.optionalString("pipelineSchedule");
+        schedule.filter(cron -> !CRON.matcher(cron).matches()).ifPresent(cron -> values.problem("pipelineSchedule",
+                cron, "is not allowed; allowed: empty (build on demand only) or an Image Builder cron expression "
+                        + "with six fields, such as cron(0 6 ? * MON *)"));
+        List<String> accounts = values.list("launchPermissionAccounts");
+        accounts.stream().filter(id -> !AllowedValues.ACCOUNT_ID.matcher(id).matches()).forEach(id ->
+                values.problem("launchPermissionAccounts", id, "is not an AWS account ID; allowed: 12 digits"));
+        Optional<String> commit = values.optionalString("sourceCommit");
+        commit.filter(sha -> !COMMIT.matcher(sha).matches()).ifPresent(sha -> values.problem("sourceCommit", sha,
+                "is not a git commit; allowed: 7 to 40 lowercase hex digits"));
+        boolean scanning = values.bool("imageScanning");
+        int testTimeout = values.integer("imageTestTimeoutMinutes", 60, 1440);
+        return new ImagePipelineSettings(retained, schedule, accounts, commit, scanning, testTimeout);
     }
 
     private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions) {

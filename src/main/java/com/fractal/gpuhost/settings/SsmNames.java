@@ -14,6 +14,18 @@ public record SsmNames(String prefix) {
         return prefix + "/network/public-subnet-ids";
     }
 
+    /**
+     * The newest host AMI of a region, written by Image Builder's distribution. Image Builder's
+     * service-linked role may only write under /imagebuilder/, so this one name sits there.
+     */
+    public String hostAmiId() {
+        return "/imagebuilder" + prefix + "/gpu-host/ami-id";
+    }
+
+    public String imagePipelineArn() {
+        return prefix + "/image/pipeline-arn";
+    }
+
     public String securityGroupId(final String groupKey) {
         return prefix + "/network/security-groups/" + groupKey + "-id";
     }

@@ -1,0 +1,57 @@
+package com.fractal.gpuhost.image;
+
+import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.services.imagebuilder.CfnComponent;
+import software.constructs.Construct;
+
+/**
+ * One Image Builder component per AWSTOE document, in the order the recipe runs them. A document that
+ * takes the scripts asset's location gets a new version when the scripts change, too.
+ */
+public final class HostComponents extends Construct {
+    /** The documents in components/, in build order: part 1, reboot, part 2; then validate; then test. */
+    public static final List<String> ORDER = List.of("host-setup", "ami-setup", "validate", "test");
+    /** The document parameter through which a component learns where the scripts asset is. */
+    public static final String SCRIPTS_PARAMETER = "HostScriptsS3Uri";
+
+    private final List<Component> components = new ArrayList<>();
+
+    /** A component with the document it was made from. */
+    public record Component(CfnComponent resource, ComponentDocument document) {
+    }
+
+    public HostComponents(final Construct scope, final String id, final Path componentsDir,
+            final HostScriptsAsset scripts) {
+        super(scope, id);
+        for (String key : ORDER) {
+            ComponentDocument document = ComponentDocument.read(componentsDir, key);
+            String version = document.declares(SCRIPTS_PARAMETER)
+                    ? ContentVersion.of(document.text(), scripts.assetHash())
+                    : ContentVersion.of(document.text());
+            CfnComponent component = CfnComponent.Builder.create(this, pascal(key))
+                    .name("fractal-" + key)
+                    .version(version)
+                    .platform("Linux")
+                    .description(document.description())
+                    .changeDescription("Content version " + version)
+                    .data(document.text())
+                    .build();
+            components.add(new Component(component, document));
+        }
+    }
+
+    public List<Component> inOrder() {
+        return List.copyOf(components);
+    }
+
+    static String pascal(final String key) {
+        StringBuilder name = new StringBuilder();
+        for (String word : key.split("-")) {
+            name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return name.toString();
+    }
+}

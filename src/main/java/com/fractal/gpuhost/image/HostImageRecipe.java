@@ -1,0 +1,77 @@
+package com.fractal.gpuhost.image;
+
+import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.services.imagebuilder.CfnImageRecipe;
+import software.constructs.Construct;
+
+/**
+ * The image recipe: Ubuntu from the base image's SSM parameter (resolved by Image Builder at each build,
+ * so every build starts from the current image), an encrypted gp3 root, the components in order, and
+ * the SSM agent kept in the image. Recipes are immutable too: the version follows the content.
+ */
+public final class HostImageRecipe extends Construct {
+    public static final String NAME = "fractal-gpu-host";
+    /** Canonical's Ubuntu images boot from this device. */
+    static final String ROOT_DEVICE = "/dev/sda1";
+    /** Where AWSTOE keeps its files during a build; the documents download the scripts below it. */
+    static final String WORKING_DIRECTORY = "/var/tmp/imagebuilder";
+
+    private final CfnImageRecipe recipe;
+
+    /** What the recipe is made of. */
+    public record Props(String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
+            HostScriptsAsset scripts) {
+    }
+
+    public HostImageRecipe(final Construct scope, final String id, final Props props) {
+        super(scope, id);
+        List<Object> components = new ArrayList<>();
+        List<String> versionInputs = new ArrayList<>(List.of(props.baseImageSsmParameter(),
+                String.valueOf(props.rootVolumeGiB()), WORKING_DIRECTORY, props.scripts().assetHash()));
+        for (HostComponents.Component component : props.components().inOrder()) {
+            CfnImageRecipe.ComponentConfigurationProperty.Builder entry =
+                    CfnImageRecipe.ComponentConfigurationProperty.builder()
+                            .componentArn(component.resource().getAttrArn());
+            if (component.document().declares(HostComponents.SCRIPTS_PARAMETER)) {
+                entry.parameters(List.of(CfnImageRecipe.ComponentParameterProperty.builder()
+                        .name(HostComponents.SCRIPTS_PARAMETER)
+                        .value(List.of(props.scripts().s3ObjectUrl()))
+                        .build()));
+            }
+            components.add(entry.build());
+            versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion());
+        }
+        recipe = CfnImageRecipe.Builder.create(this, "Recipe")
+                .name(NAME)
+                .version(ContentVersion.of(versionInputs.toArray(String[]::new)))
+                .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
+                .parentImage("ssm:" + props.baseImageSsmParameter())
+                .components(components)
+                .workingDirectory(WORKING_DIRECTORY)
+                .blockDeviceMappings(List.of(CfnImageRecipe.InstanceBlockDeviceMappingProperty.builder()
+                        .deviceName(ROOT_DEVICE)
+                        .ebs(CfnImageRecipe.EbsInstanceBlockDeviceSpecificationProperty.builder()
+                                .volumeSize(props.rootVolumeGiB())
+                                .volumeType("gp3")
+                                .encrypted(true)
+                                .deleteOnTermination(true)
+                                .build())
+                        .build()))
+                .additionalInstanceConfiguration(CfnImageRecipe.AdditionalInstanceConfigurationProperty.builder()
+                        .systemsManagerAgent(CfnImageRecipe.SystemsManagerAgentProperty.builder()
+                                .uninstallAfterBuild(false)
+                                .build())
+                        .build())
+                .build();
+    }
+
+    public String arn() {
+        return recipe.getAttrArn();
+    }
+
+    public CfnImageRecipe resource() {
+        return recipe;
+    }
+}

@@ -1,0 +1,50 @@
+package com.fractal.gpuhost.image;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.imagebuilder.CfnLifecyclePolicy;
+import software.constructs.Construct;
+
+/**
+ * Keeps the newest N images and, for older ones, deregisters their AMIs and deletes their snapshots in
+ * every region they were copied to. The newest image, the one the SSM parameters point to, is always
+ * among the N kept (N is at least 1).
+ */
+public final class ImageRetention extends Construct {
+    private final Role role;
+
+    public ImageRetention(final Construct scope, final String id, final int keep, final Map<String, String> imageTags) {
+        super(scope, id);
+        role = Role.Builder.create(this, "ExecutionRole")
+                .assumedBy(new ServicePrincipal("imagebuilder.amazonaws.com"))
+                .description("Lets Image Builder's lifecycle policy deregister old GPU host AMIs and snapshots")
+                .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName(
+                        "service-role/EC2ImageBuilderLifecycleExecutionPolicy")))
+                .build();
+        CfnLifecyclePolicy.Builder.create(this, "Policy")
+                .name("fractal-gpu-host-retention")
+                .description("Keep the newest " + keep + " GPU host images; remove older AMIs and snapshots everywhere")
+                .executionRole(role.getRoleArn())
+                .resourceType("AMI_IMAGE")
+                .status("ENABLED")
+                .policyDetails(List.of(CfnLifecyclePolicy.PolicyDetailProperty.builder()
+                        .action(CfnLifecyclePolicy.ActionProperty.builder()
+                                .type("DELETE")
+                                .includeResources(CfnLifecyclePolicy.IncludeResourcesProperty.builder()
+                                        .amis(true)
+                                        .snapshots(true)
+                                        .build())
+                                .build())
+                        .filter(CfnLifecyclePolicy.FilterProperty.builder().type("COUNT").value(keep).build())
+                        .build()))
+                .resourceSelection(CfnLifecyclePolicy.ResourceSelectionProperty.builder().tagMap(imageTags).build())
+                .build();
+    }
+
+    public Role role() {
+        return role;
+    }
+}
