@@ -1,0 +1,197 @@
+package com.fractal.gpuhost.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fractal.gpuhost.TestApps;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The pipeline stack with defaults, and with a schedule, launch permissions, a commit and scanning. */
+class HostImagePipelineStackTest {
+    private static final List<String> ACTIVE_REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
+            "ca-central-1", "eu-west-1", "eu-central-1");
+    private static Stack stack;
+    private static Template defaults;
+    private static Template configured;
+
+    @BeforeAll
+    static void synthesize() {
+        stack = TestApps.synthesize(Map.of()).stack(HostImagePipelineStack.NAME);
+        defaults = Template.fromStack(stack);
+        configured = Template.fromStack(TestApps.synthesize(Map.of("pipelineSchedule", "cron(0 6 ? * MON *)",
+                "launchPermissionAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
+                "imageScanning", true, "imageRetentionCount", 5)).stack(HostImagePipelineStack.NAME));
+    }
+
+    @Test
+    void livesInTheBuildRegion() {
+        assertEquals("us-east-1", stack.getRegion());
+    }
+
+    @Test
+    void oneComponentPerDocumentWithContentVersions() {
+        defaults.resourceCountIs("AWS::ImageBuilder::Component", 4);
+        for (String key : HostComponents.ORDER) {
+            defaults.hasResourceProperties("AWS::ImageBuilder::Component", Map.of("Name", "fractal-" + key,
+                    "Platform", "Linux", "Version", Match.stringLikeRegexp("1\\.[0-9]+\\.[0-9]+"),
+                    "Data", readDocument(key)));
+        }
+    }
+
+    private static String readDocument(final String key) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("components", key + ".yml"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void recipeRunsTheComponentsInOrderOnAnEncryptedGp3RootAndKeepsTheSsmAgent() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recipe = (Map<String, Object>) defaults.findResources("AWS::ImageBuilder::ImageRecipe")
+                .values().iterator().next().get("Properties");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> components = (List<Map<String, Object>>) recipe.get("Components");
+        List<String> order = components.stream()
+                .map(c -> String.valueOf(((Map<?, ?>) c.get("ComponentArn")).get("Fn::GetAtt")))
+                .map(getAtt -> getAtt.replaceAll("^\\[Components([A-Za-z]+)[0-9A-F]{8}, Arn\\]$", "$1"))
+                .toList();
+        assertEquals(List.of("HostSetup", "AmiSetup", "Validate", "Test"), order);
+        assertEquals("ssm:/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
+                recipe.get("ParentImage"));
+        defaults.hasResourceProperties("AWS::ImageBuilder::ImageRecipe", Map.of(
+                "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/sda1", "Ebs", Map.of("VolumeSize", 32,
+                        "VolumeType", "gp3", "Encrypted", true, "DeleteOnTermination", true))),
+                "AdditionalInstanceConfiguration", Map.of("SystemsManagerAgent", Map.of("UninstallAfterBuild", false)),
+                "WorkingDirectory", HostImageRecipe.WORKING_DIRECTORY));
+    }
+
+    @Test
+    void componentsThatRunTheScriptsAreGivenTheAssetLocation() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::ImageRecipe", Map.of("Components", Match.arrayWith(List.of(
+                Map.of("ComponentArn", Match.anyValue(), "Parameters", List.of(Map.of("Name", "HostScriptsS3Uri",
+                        "Value", List.of(Map.of("Fn::Sub", Match.stringLikeRegexp(
+                                "s3://cdk-hnb659fds-assets-\\$\\{AWS::AccountId\\}-us-east-1/[0-9a-f]{64}\\.zip"))))))))));
+    }
+
+    @Test
+    void infrastructureUsesG3TypesInOrderImdsv2AndTheImageBuilderGroup() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::InfrastructureConfiguration", Map.of(
+                "InstanceTypes", List.of("g3.4xlarge", "g3s.xlarge", "g3.8xlarge", "g3.16xlarge"),
+                "TerminateInstanceOnFailure", true,
+                "InstanceMetadataOptions", Map.of("HttpTokens", "required"),
+                "SecurityGroupIds", List.of(Map.of("Ref", Match.stringLikeRegexp(".*imagebuilderid.*"))),
+                "SubnetId", Map.of("Fn::Select", List.of(0, Map.of("Ref", Match.stringLikeRegexp(".*publicsubnetids.*")))),
+                "Logging", Map.of("S3Logs", Map.of("S3BucketName", Map.of("Ref", Match.stringLikeRegexp("BuildLogsBucket.*")),
+                        "S3KeyPrefix", "image-builds")),
+                "SnsTopicArn", Map.of("Ref", Match.stringLikeRegexp("BuildNotificationsTopic.*"))));
+    }
+
+    @Test
+    void logBucketIsEncryptedTlsOnlyPrivateAndExpiresOldLogs() {
+        defaults.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of("ExpirationInDays", 365,
+                        "Status", "Enabled"))))));
+        defaults.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny", "Condition",
+                        Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+    }
+
+    @Test
+    void notificationsTopicIsEncryptedWithARotatedKey() {
+        defaults.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt",
+                List.of(Match.stringLikeRegexp("BuildNotificationsKey.*"), "Arn"))));
+        defaults.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
+    }
+
+    @Test
+    void buildRoleReadsOnlyTheScriptsAndDriverAndWritesOnlyLogs() {
+        defaults.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
+                "Statement", List.of(
+                        Match.objectLike(Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Action", "s3:GetObject")),
+                        Match.objectLike(Map.of("Sid", "WriteBuildLogs", "Action", "s3:PutObject"))))));
+    }
+
+    @Test
+    void distributionCoversEveryActiveRegionWithCloudFormationKeysAndTheAmiIdInSsm() {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> distributions = (List<Map<String, Object>>) ((Map<String, Object>) defaults
+                .findResources("AWS::ImageBuilder::DistributionConfiguration").values().iterator().next()
+                .get("Properties")).get("Distributions");
+        assertEquals(ACTIVE_REGIONS, distributions.stream().map(d -> d.get("Region")).toList());
+        for (Map<String, Object> distribution : distributions) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> ami = (Map<String, Object>) distribution.get("AmiDistributionConfiguration");
+            // The L1 trap: camelCase keys here would be silently ignored by CloudFormation.
+            assertEquals(List.of("Name", "Description", "AmiTags"), List.copyOf(ami.keySet()));
+            assertEquals("fractal-gpu-host-{{ imagebuilder:buildDate }}", ami.get("Name"));
+            assertEquals(List.of(Map.of("ParameterName", "/imagebuilder/fractal/gpu-host/ami-id",
+                    "DataType", "aws:ec2:image")), distribution.get("SsmParameterConfigurations"));
+        }
+    }
+
+    @Test
+    void launchPermissionsAndTheSourceCommitReachTheAmiSettings() {
+        configured.hasResourceProperties("AWS::ImageBuilder::DistributionConfiguration", Map.of("Distributions",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "eu-west-1", "AmiDistributionConfiguration",
+                        Match.objectLike(Map.of(
+                                "LaunchPermissionConfiguration", Map.of("UserIds", List.of("111122223333")),
+                                "AmiTags", Match.objectLike(Map.of("source-commit", "0123abc"))))))))));
+    }
+
+    @Test
+    void pipelineTestsImagesAndRecordsEnhancedMetadataAndRunsOnDemandByDefault() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::ImagePipeline", Map.of(
+                "ImageTestsConfiguration", Map.of("ImageTestsEnabled", true, "TimeoutMinutes", 120),
+                "EnhancedImageMetadataEnabled", true,
+                "ImageScanningConfiguration", Map.of("ImageScanningEnabled", false),
+                "Status", "ENABLED",
+                "ImageTags", HostImagePipelineStack.IMAGE_TAGS,
+                "Schedule", Match.absent()));
+        configured.hasResourceProperties("AWS::ImageBuilder::ImagePipeline", Map.of(
+                "ImageScanningConfiguration", Map.of("ImageScanningEnabled", true),
+                "Schedule", Map.of("ScheduleExpression", "cron(0 6 ? * MON *)",
+                        "PipelineExecutionStartCondition", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE")));
+    }
+
+    @Test
+    void retentionKeepsTheNewestImagesAndRemovesOlderAmisAndSnapshots() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of(
+                "ResourceType", "AMI_IMAGE", "Status", "ENABLED",
+                "PolicyDetails", List.of(Map.of(
+                        "Action", Map.of("Type", "DELETE", "IncludeResources", Map.of("Amis", true, "Snapshots", true)),
+                        "Filter", Map.of("Type", "COUNT", "Value", 3))),
+                "ResourceSelection", Map.of("TagMap", HostImagePipelineStack.IMAGE_TAGS)));
+        configured.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of("PolicyDetails",
+                List.of(Match.objectLike(Map.of("Filter", Map.of("Type", "COUNT", "Value", 5))))));
+    }
+
+    @Test
+    void pipelineArnIsPublishedForCi() {
+        defaults.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/fractal/image/pipeline-arn",
+                "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Pipeline.*"), "Arn"))));
+    }
+
+    @Test
+    void devInstanceCanStartFromThePublishedImage() {
+        Template dev = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devFromPublishedImage", true))
+                .stack("FractalDevInstance-carol"));
+        dev.hasParameter("*", Map.of("Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+                "Default", "/imagebuilder/fractal/gpu-host/ami-id"));
+        String json = dev.toJSON().toString();
+        assertFalse(json.contains("setup_ubuntu20_host.sh"), "the published image needs no setup at boot");
+        assertTrue(json.contains("setup is baked in"));
+    }
+}
