@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param devInstance           the dev instance to synthesize, only when a developer is named
  * @param hostScriptsDir        the host-scripts folder, shipped to hosts as one asset
  * @param pinnedVersions        the versions pinned in its versions.env
+ * @param ci                    who may deploy from CI, only when a GitHub repository is named
  */
 public record Settings(
         List<String> activeRegions,
@@ -34,12 +35,23 @@ public record Settings(
         SsmNames ssmNames,
         Optional<DevInstanceSettings> devInstance,
         Path hostScriptsDir,
-        PinnedVersions pinnedVersions) {
+        PinnedVersions pinnedVersions,
+        Optional<CiSettings> ci) {
 
     public Settings {
         activeRegions = List.copyOf(activeRegions);
         buildInstanceTypes = List.copyOf(buildInstanceTypes);
         existingVpcs = Map.copyOf(existingVpcs);
+    }
+
+    /** Settings without a CI deploy role. */
+    public Settings(final List<String> activeRegions, final String buildRegion, final List<String> buildInstanceTypes,
+            final int rootVolumeGiB, final String baseImageSsmParameter, final PortRange dynamicHostPorts,
+            final Optional<String> sshCidr, final Map<String, ExistingVpc> existingVpcs, final SsmNames ssmNames,
+            final Optional<DevInstanceSettings> devInstance, final Path hostScriptsDir,
+            final PinnedVersions pinnedVersions) {
+        this(activeRegions, buildRegion, buildInstanceTypes, rootVolumeGiB, baseImageSsmParameter, dynamicHostPorts,
+                sshCidr, existingVpcs, ssmNames, devInstance, hostScriptsDir, pinnedVersions, Optional.empty());
     }
 
     public Optional<ExistingVpc> existingVpc(final String region) {

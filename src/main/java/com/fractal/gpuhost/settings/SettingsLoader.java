@@ -19,7 +19,8 @@ public final class SettingsLoader {
             "activeRegions", "buildRegion", "buildInstanceTypes", "rootVolumeGiB", "baseImageSsmParameter",
             "ssmPrefix", "dynamicHostPorts", "sshCidr", "existingVpcs",
             "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
-            "devIdleCpuPercent", "devFromPublishedImage");
+            "devIdleCpuPercent", "devFromPublishedImage",
+            "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn");
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
@@ -73,12 +74,13 @@ public final class SettingsLoader {
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, activeRegions);
         Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
+        Optional<CiSettings> ci = CiSettingsParser.parse(values);
 
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
         return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
-                new SsmNames(prefix), dev, hostScriptsDir, pinned);
+                new SsmNames(prefix), dev, hostScriptsDir, pinned, ci);
     }
 
     private List<String> regions() {
