@@ -28,8 +28,11 @@ final class CiSettingsParser {
         Optional<String> repository = values.optionalString("githubRepo");
         repository.ifPresent(repo -> checkRepository(values, repo));
 
+        int before = values.problemCount();
         String branch = values.requiredString("githubDeployBranch", "a branch name such as main");
-        if (branch.startsWith("refs/")) {
+        if (branch.isEmpty() && values.problemCount() == before) {
+            values.problem("githubDeployBranch", branch, "is empty; allowed: one exact branch name, such as main");
+        } else if (branch.startsWith("refs/")) {
             values.problem("githubDeployBranch", branch, "is a full ref; allowed: the branch name alone, such as "
                     + branch.replaceFirst("^refs/heads/", ""));
         } else if (!branch.isEmpty() && !BRANCH.matcher(branch).matches()) {
