@@ -23,3 +23,4 @@ require mvn java cfn-lint
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
+echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests" && bash scripts/check-workflows.sh
