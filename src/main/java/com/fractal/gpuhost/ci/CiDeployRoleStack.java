@@ -35,7 +35,8 @@ public final class CiDeployRoleStack extends Stack {
         CiSettings ci = settings.ci().orElseThrow();
         ProjectTags.apply(this, "ci");
 
-        String providerArn = ci.oidcProviderArn().orElseGet(() -> OidcProviderNative.Builder.create(this, "GitHubOidcProvider")
+        String providerArn = ci.oidcProviderArn().orElseGet(() -> OidcProviderNative.Builder
+                .create(this, "GitHubOidcProvider")
                 .url("https://" + CiSettings.GITHUB_OIDC_HOST)
                 .clientIds(List.of(CiSettings.STS_AUDIENCE))
                 .build()
