@@ -26,3 +26,6 @@ mvn -B -ntp verify
 
 echo "== CDK CLI: default synth and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh
+
+echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"
+bash scripts/check-workflows.sh

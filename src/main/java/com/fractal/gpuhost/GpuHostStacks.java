@@ -1,5 +1,6 @@
 package com.fractal.gpuhost;
 
+import com.fractal.gpuhost.ci.CiDeployRoleStack;
 import com.fractal.gpuhost.devinstance.DevInstanceStack;
 import com.fractal.gpuhost.network.NetworkStack;
 import com.fractal.gpuhost.settings.Settings;
@@ -47,6 +48,9 @@ public final class GpuHostStacks {
         settings.devInstance().ifPresent(dev -> stacks.add(new DevInstanceStack(app, props(account, dev.region(),
                 "Personal GPU dev instance of " + dev.developer() + " (" + dev.instanceType()
                         + ", container-testing group, Session Manager access)"), settings)));
+        settings.ci().ifPresent(ci -> stacks.add(new CiDeployRoleStack(app, props(account, settings.buildRegion(),
+                "Role that GitHub Actions of " + ci.repository() + " assume through OIDC to deploy and build images"),
+                settings)));
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stacks;
     }

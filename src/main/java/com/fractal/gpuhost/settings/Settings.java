@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param hostScriptsDir        the host-scripts folder, shipped to hosts as one asset
  * @param pinnedVersions        the versions pinned in its versions.env
  * @param imagePipeline         the image pipeline's settings
+ * @param ci                    who may deploy from CI, only when a GitHub repository is named
  */
 public record Settings(
         List<String> activeRegions,
@@ -36,7 +37,8 @@ public record Settings(
         Optional<DevInstanceSettings> devInstance,
         Path hostScriptsDir,
         PinnedVersions pinnedVersions,
-        ImagePipelineSettings imagePipeline) {
+        ImagePipelineSettings imagePipeline,
+        Optional<CiSettings> ci) {
 
     public Settings {
         activeRegions = List.copyOf(activeRegions);

@@ -21,7 +21,8 @@ public final class SettingsLoader {
             "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
             "devIdleCpuPercent", "devFromPublishedImage",
             "imageRetentionCount", "pipelineSchedule", "launchPermissionAccounts", "sourceCommit", "imageScanning",
-            "imageTestTimeoutMinutes");
+            "imageTestTimeoutMinutes",
+            "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn");
 
     /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
     private static final java.util.regex.Pattern CRON = java.util.regex.Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
@@ -80,12 +81,13 @@ public final class SettingsLoader {
         Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
         ImagePipelineSettings pipeline = imagePipeline();
+        Optional<CiSettings> ci = CiSettingsParser.parse(values);
 
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
         return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
-                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline);
+                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci);
     }
 
     private List<String> regions() {

@@ -19,14 +19,24 @@ public record SsmNames(String prefix) {
      * service-linked role may only write under /imagebuilder/, so this one name sits there.
      */
     public String hostAmiId() {
-        return "/imagebuilder" + prefix + "/gpu-host/ami-id";
-    }
-
-    public String imagePipelineArn() {
-        return prefix + "/image/pipeline-arn";
+        return amiIdPath() + "/gpu-host/ami-id";
     }
 
     public String securityGroupId(final String groupKey) {
         return prefix + "/network/security-groups/" + groupKey + "-id";
+    }
+
+    /** The ARN of the image pipeline, in the build region, for CI to start a build with. */
+    public String imagePipelineArn() {
+        return prefix + "/image/pipeline-arn";
+    }
+
+    /**
+     * The path under which Image Builder's distribution writes each region's AMI ID. Image Builder's
+     * service-linked role may write parameters only under /imagebuilder/, so this is the project prefix
+     * below it: /imagebuilder/fractal for the default prefix.
+     */
+    public String amiIdPath() {
+        return "/imagebuilder" + prefix;
     }
 }

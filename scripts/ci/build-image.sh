@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the GPU host image with the deployed Image Builder pipeline: starts the pipeline, waits for the
+# image to become AVAILABLE, and writes a region -> AMI ID table, read from SSM, to the job summary.
+# A failed build fails this script with Image Builder's own reason.
+#
+# Usage: scripts/ci/build-image.sh          start a build, wait for it, report
+#        scripts/ci/build-image.sh --names  print the SSM names it reads and exit (no AWS call)
+#
+# Environment:
+#   BUILD_TIMEOUT_MINUTES  how long to wait for the image before giving up (default 180)
+#   POLL_SECONDS           how often to ask Image Builder (default 60)
+#   GITHUB_STEP_SUMMARY    the job summary file (default: standard output)
+# Needs the AWS CLI with credentials of the CI deploy role, and node. Regions and the SSM prefix come
+# from cdk.json's context, the same defaults the deployed stacks were synthesized with.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+readonly TIMEOUT_MINUTES="${BUILD_TIMEOUT_MINUTES:-180}"
+readonly POLL_SECONDS="${POLL_SECONDS:-60}"
+readonly SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+
+# A value of cdk.json's context; a list comes out space-separated.
+context() {
+  node -p 'const v = require("./cdk.json").context[process.argv[1]];
+    if (v === undefined) { throw new Error("cdk.json has no context key " + process.argv[1]); }
+    Array.isArray(v) ? v.join(" ") : String(v)' "$1"
+}
+
+BUILD_REGION=$(context buildRegion)
+read -r -a ACTIVE_REGIONS <<<"$(context activeRegions)"
+SSM_PREFIX=$(context ssmPrefix)
+# The same names as SsmNames.imagePipelineArn() and SsmNames.amiIdPath() (a test holds them equal).
+readonly PIPELINE_ARN_PARAMETER="$SSM_PREFIX/image/pipeline-arn"
+readonly AMI_ID_PATH="/imagebuilder$SSM_PREFIX"
+readonly BUILD_REGION ACTIVE_REGIONS
+
+fail() {
+  local message=$1
+  echo "::error title=Image build failed::$message" >&2
+  printf '### Image build failed\n\n%s\n' "$message" >>"$SUMMARY"
+  exit 1
+}
+
+start_build() {
+  local pipeline_arn
+  pipeline_arn=$(aws ssm get-parameter --region "$BUILD_REGION" --name "$PIPELINE_ARN_PARAMETER" \
+    --query Parameter.Value --output text) ||
+    fail "Cannot read the pipeline ARN from SSM parameter $PIPELINE_ARN_PARAMETER in $BUILD_REGION: is FractalHostImagePipeline deployed?"
+  echo "Starting $pipeline_arn" >&2
+  aws imagebuilder start-image-pipeline-execution --region "$BUILD_REGION" \
+    --image-pipeline-arn "$pipeline_arn" --query imageBuildVersionArn --output text
+}
+
+now() {
+  date +%s
+}
+
+# Polls until the image is AVAILABLE; fails on a terminal state or when the time limit has passed.
+wait_for_image() {
+  local image_arn=$1 deadline status reason
+  deadline=$(($(now) + TIMEOUT_MINUTES * 60))
+  while true; do
+    status=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
+      --query image.state.status --output text)
+    echo "$(date -u +%H:%M:%S) $image_arn: $status" >&2
+    case "$status" in
+      AVAILABLE)
+        return 0
+        ;;
+      FAILED | CANCELLED | DELETED | DEPRECATED | DISABLED)
+        reason=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
+          --query image.state.reason --output text)
+        fail "$image_arn ended $status: $reason"
+        ;;
+    esac
+    if (($(now) + POLL_SECONDS > deadline)); then
+      fail "$image_arn is still $status after $TIMEOUT_MINUTES minutes (BUILD_TIMEOUT_MINUTES); the build goes on in Image Builder"
+    fi
+    sleep "$POLL_SECONDS"
+  done
+}
+
+# Markdown code: the text in backticks.
+code() {
+  printf '\x60%s\x60' "$1"
+}
+
+# One row per region and AMI ID parameter, marking the AMIs this build distributed.
+write_summary() {
+  local image_arn=$1 built region name value found
+  built=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
+    --query 'image.outputResources.amis[].image' --output text | tr -s '\t\n' '  ')
+  {
+    printf '### GPU host image\n\n%s is AVAILABLE.\n\n' "$(code "$image_arn")"
+    printf '| Region | SSM parameter | AMI ID | From this build |\n| --- | --- | --- | --- |\n'
+  } >>"$SUMMARY"
+  for region in "${ACTIVE_REGIONS[@]}"; do
+    found=false
+    while IFS=$'\t' read -r name value; do
+      [[ -n "$name" && "$name" != None ]] || continue
+      found=true
+      printf '| %s | %s | %s | %s |\n' "$region" "$(code "$name")" "$(code "$value")" \
+        "$([[ " $built " == *" $value "* ]] && echo yes || echo no)" >>"$SUMMARY"
+    done < <(aws ssm get-parameters-by-path --region "$region" --path "$AMI_ID_PATH" --recursive \
+      --query 'Parameters[].[Name,Value]' --output text)
+    if [[ "$found" == false ]]; then
+      printf '| %s | none under %s | | |\n' "$region" "$(code "$AMI_ID_PATH")" >>"$SUMMARY"
+      echo "::warning title=No AMI ID in $region::no parameter under $AMI_ID_PATH in $region" >&2
+    fi
+  done
+}
+
+main() {
+  if [[ "${1:-}" == --names ]]; then
+    printf 'pipelineArnParameter=%s\namiIdPath=%s\n' "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
+    return 0
+  fi
+  [[ "$TIMEOUT_MINUTES" =~ ^[1-9][0-9]*$ ]] || fail "BUILD_TIMEOUT_MINUTES=$TIMEOUT_MINUTES is not a whole number of minutes"
+  [[ "$POLL_SECONDS" =~ ^[1-9][0-9]*$ ]] || fail "POLL_SECONDS=$POLL_SECONDS is not a whole number of seconds"
+  local image_arn
+  image_arn=$(start_build)
+  echo "Image build $image_arn started; waiting up to $TIMEOUT_MINUTES minutes" >&2
+  wait_for_image "$image_arn"
+  write_summary "$image_arn"
+}
+
+main "$@"

@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# scripts/ci/build-image.sh against a stub AWS CLI: what it starts, how it waits, what it reports.
+# Backticks in single quotes are Markdown, and each test's exports are meant to stay in that test:
+# shellcheck disable=SC2016,SC2030,SC2031
+
+setup() {
+  bats_load_library bats-support
+  bats_load_library bats-assert
+  SCRIPT="$BATS_TEST_DIRNAME/../build-image.sh"
+  STUBS="$BATS_TEST_TMPDIR/bin"
+  mkdir -p "$STUBS"
+  export STUB_LOG="$BATS_TEST_TMPDIR/aws.log"
+  export STUB_STATUSES="$BATS_TEST_TMPDIR/statuses"
+  export STUB_CLOCK="$BATS_TEST_TMPDIR/clock"
+  export GITHUB_STEP_SUMMARY="$BATS_TEST_TMPDIR/summary.md"
+  export POLL_SECONDS=60 BUILD_TIMEOUT_MINUTES=180
+  echo 1000000 >"$STUB_CLOCK"
+  printf 'BUILDING\nTESTING\nDISTRIBUTING\nAVAILABLE\n' >"$STUB_STATUSES"
+
+  # aws: logs its arguments; answers from canned values. Each status query takes the next status.
+  cat >"$STUBS/aws" <<'STUB'
+#!/usr/bin/env bash
+echo "$*" >>"$STUB_LOG"
+region=$(sed -n 's/.*--region \([^ ]*\).*/\1/p' <<<"$*")
+case "$1 $2 $*" in
+  "ssm get-parameter "*)
+    [[ -z "${STUB_NO_PIPELINE:-}" ]] || { echo "ParameterNotFound" >&2; exit 254; }
+    echo "arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/fractal-gpu-host" ;;
+  "imagebuilder start-image-pipeline-execution"*)
+    echo "arn:aws:imagebuilder:us-east-1:123456789012:image/fractal-gpu-host/1.0.0/7" ;;
+  *"--query image.state.status"*)
+    head -n1 "$STUB_STATUSES"
+    if (($(wc -l <"$STUB_STATUSES") > 1)); then sed -i 1d "$STUB_STATUSES"; fi ;;
+  *"--query image.state.reason"*)
+    echo "Step ValidateGpu failed: nvidia-smi found no GPU" ;;
+  *"--query image.outputResources.amis[].image"*)
+    printf 'ami-0000000000000e001\tami-0000000000000e002\n' ;;
+  "ssm get-parameters-by-path"*)
+    case "$region" in
+      us-east-1) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-0000000000000e001\n' ;;
+      us-east-2) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-0000000000000e002\n' ;;
+      eu-west-1) ;;
+      *) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-00000000000000old\n' ;;
+    esac ;;
+  *) echo "unexpected aws call: $*" >&2; exit 99 ;;
+esac
+STUB
+  # date +%s: a clock that moves ten minutes on each reading; sleep: returns at once.
+  cat >"$STUBS/date" <<'STUB'
+#!/usr/bin/env bash
+if [[ "$1" == +%s ]]; then
+  now=$(($(cat "$STUB_CLOCK") + 600)); echo "$now" >"$STUB_CLOCK"; echo "$now"
+else
+  echo 12:00:00
+fi
+STUB
+  printf '#!/usr/bin/env bash\necho "sleep $*" >>"$STUB_LOG"\n' >"$STUBS/sleep"
+  chmod +x "$STUBS"/*
+  export PATH="$STUBS:$PATH"
+}
+
+@test "--names prints the SSM names it reads, without calling AWS" {
+  run bash "$SCRIPT" --names
+  assert_success
+  assert_output $'pipelineArnParameter=/fractal/image/pipeline-arn\namiIdPath=/imagebuilder/fractal'
+  [[ ! -e "$STUB_LOG" ]]
+}
+
+@test "a build starts the pipeline from SSM, waits for AVAILABLE and tables every region's AMI ID" {
+  run bash "$SCRIPT"
+  assert_success
+  run cat "$STUB_LOG"
+  assert_line --index 0 "ssm get-parameter --region us-east-1 --name /fractal/image/pipeline-arn --query Parameter.Value --output text"
+  assert_line --index 1 --partial "imagebuilder start-image-pipeline-execution --region us-east-1 --image-pipeline-arn arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/fractal-gpu-host"
+  assert_equal "$(grep -c 'state.status' "$STUB_LOG")" 4
+  assert_equal "$(grep -c '^sleep 60$' "$STUB_LOG")" 3
+  for region in us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1; do
+    assert_line "ssm get-parameters-by-path --region $region --path /imagebuilder/fractal --recursive --query Parameters[].[Name,Value] --output text"
+  done
+  run cat "$GITHUB_STEP_SUMMARY"
+  assert_line --partial 'image/fractal-gpu-host/1.0.0/7` is AVAILABLE.'
+  assert_line '| us-east-1 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e001` | yes |'
+  assert_line '| us-east-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e002` | yes |'
+  assert_line '| us-west-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-00000000000000old` | no |'
+  assert_line '| eu-west-1 | none under `/imagebuilder/fractal` | | |'
+}
+
+@test "a failed build fails with Image Builder's reason, in the log and the summary" {
+  printf 'BUILDING\nFAILED\n' >"$STUB_STATUSES"
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "::error title=Image build failed::arn:aws:imagebuilder:us-east-1:123456789012:image/fractal-gpu-host/1.0.0/7 ended FAILED: Step ValidateGpu failed: nvidia-smi found no GPU"
+  run cat "$GITHUB_STEP_SUMMARY"
+  assert_line --partial "ended FAILED: Step ValidateGpu failed: nvidia-smi found no GPU"
+  refute_line --partial "| us-east-1 |"
+}
+
+@test "a cancelled build fails too" {
+  printf 'CANCELLED\n' >"$STUB_STATUSES"
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "ended CANCELLED"
+}
+
+@test "the time limit ends the wait with a failure" {
+  printf 'BUILDING\n' >"$STUB_STATUSES"
+  export BUILD_TIMEOUT_MINUTES=30
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "is still BUILDING after 30 minutes (BUILD_TIMEOUT_MINUTES)"
+  # polls at 0, 10 and 20 minutes; the next would be past the limit
+  assert_equal "$(grep -c 'state.status' "$STUB_LOG")" 3
+}
+
+@test "a missing pipeline parameter says the pipeline stack may not be deployed" {
+  export STUB_NO_PIPELINE=1
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "is FractalHostImagePipeline deployed?"
+  refute_output --partial "start-image-pipeline-execution"
+  run grep -c start-image-pipeline-execution "$STUB_LOG"
+  assert_output 0
+}
+
+@test "a time limit that is not a whole number is refused before anything starts" {
+  export BUILD_TIMEOUT_MINUTES=soon
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "BUILD_TIMEOUT_MINUTES=soon is not a whole number of minutes"
+  [[ ! -e "$STUB_LOG" ]]
+}

@@ -1,0 +1,87 @@
+package com.fractal.gpuhost.ci;
+
+import com.fractal.gpuhost.ProjectTags;
+import com.fractal.gpuhost.settings.CiSettings;
+import com.fractal.gpuhost.settings.Settings;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.iam.OidcProviderNative;
+import software.amazon.awscdk.services.iam.Policy;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.WebIdentityPrincipal;
+import software.constructs.Construct;
+
+/**
+ * The role GitHub Actions assumes through OIDC to deploy, build the image and read the AMI IDs: no stored
+ * keys. Only jobs of one repository, for pushes to its deploy branch (or in its named environment), get it.
+ * Deployed once by hand, in the build region; IAM is global, so one role serves every region.
+ */
+public final class CiDeployRoleStack extends Stack {
+    public static final String NAME = "FractalCiDeployRole";
+    /** Longest CI session: long enough to wait for an image build and its distribution to every region. */
+    public static final Duration MAX_SESSION = Duration.hours(4);
+
+    private final Role role;
+    private final Policy policy;
+
+    public CiDeployRoleStack(final Construct scope, final StackProps props, final Settings settings) {
+        super(scope, NAME, props);
+        CiSettings ci = settings.ci().orElseThrow();
+        ProjectTags.apply(this, "ci");
+
+        String providerArn = ci.oidcProviderArn().orElseGet(() -> OidcProviderNative.Builder
+                .create(this, "GitHubOidcProvider")
+                .url("https://" + CiSettings.GITHUB_OIDC_HOST)
+                .clientIds(List.of(CiSettings.STS_AUDIENCE))
+                .build()
+                .getOidcProviderArn());
+
+        role = Role.Builder.create(this, "DeployRole")
+                .assumedBy(new WebIdentityPrincipal(providerArn, Map.of("StringEquals", Map.of(
+                        CiSettings.GITHUB_OIDC_HOST + ":aud", CiSettings.STS_AUDIENCE,
+                        CiSettings.GITHUB_OIDC_HOST + ":sub", ci.trustedSubjects()))))
+                .description("GitHub Actions of " + ci.repository() + " (" + String.join(", ", ci.trustedSubjects())
+                        + "): cdk deploy through the bootstrap roles, image builds, AMI IDs")
+                .maxSessionDuration(MAX_SESSION)
+                .build();
+        DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
+                settings.ssmNames());
+        policy = Policy.Builder.create(this, "DeployPolicy")
+                .statements(permissions.statements())
+                .roles(List.of(role))
+                .build();
+
+        NagSuppressions.addResourceSuppressions(policy, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .appliesTo(permissions.wildcardResourcesForNag())
+                .reason("Image Builder names each pipeline run's image by recipe, version and build number, and "
+                        + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
+                        + "stay inside the project's name prefix (" + DeployRolePermissions.IMAGE_NAME_PREFIX
+                        + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
+                        + "parameters")
+                .build()));
+
+        CfnOutput.Builder.create(this, "DeployRoleArn")
+                .description("Set as the repository variable AWS_DEPLOY_ROLE_ARN")
+                .value(role.getRoleArn())
+                .build();
+        CfnOutput.Builder.create(this, "OidcProviderArn")
+                .description("The GitHub OIDC provider the role trusts")
+                .value(providerArn)
+                .build();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+}

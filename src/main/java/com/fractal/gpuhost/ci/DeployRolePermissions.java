@@ -1,0 +1,111 @@
+package com.fractal.gpuhost.ci;
+
+import com.fractal.gpuhost.settings.SsmNames;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.DefaultStackSynthesizer;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+/**
+ * What CI may do with the deploy role, and nothing more: hand `cdk deploy` over to the CDK bootstrap roles
+ * of the active regions, start and watch the image pipeline, and read the pipeline's ARN and the AMI IDs
+ * from SSM. Everything CloudFormation changes is done by the bootstrap roles, not by this role.
+ *
+ * @param activeRegions every region with a network stack and a copy of the AMI
+ * @param buildRegion   the region of the image pipeline
+ * @param ssmNames      the names of the parameters CI reads
+ */
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, SsmNames ssmNames) {
+    /** Image Builder resources of this project (pipeline, recipe and so image) are named with this prefix. */
+    public static final String IMAGE_NAME_PREFIX = "fractal-";
+    /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
+    public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
+
+    public static final String SID_BOOTSTRAP = "AssumeCdkBootstrapRoles";
+    public static final String SID_PIPELINE = "StartAndWatchImagePipeline";
+    public static final String SID_IMAGE = "WatchImageBuilds";
+    public static final String SID_PIPELINE_ARN = "ReadImagePipelineArn";
+    public static final String SID_AMI_IDS = "ReadAmiIdParameters";
+
+    public DeployRolePermissions {
+        activeRegions = List.copyOf(activeRegions);
+    }
+
+    public List<PolicyStatement> statements() {
+        return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters());
+    }
+
+    /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
+    PolicyStatement assumeBootstrapRoles() {
+        List<String> roles = new ArrayList<>();
+        for (String region : activeRegions) {
+            for (String role : BOOTSTRAP_ROLES) {
+                roles.add("arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID + ":role/cdk-"
+                        + DefaultStackSynthesizer.DEFAULT_QUALIFIER + "-" + role + "-role-" + Aws.ACCOUNT_ID + "-" + region);
+            }
+        }
+        return PolicyStatement.Builder.create().sid(SID_BOOTSTRAP).actions(List.of("sts:AssumeRole"))
+                .resources(roles).build();
+    }
+
+    PolicyStatement imagePipeline() {
+        return PolicyStatement.Builder.create().sid(SID_PIPELINE)
+                .actions(List.of("imagebuilder:StartImagePipelineExecution", "imagebuilder:GetImagePipeline",
+                        "imagebuilder:ListImagePipelineImages"))
+                .resources(List.of(imagePipelinePattern()))
+                .build();
+    }
+
+    PolicyStatement images() {
+        return PolicyStatement.Builder.create().sid(SID_IMAGE).actions(List.of("imagebuilder:GetImage"))
+                .resources(List.of(imagePattern())).build();
+    }
+
+    PolicyStatement pipelineArnParameter() {
+        return PolicyStatement.Builder.create().sid(SID_PIPELINE_ARN).actions(List.of("ssm:GetParameter"))
+                .resources(List.of(parameterArn(buildRegion, ssmNames.imagePipelineArn()))).build();
+    }
+
+    /** The AMI ID path itself (for GetParametersByPath) and the parameters below it, in every region. */
+    PolicyStatement amiIdParameters() {
+        List<String> parameters = new ArrayList<>();
+        for (String region : activeRegions) {
+            parameters.add(parameterArn(region, ssmNames.amiIdPath()));
+            parameters.add(parameterArn(region, ssmNames.amiIdPath() + "/*"));
+        }
+        return PolicyStatement.Builder.create().sid(SID_AMI_IDS)
+                .actions(List.of("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"))
+                .resources(parameters)
+                .build();
+    }
+
+    String imagePipelinePattern() {
+        return imageBuilderArn("image-pipeline/" + IMAGE_NAME_PREFIX + "*");
+    }
+
+    String imagePattern() {
+        return imageBuilderArn("image/" + IMAGE_NAME_PREFIX + "*");
+    }
+
+    /** The wildcard resources, as cdk-nag names them, so that a suppression can list exactly these. */
+    List<String> wildcardResourcesForNag() {
+        List<String> resources = new ArrayList<>();
+        resources.add(nagForm(imagePipelinePattern()));
+        resources.add(nagForm(imagePattern()));
+        activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, ssmNames.amiIdPath() + "/*"))));
+        return resources;
+    }
+
+    private String imageBuilderArn(final String resource) {
+        return "arn:" + Aws.PARTITION + ":imagebuilder:" + buildRegion + ":" + Aws.ACCOUNT_ID + ":" + resource;
+    }
+
+    private static String parameterArn(final String region, final String name) {
+        return "arn:" + Aws.PARTITION + ":ssm:" + region + ":" + Aws.ACCOUNT_ID + ":parameter" + name;
+    }
+
+    private static String nagForm(final String arn) {
+        return "Resource::" + arn.replace(Aws.PARTITION, "<AWS::Partition>").replace(Aws.ACCOUNT_ID, "<AWS::AccountId>");
+    }
+}

@@ -1,0 +1,209 @@
+package com.fractal.gpuhost.ci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fractal.gpuhost.GpuHostStacks;
+import com.fractal.gpuhost.settings.ContextSource;
+import com.fractal.gpuhost.settings.Settings;
+import com.fractal.gpuhost.settings.SettingsLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The deploy role from cdk.json's defaults plus a repository and an environment, synthesized once. */
+class CiDeployRoleStackTest {
+    static final String REPO = "octo-org/gpu-host-infra";
+    static final String OIDC = "token.actions.githubusercontent.com";
+
+    @TempDir
+    static Path tempDir;
+    static Settings settings;
+    static List<Stack> stacks;
+    static CiDeployRoleStack stack;
+    static Template template;
+
+    @BeforeAll
+    static void synthesize() {
+        Map<String, Object> context = CdkJsonContext.with(Map.of("githubRepo", REPO, "githubEnvironment", "production"));
+        App app = new App(AppProps.builder().context(context).build());
+        settings = SettingsLoader.load(ContextSource.of(context), CdkJsonContext.hostScriptsIn(tempDir));
+        stacks = GpuHostStacks.addTo(app, settings, Optional.empty());
+        stack = stacks.stream().filter(CiDeployRoleStack.class::isInstance).map(CiDeployRoleStack.class::cast)
+                .findFirst().orElseThrow();
+        template = Template.fromStack(stack);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> only(final String type) {
+        Map<String, Map<String, Object>> found = template.findResources(type);
+        assertEquals(1, found.size(), type + ": " + found.keySet());
+        return (Map<String, Object>) found.values().iterator().next().get("Properties");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> statements(final Map<String, Object> properties, final String document) {
+        return (List<Map<String, Object>>) ((Map<String, Object>) properties.get(document)).get("Statement");
+    }
+
+    @Test
+    void theStackIsInTheBuildRegionWithAStableName() {
+        assertEquals("FractalCiDeployRole", stack.getStackName());
+        assertEquals(settings.buildRegion(), stack.getRegion());
+        assertEquals(settings.activeRegions().size() + 2, stacks.size(),
+                "the network stacks, the image pipeline stack and the role stack");
+    }
+
+    @Test
+    void theProviderIsGitHubsWithStsAsItsOnlyAudience() {
+        Map<String, Object> provider = only("AWS::IAM::OIDCProvider");
+        assertEquals("https://" + OIDC, provider.get("Url"));
+        assertEquals(List.of("sts.amazonaws.com"), provider.get("ClientIdList"));
+    }
+
+    @Test
+    void onlyTheRepositorysBranchAndEnvironmentMayAssumeTheRole() {
+        List<Map<String, Object>> trust = statements(only("AWS::IAM::Role"), "AssumeRolePolicyDocument");
+        assertEquals(1, trust.size(), trust::toString);
+        Map<String, Object> statement = trust.get(0);
+        assertEquals("Allow", statement.get("Effect"));
+        assertEquals("sts:AssumeRoleWithWebIdentity", statement.get("Action"));
+        assertEquals(Map.of("Federated", Map.of("Ref", template.findResources("AWS::IAM::OIDCProvider").keySet()
+                .iterator().next())), statement.get("Principal"));
+        assertEquals(Map.of("StringEquals", Map.of(
+                OIDC + ":aud", "sts.amazonaws.com",
+                OIDC + ":sub", List.of("repo:" + REPO + ":ref:refs/heads/main", "repo:" + REPO + ":environment:production"))),
+                statement.get("Condition"), "exactly these conditions: no StringLike, no other key");
+    }
+
+    @Test
+    void noSubjectHoldsAWildcard() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> equals = (Map<String, Object>) ((Map<String, Object>) statements(only("AWS::IAM::Role"),
+                "AssumeRolePolicyDocument").get(0).get("Condition")).get("StringEquals");
+        for (String subject : TemplateText.list(equals.get(OIDC + ":sub"))) {
+            assertFalse(subject.contains("*") || subject.contains("?"), subject);
+        }
+    }
+
+    @Test
+    void theRoleHasOnlyItsOwnPolicyAndLongEnoughSessionsForABuild() {
+        Map<String, Object> role = only("AWS::IAM::Role");
+        assertFalse(role.containsKey("ManagedPolicyArns"), "no managed policy");
+        assertFalse(role.containsKey("Policies"), "no inline policy on the role itself");
+        assertEquals(4 * 3600, ((Number) role.get("MaxSessionDuration")).intValue());
+        Map<String, Object> policy = only("AWS::IAM::Policy");
+        assertEquals(List.of(Map.of("Ref", template.findResources("AWS::IAM::Role").keySet().iterator().next())),
+                policy.get("Roles"));
+        assertTrue(template.findResources("AWS::IAM::ManagedPolicy").isEmpty());
+        assertTrue(template.findResources("AWS::IAM::User").isEmpty());
+    }
+
+    @Test
+    void thePermissionsAreExactlyTheListedOnes() {
+        Map<String, List<String>> actions = new LinkedHashMap<>();
+        Map<String, Set<String>> resources = new LinkedHashMap<>();
+        for (Map<String, Object> statement : statements(only("AWS::IAM::Policy"), "PolicyDocument")) {
+            String sid = (String) statement.get("Sid");
+            assertEquals("Allow", statement.get("Effect"), sid);
+            assertFalse(statement.containsKey("NotAction") || statement.containsKey("NotResource"), sid);
+            actions.put(sid, TemplateText.list(statement.get("Action")));
+            resources.put(sid, new TreeSet<>(TemplateText.list(statement.get("Resource"))));
+        }
+        String partition = "${AWS::Partition}";
+        String account = "${AWS::AccountId}";
+        String build = settings.buildRegion();
+        Set<String> bootstrapRoles = new TreeSet<>();
+        Set<String> amiParameters = new TreeSet<>();
+        for (String region : settings.activeRegions()) {
+            for (String role : List.of("deploy", "file-publishing", "image-publishing", "lookup")) {
+                bootstrapRoles.add("arn:" + partition + ":iam::" + account + ":role/cdk-hnb659fds-" + role + "-role-"
+                        + account + "-" + region);
+            }
+            amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal");
+            amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal/*");
+        }
+        assertEquals(28, bootstrapRoles.size());
+
+        assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
+                "ReadImagePipelineArn", "ReadAmiIdParameters"), new ArrayList<>(actions.keySet()));
+        assertEquals(List.of("sts:AssumeRole"), actions.get("AssumeCdkBootstrapRoles"));
+        assertEquals(bootstrapRoles, resources.get("AssumeCdkBootstrapRoles"));
+        assertEquals(List.of("imagebuilder:StartImagePipelineExecution", "imagebuilder:GetImagePipeline",
+                "imagebuilder:ListImagePipelineImages"), actions.get("StartAndWatchImagePipeline"));
+        assertEquals(Set.of("arn:" + partition + ":imagebuilder:" + build + ":" + account + ":image-pipeline/fractal-*"),
+                resources.get("StartAndWatchImagePipeline"));
+        assertEquals(List.of("imagebuilder:GetImage"), actions.get("WatchImageBuilds"));
+        assertEquals(Set.of("arn:" + partition + ":imagebuilder:" + build + ":" + account + ":image/fractal-*"),
+                resources.get("WatchImageBuilds"));
+        assertEquals(List.of("ssm:GetParameter"), actions.get("ReadImagePipelineArn"));
+        assertEquals(Set.of("arn:" + partition + ":ssm:" + build + ":" + account + ":parameter/fractal/image/pipeline-arn"),
+                resources.get("ReadImagePipelineArn"));
+        assertEquals(List.of("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
+                actions.get("ReadAmiIdParameters"));
+        assertEquals(amiParameters, resources.get("ReadAmiIdParameters"));
+    }
+
+    @Test
+    void noActionIsAWildcardAndNoResourceIsEverything() {
+        for (Map<String, Object> statement : statements(only("AWS::IAM::Policy"), "PolicyDocument")) {
+            TemplateText.list(statement.get("Action")).forEach(action -> assertFalse(action.contains("*"), action));
+            TemplateText.list(statement.get("Resource")).forEach(resource -> assertFalse(resource.equals("*"), resource));
+        }
+    }
+
+    /** Replacing the role changes the ARN that CI is configured with; replacing the provider fails (one per URL). */
+    @Test
+    void logicalIdsArePinned() {
+        assertEquals(Set.of("DeployRole885297C3"), template.findResources("AWS::IAM::Role").keySet());
+        assertEquals(Set.of("GitHubOidcProvider7EBF861F"), template.findResources("AWS::IAM::OIDCProvider").keySet());
+    }
+
+    @Test
+    void theRoleArnIsAnOutputForTheRepositoryVariable() {
+        template.hasOutput("DeployRoleArn", Match.objectLike(Map.of("Value",
+                Map.of("Fn::GetAtt", List.of("DeployRole885297C3", "Arn")))));
+    }
+
+    @Test
+    void everyResourceIsTagged() {
+        for (String type : List.of("AWS::IAM::Role", "AWS::IAM::OIDCProvider")) {
+            template.hasResourceProperties(type, Match.objectLike(Map.of("Tags", Match.arrayWith(List.of(
+                    Map.of("Key", "component", "Value", "ci"), Map.of("Key", "project", "Value", "fractal-gpu-host"))))));
+        }
+    }
+
+    @Test
+    void cdkNagFindsNothingUnsuppressed() {
+        assertEquals(List.of(), Annotations.fromStack(stack)
+                .findError("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        assertEquals(List.of(), Annotations.fromStack(stack)
+                .findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+    }
+
+    @Test
+    void cfnLintFindsNothing() throws IOException, InterruptedException {
+        Path file = tempDir.resolve("FractalCiDeployRole.template.json");
+        Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(template.toJSON()));
+        Process lint = new ProcessBuilder("cfn-lint", file.toString()).redirectErrorStream(true).start();
+        String output = new String(lint.getInputStream().readAllBytes());
+        assertEquals(0, lint.waitFor(), output);
+    }
+}
