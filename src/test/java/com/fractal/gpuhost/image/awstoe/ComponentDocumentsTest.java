@@ -66,6 +66,23 @@ class ComponentDocumentsTest {
     }
 
     @Test
+    void everyStepAbortsOnFailureAndEveryCommandHasATimeout() {
+        List<String> missing = new ArrayList<>();
+        for (ComponentDocument document : documents.values()) {
+            for (ComponentDocument.Step step : document.steps()) {
+                String where = document.name() + " " + step.phase() + "/" + step.name();
+                if (!"Abort".equals(step.node().path("onFailure").asText())) {
+                    missing.add(where + ": onFailure: Abort");
+                }
+                if (!step.action().equals("Reboot") && !step.node().has("timeoutSeconds")) {
+                    missing.add(where + ": timeoutSeconds");
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "every step matters to the image, and none may hang a build");
+    }
+
+    @Test
     void buildDocumentsDownloadTheAssetFromTheHostScriptsS3UriParameter() {
         for (String name : List.of("host-setup.yml", "ami-setup.yml")) {
             ComponentDocument document = documents.get(name);
@@ -116,9 +133,10 @@ class ComponentDocumentsTest {
                     continue;
                 }
                 String fileName = String.format("%02d-%s-%s-%s.sh", scripts.size() + 1,
-                        document.name().replace(".yml", ""), step.phase(), step.name()).replaceAll("[^A-Za-z0-9_.-]", "_");
-                String script = "#!/usr/bin/env bash\n" + withPlaceholders(String.join("\n", step.bashCommands()))
-                        + "\n";
+                        document.name().replace(".yml", ""), step.phase(), step.name())
+                        .replaceAll("[^A-Za-z0-9_.-]", "_");
+                String script = "#!/usr/bin/env bash\n"
+                        + withPlaceholders(String.join("\n", step.bashCommands())) + "\n";
                 scripts.add(Files.writeString(dir.resolve(fileName), script, StandardCharsets.UTF_8));
             }
         }

@@ -18,8 +18,8 @@ public final class MaxAttemptsRange implements ComponentRule {
             JsonNode attempts = step.node().get("maxAttempts");
             if (attempts != null && !(attempts.isIntegralNumber() && attempts.asLong() >= 1
                     && attempts.asLong() <= MAX_ATTEMPTS)) {
-                findings.add(finding(document, step, "maxAttempts is '" + attempts.asText()
-                        + "'; allowed: a whole number from 1 to " + MAX_ATTEMPTS));
+                findings.add(finding(document, step, "maxAttempts is " + attempts
+                        + "; allowed: a whole number from 1 to " + MAX_ATTEMPTS));
             }
         }
         return findings;

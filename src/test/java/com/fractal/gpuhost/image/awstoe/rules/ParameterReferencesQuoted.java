@@ -17,8 +17,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * A string that holds a {@code {{ ... }}} reference is a single- or double-quoted YAML scalar, as AWSTOE
- * requires (unquoted at the start of a value, "{{" opens a YAML flow mapping; this project asks for quotes everywhere).
- * Needs the scalars' quoting style, which Jackson's tree does not keep, so this rule reads the text with
+ * asks (unquoted at the start of a value, "{{" opens a YAML flow mapping; this project asks for quotes
+ * everywhere, block scalars included, so a reference always sits on a line of its own). Needs the scalars' quoting style, which Jackson's tree does not keep, so this rule reads the text with
  * SnakeYAML's node composer (the parser under Jackson's YAML module).
  */
 public final class ParameterReferencesQuoted implements ComponentRule {

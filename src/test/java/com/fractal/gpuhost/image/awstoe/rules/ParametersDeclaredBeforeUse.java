@@ -51,8 +51,8 @@ public final class ParametersDeclaredBeforeUse implements ComponentRule {
             String reference = matcher.group(1).strip();
             if (VARIABLE.matcher(reference).matches()) {
                 if (!declared.contains(reference)) {
-                    findings.add(finding(document, step, "'{{ " + reference
-                            + " }}' is not a declared parameter or constant; declared: " + declared.stream().sorted().toList()));
+                    findings.add(finding(document, step, "'{{ " + reference + " }}' is not a declared parameter "
+                            + "or constant; declared: " + declared.stream().sorted().toList()));
                 }
             } else if (STEP_OUTPUT.matcher(reference).matches()) {
                 checkStepOutput(document, step, steps, reference, findings);
@@ -66,7 +66,8 @@ public final class ParametersDeclaredBeforeUse implements ComponentRule {
             }
         }
         if (text.indexOf("{{", end) >= 0) {
-            findings.add(finding(document, step, "an unclosed '{{' in: " + text.strip().lines().findFirst().orElse("")));
+            String line = text.strip().lines().filter(l -> l.contains("{{")).findFirst().orElse("");
+            findings.add(finding(document, step, "an unclosed '{{' in: " + line));
         }
     }
 

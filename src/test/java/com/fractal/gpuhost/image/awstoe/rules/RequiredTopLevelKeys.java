@@ -7,7 +7,6 @@ import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A document has a non-empty {@code name} and {@code description}, a {@code schemaVersion} and
@@ -15,7 +14,7 @@ import java.util.Set;
  */
 public final class RequiredTopLevelKeys implements ComponentRule {
     private static final List<String> REQUIRED = List.of("name", "description", "schemaVersion", "phases");
-    private static final Set<String> ALLOWED = Set.of("name", "description", "schemaVersion", "parameters",
+    private static final List<String> ALLOWED = List.of("name", "description", "schemaVersion", "parameters",
             "constants", "phases");
 
     @Override

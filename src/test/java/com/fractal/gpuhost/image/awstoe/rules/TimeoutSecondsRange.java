@@ -21,8 +21,8 @@ public final class TimeoutSecondsRange implements ComponentRule {
             JsonNode timeout = step.node().get("timeoutSeconds");
             if (timeout != null && !(timeout.isIntegralNumber() && timeout.asLong() >= 1
                     && timeout.asLong() <= MAX_SECONDS)) {
-                findings.add(finding(document, step, "timeoutSeconds is '" + timeout.asText()
-                        + "'; allowed: a whole number from 1 to " + MAX_SECONDS));
+                findings.add(finding(document, step, "timeoutSeconds is " + timeout
+                        + "; allowed: a whole number from 1 to " + MAX_SECONDS));
             }
         }
         return findings;
