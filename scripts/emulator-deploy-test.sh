@@ -86,7 +86,7 @@ export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 # and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of
 # that name happens).
 export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
-export CDK_DISABLE_CLI_TELEMETRY=true
+export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
 
 echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
 deadline=$((SECONDS + STARTUP_SECONDS))
