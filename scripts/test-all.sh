@@ -23,3 +23,6 @@ require mvn java cfn-lint
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
+
+echo "== Deploy into a local AWS API emulator: cdk bootstrap, deploy, checks, destroy (moto)"
+bash scripts/emulator-deploy-test.sh
