@@ -38,19 +38,41 @@ readonly NETWORK_STACK="FractalNetwork-$REGION" DEV_STACK="FractalDevInstance-$D
 
 work=$(mktemp -d)
 server_pid=""
+finished=""
+passed=0
+failed=0
+emulator_errors() {
+  grep -A3 -E 'Traceback|Error' "$work/emulator.log" 2>/dev/null | tail -40 | sed 's/^/emulator: /' >&2 || true
+}
+# The last line of the output, and the exit status.
+finish() {
+  finished=yes
+  echo "$passed passed, $failed failed"
+  if ((failed > 0)); then
+    emulator_errors
+    exit 1
+  fi
+  exit 0
+}
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
+  local status=$?
   if [[ -n "$server_pid" ]]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -z "$finished" ]]; then
+    echo "FAIL: the test stopped before its end (exit status $status)"
+    echo "$passed passed, $((failed + 1)) failed"
+    emulator_errors
   fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'echo "emulator-deploy-test: line $LINENO failed" >&2' ERR
 
-passed=0
-failed=0
 pass() {
   echo "PASS: $1"
   passed=$((passed + 1))
@@ -110,14 +132,24 @@ deploy_flags=(--require-approval never --progress events)
 # moto's change sets create resources but never the stack outputs, so deploy without one: CreateStack.
 deploy_flags+=(--method=direct)
 assembly="$work/cdk.out"
-echo "== cdk synth (developer=$DEVELOPER, sshCidr=$SSH_CIDR)"
-cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" >/dev/null
-echo "== cdk bootstrap aws://$ACCOUNT/$REGION"
-cdk bootstrap "${cdk_flags[@]}" --app "$assembly" "aws://$ACCOUNT/$REGION"
-echo "== cdk deploy $NETWORK_STACK"
-cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$NETWORK_STACK"
-echo "== cdk deploy $DEV_STACK"
-cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$DEV_STACK"
+# cli_step WHAT COMMAND...: a CDK CLI step; after a failed one there is nothing to check.
+cli_step() {
+  echo "== $1"
+  if "${@:2}"; then
+    pass "$1"
+  else
+    fail "$1 (exit status $?)"
+    finish
+  fi
+}
+# shellcheck disable=SC2317 # run by cli_step
+synth() {
+  cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" >/dev/null
+}
+cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+cli_step "cdk bootstrap aws://$ACCOUNT/$REGION" cdk bootstrap "${cdk_flags[@]}" --app "$assembly" "aws://$ACCOUNT/$REGION"
+cli_step "cdk deploy $NETWORK_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$NETWORK_STACK"
+cli_step "cdk deploy $DEV_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$DEV_STACK"
 
 # --- Checks -------------------------------------------------------------------------------------------
 echo "== checks"
@@ -349,8 +381,7 @@ for name, artifact in stacks.items():
 EOF
 
 # --- cdk destroy: the dev stack goes, the network stays ------------------------------------------------
-echo "== cdk destroy $DEV_STACK"
-cdk destroy "${cdk_flags[@]}" --app "$assembly" --force "$DEV_STACK"
+cli_step "cdk destroy $DEV_STACK" cdk destroy "${cdk_flags[@]}" --app "$assembly" --force "$DEV_STACK"
 check "$DEV_STACK after destroy" "(no such stack)" "$(stack_status "$DEV_STACK")"
 check "dev instance after destroy" terminated "$(instance State.Name)"
 check "dev root volume after destroy (deleted on termination)" 0 \
@@ -366,8 +397,4 @@ check "container-testing group after destroying the dev stack" "${group_ids["con
 not_covered "the CloudWatch alarm's stop action and the first-boot setup" \
   "no instance really runs in the emulator: nothing boots, reports CPU or executes user data"
 
-echo "$passed passed, $failed failed"
-if ((failed > 0)); then
-  grep -A3 -E 'Traceback|Error' "$work/emulator.log" | tail -40 >&2 || true
-  exit 1
-fi
+finish
