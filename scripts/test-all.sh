@@ -29,3 +29,6 @@ bash scripts/check-synth-cli.sh
 
 echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"
 bash scripts/check-workflows.sh
+
+echo "== Deploy into a local AWS API emulator: cdk bootstrap, deploy, checks, destroy (moto)"
+bash scripts/emulator-deploy-test.sh

@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# Deploys the network stack of the build region and a dev-instance stack with the CDK CLI into moto, a
+# local AWS API emulator started on a free loopback port, checks what was deployed through the AWS CLI,
+# destroys the dev stack, and says what the emulator cannot show (docs/emulator.md).
+# Run it alone with the project's Node and CDK CLI first on PATH:
+#   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-deploy-test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly ACCOUNT=123456789012 # moto's default account
+readonly DEVELOPER=testdev
+readonly SSH_CIDR=203.0.113.0/24 # TEST-NET-3: deployed so that the SSH rule exists and can be checked
+readonly STARTUP_SECONDS=30
+
+for tool in node cdk python3 aws mvn java; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "emulator-deploy-test: '$tool' is not on PATH" >&2
+    exit 1
+  }
+done
+python3 -c 'import moto.server' 2>/dev/null || {
+  echo "emulator-deploy-test: moto's server is not installed (pip install \"moto[server]\")" >&2
+  exit 1
+}
+
+setting() {
+  python3 -c 'import json, sys; print(json.load(open("cdk.json"))["context"][sys.argv[1]])' "$1"
+}
+REGION=$(setting buildRegion)
+BASE_IMAGE_PARAMETER=$(setting baseImageSsmParameter)
+SSM_PREFIX=$(setting ssmPrefix)
+HOST_PORTS=$(setting dynamicHostPorts)
+INSTANCE_TYPE=$(setting devInstanceType)
+ROOT_GIB=$(setting rootVolumeGiB)
+SUBNET_INDEX=$(setting devSubnetIndex)
+readonly REGION BASE_IMAGE_PARAMETER SSM_PREFIX HOST_PORTS INSTANCE_TYPE ROOT_GIB SUBNET_INDEX
+readonly NETWORK_STACK="FractalNetwork-$REGION" DEV_STACK="FractalDevInstance-$DEVELOPER"
+
+work=$(mktemp -d)
+server_pid=""
+finished=""
+passed=0
+failed=0
+emulator_errors() {
+  grep -A3 -E 'Traceback|Error' "$work/emulator.log" 2>/dev/null | tail -40 | sed 's/^/emulator: /' >&2 || true
+}
+# The last line of the output, and the exit status.
+finish() {
+  finished=yes
+  echo "$passed passed, $failed failed"
+  if ((failed > 0)); then
+    emulator_errors
+    exit 1
+  fi
+  exit 0
+}
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -z "$finished" ]]; then
+    echo "FAIL: the test stopped before its end (exit status $status)"
+    echo "$passed passed, $((failed + 1)) failed"
+    emulator_errors
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'echo "emulator-deploy-test: line $LINENO failed" >&2' ERR
+
+pass() {
+  echo "PASS: $1"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "FAIL: $1"
+  failed=$((failed + 1))
+}
+# check WHAT EXPECTED ACTUAL
+check() {
+  if [[ "$2" == "$3" ]]; then
+    pass "$1: $3"
+  else
+    fail "$1: expected [$2], got [$3]"
+  fi
+}
+not_covered() {
+  echo "NOT COVERED: $1 ($2)"
+}
+
+# --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" "$BASE_IMAGE_PARAMETER" >"$work/emulator.log" 2>&1 &
+server_pid=$!
+
+touch "$work/aws-config"
+export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION" AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+# The CLI hands CloudFormation an S3 URL for each template. moto reads that object from its own store
+# and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of
+# that name happens).
+export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
+export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
+
+echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+deadline=$((SECONDS + STARTUP_SECONDS))
+until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
+  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "emulator-deploy-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
+    cat "$work/emulator.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+check "emulator account" "$ACCOUNT" "$(aws sts get-caller-identity --query Account --output text)"
+seeded_ami=$(aws ssm get-parameter --name "$BASE_IMAGE_PARAMETER" --query Parameter.Value --output text)
+check "seeded $BASE_IMAGE_PARAMETER names an AMI in the emulator" "$seeded_ami" \
+  "$(aws ec2 describe-images --image-ids "$seeded_ami" --query 'Images[0].ImageId' --output text)"
+
+# --- Synthesize once, then bootstrap and deploy with the CDK CLI -----------------------------------------
+cdk_flags=(--no-notices --no-color)
+deploy_flags=(--require-approval never --progress events)
+# moto's change sets create resources but never the stack outputs, so deploy without one: CreateStack.
+deploy_flags+=(--method=direct)
+assembly="$work/cdk.out"
+# cli_step WHAT COMMAND...: a CDK CLI step; after a failed one there is nothing to check.
+cli_step() {
+  echo "== $1"
+  if "${@:2}"; then
+    pass "$1"
+  else
+    fail "$1 (exit status $?)"
+    finish
+  fi
+}
+# shellcheck disable=SC2317 # run by cli_step
+synth() {
+  cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" >/dev/null
+}
+cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+cli_step "cdk bootstrap aws://$ACCOUNT/$REGION" cdk bootstrap "${cdk_flags[@]}" --app "$assembly" "aws://$ACCOUNT/$REGION"
+cli_step "cdk deploy $NETWORK_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$NETWORK_STACK"
+cli_step "cdk deploy $DEV_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$DEV_STACK"
+
+# --- Checks -------------------------------------------------------------------------------------------
+echo "== checks"
+stack_status() {
+  aws cloudformation describe-stacks --stack-name "$1" --query 'Stacks[0].StackStatus' --output text 2>/dev/null ||
+    echo "(no such stack)"
+}
+resource_id() { # resource_id STACK TYPE: the physical IDs of the stack's resources of that type
+  aws cloudformation describe-stack-resources --stack-name "$1" \
+    --query "StackResources[?ResourceType=='$2'].PhysicalResourceId" --output text
+}
+parameter() {
+  aws ssm get-parameter --name "$1" --query Parameter.Value --output text 2>/dev/null || echo "(missing)"
+}
+output() {
+  aws cloudformation describe-stacks --stack-name "$DEV_STACK" \
+    --query "Stacks[0].Outputs[?OutputKey=='$1'].OutputValue" --output text
+}
+tag_list() { # tag_list KEY... < JSON list of {Key, Value}: "key=value" for each key asked for, in order
+  python3 -c '
+import json, sys
+tags = {t["Key"]: t["Value"] for t in json.load(sys.stdin) or []}
+print(" ".join("{}={}".format(k, tags.get(k, "(none)")) for k in sys.argv[1:]))' "$@"
+}
+
+check "$NETWORK_STACK status" CREATE_COMPLETE "$(stack_status "$NETWORK_STACK")"
+check "$DEV_STACK status" CREATE_COMPLETE "$(stack_status "$DEV_STACK")"
+
+# Security groups: every ingress rule as "protocol from-to source", sorted; exactly the intended ones.
+vpc_id=$(resource_id "$NETWORK_STACK" AWS::EC2::VPC)
+group_id() {
+  aws ec2 describe-security-groups --filters "Name=vpc-id,Values=$vpc_id" "Name=group-name,Values=$1" \
+    --query 'SecurityGroups[].GroupId' --output text
+}
+deployed_rules() {
+  aws ec2 describe-security-groups --group-ids "$1" --query 'SecurityGroups[0].IpPermissions' --output json |
+    python3 -c '
+import json, sys
+rules = []
+for p in json.load(sys.stdin):
+    sources = [r["CidrIp"] for r in p.get("IpRanges", [])] + [r["CidrIpv6"] for r in p.get("Ipv6Ranges", [])]
+    sources += [g["GroupId"] for g in p.get("UserIdGroupPairs", [])] + [x["PrefixListId"] for x in p.get("PrefixListIds", [])]
+    rules += ["{} {}-{} {}".format(p["IpProtocol"], p.get("FromPort", "all"), p.get("ToPort", "all"), s) for s in sources]
+print("; ".join(sorted(rules)))'
+}
+template_rules() { # the rules with their descriptions, as the deployed stack's template gives them
+  aws cloudformation get-template --stack-name "$NETWORK_STACK" --query TemplateBody --output json |
+    python3 -c '
+import json, sys
+body = json.load(sys.stdin)
+template = json.loads(body) if isinstance(body, str) else body
+rules = []
+for resource in template["Resources"].values():
+    if resource["Type"] == "AWS::EC2::SecurityGroup" and resource["Properties"].get("GroupName") == sys.argv[1]:
+        for r in resource["Properties"].get("SecurityGroupIngress", []):
+            rules.append("{} {}-{} {} \"{}\"".format(r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIp"], r.get("Description")))
+print("; ".join(sorted(rules)))' "$1"
+}
+sorted_rules() { printf '%s\n' "$@" | sort | paste -sd ';' - | sed 's/;/; /g'; }
+
+host_tcp="tcp $HOST_PORTS 0.0.0.0/0"
+host_udp="udp $HOST_PORTS 0.0.0.0/0"
+host_tcp_text="ECS dynamic host ports $HOST_PORTS TCP (mapped streaming ports) from clients anywhere"
+host_udp_text="ECS dynamic host ports $HOST_PORTS UDP (mapped streaming ports) from clients anywhere"
+declare -A rules described group_ids
+rules["container-testing"]=$(sorted_rules "tcp 32262-32262 0.0.0.0/0" "udp 32263-32263 0.0.0.0/0" \
+  "tcp 32273-32273 0.0.0.0/0" "$host_tcp" "$host_udp" "tcp 22-22 $SSH_CIDR")
+described["container-testing"]=$(sorted_rules \
+  "tcp 32262-32262 0.0.0.0/0 \"Streaming protocol TCP 32262 from clients anywhere\"" \
+  "udp 32263-32263 0.0.0.0/0 \"Streaming protocol UDP 32263 from clients anywhere\"" \
+  "tcp 32273-32273 0.0.0.0/0 \"Streaming protocol TCP 32273 from clients anywhere\"" \
+  "$host_tcp \"$host_tcp_text\"" "$host_udp \"$host_udp_text\"" \
+  "tcp 22-22 $SSH_CIDR \"SSH from the configured sshCidr only\"")
+rules["fractal-production-hosts"]=$(sorted_rules "$host_tcp" "$host_udp")
+described["fractal-production-hosts"]=$(sorted_rules "$host_tcp \"$host_tcp_text\"" "$host_udp \"$host_udp_text\"")
+rules["fractal-image-builder"]=""
+described["fractal-image-builder"]=""
+for group in container-testing fractal-production-hosts fractal-image-builder; do
+  group_ids[$group]=$(group_id "$group")
+  if [[ "${group_ids[$group]}" =~ ^sg-[0-9a-f]+$ ]]; then
+    pass "security group $group exists in the stack's VPC: ${group_ids[$group]}"
+    check "ingress of $group" "${rules[$group]}" "$(deployed_rules "${group_ids[$group]}")"
+    check "ingress of $group with descriptions, in the deployed template" "${described[$group]}" \
+      "$(template_rules "$group")"
+  else
+    fail "security group $group in VPC $vpc_id: found [${group_ids[$group]}]"
+  fi
+done
+not_covered "descriptions of the ingress rules on the deployed groups" \
+  "moto's CloudFormation drops the Description of inline ingress rules; checked in the template above"
+
+# SSM parameters: the IDs the dev stacks and the image pipeline read.
+network="$SSM_PREFIX/network"
+check "$network/vpc-id" "$vpc_id" "$(parameter "$network/vpc-id")"
+subnets_by_az=$(aws ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc_id" \
+  --query 'sort_by(Subnets, &AvailabilityZone)[].SubnetId' --output text | tr '\t' ',')
+check "$network/public-subnet-ids (the VPC's subnets, in AZ order)" "$subnets_by_az" \
+  "$(parameter "$network/public-subnet-ids")"
+check "the public subnets lie in two AZs" 2 "$(aws ec2 describe-subnets \
+  --filters "Name=vpc-id,Values=$vpc_id" --query 'length(Subnets[].AvailabilityZone)' --output text)"
+for key in container-testing production-hosts image-builder; do
+  name=$key
+  [[ "$key" == container-testing ]] || name="fractal-$key"
+  check "$network/security-groups/$key-id" "${group_ids[$name]:-}" \
+    "$(parameter "$network/security-groups/$key-id")"
+done
+check "tags of $network/vpc-id" "project=fractal-gpu-host component=network" \
+  "$(aws ssm list-tags-for-resource --resource-type Parameter --resource-id "$network/vpc-id" \
+    --query TagList --output json | tag_list project component)"
+
+# The dev instance.
+instance_id=$(resource_id "$DEV_STACK" AWS::EC2::Instance)
+instance() {
+  aws ec2 describe-instances --instance-ids "$instance_id" --query "Reservations[0].Instances[0].$1" --output "${2:-text}"
+}
+check "dev instance state" running "$(instance State.Name)"
+check "dev instance type" "$INSTANCE_TYPE" "$(instance InstanceType)"
+check "dev instance image (Canonical's parameter, resolved at deploy time)" "$seeded_ami" "$(instance ImageId)"
+subnet_ids=$(parameter "$network/public-subnet-ids")
+IFS=, read -r -a subnet_list <<<"$subnet_ids"
+check "dev instance subnet (public subnet $SUBNET_INDEX)" "${subnet_list[$SUBNET_INDEX]:-}" "$(instance SubnetId)"
+check "dev instance security groups" "${group_ids["container-testing"]:-}" \
+  "$(instance 'NetworkInterfaces[].Groups[].GroupId')"
+public_ip=$(instance PublicIpAddress)
+if [[ "$public_ip" =~ ^[0-9.]+$ ]]; then pass "dev instance has a public IP: $public_ip"; else fail "dev instance public IP: [$public_ip]"; fi
+root_volume=$(instance "BlockDeviceMappings[?DeviceName==\`$(instance RootDeviceName)\`].Ebs.VolumeId | [0]")
+check "dev instance root volume (size GiB, encrypted, type)" "$ROOT_GIB True gp3" \
+  "$(aws ec2 describe-volumes --volume-ids "$root_volume" --query 'Volumes[0].[Size, Encrypted, VolumeType]' --output text | tr '\t' ' ')"
+check "dev instance tags" "project=fractal-gpu-host component=dev-instance owner=$DEVELOPER Name=fractal-dev-$DEVELOPER" \
+  "$(instance Tags json | tag_list project component owner Name)"
+
+template_id=$(resource_id "$DEV_STACK" AWS::EC2::LaunchTemplate)
+check "dev instance launched from the stack's launch template" "$template_id" \
+  "$(instance "Tags[?Key=='aws:ec2launchtemplate:id'].Value | [0]")"
+template_data() {
+  # shellcheck disable=SC2016 # $Latest is the launch template's own version name
+  aws ec2 describe-launch-template-versions --launch-template-id "$template_id" --versions '$Latest' \
+    --query "LaunchTemplateVersions[0].LaunchTemplateData.$1" --output text
+}
+check "launch template requires IMDSv2 (HttpTokens)" required "$(template_data MetadataOptions.HttpTokens)"
+not_covered "IMDSv2 on the running instance" "moto's RunInstances does not apply a launch template's MetadataOptions"
+profile_name=$(resource_id "$DEV_STACK" AWS::IAM::InstanceProfile)
+profile_arn=$(aws iam get-instance-profile --instance-profile-name "$profile_name" --query InstanceProfile.Arn --output text)
+check "launch template's instance profile is the stack's" "$profile_arn" "$(template_data IamInstanceProfile.Arn)"
+check "the instance profile holds the stack's role" "$(resource_id "$DEV_STACK" AWS::IAM::Role)" \
+  "$(aws iam get-instance-profile --instance-profile-name "$profile_name" --query 'InstanceProfile.Roles[].RoleName' --output text)"
+role_name=$(resource_id "$DEV_STACK" AWS::IAM::Role)
+check "the role can be assumed by EC2" ec2.amazonaws.com \
+  "$(aws iam get-role --role-name "$role_name" --query 'Role.AssumeRolePolicyDocument.Statement[].Principal.Service' --output text)"
+not_covered "Session Manager's managed policy on the role" \
+  "moto's CloudFormation ignores the ManagedPolicyArns of an AWS::IAM::Role"
+not_covered "instance profile on the running instance" \
+  "moto's RunInstances does not apply a launch template's IamInstanceProfile"
+
+# The host-scripts asset: published into the bootstrap bucket, where the instance's user data fetches it.
+# shellcheck disable=SC2016 # ${AWS::AccountId} is the asset manifest's placeholder, replaced in Python
+read -r asset_bucket asset_key asset_dir < <(python3 -c '
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+for asset in manifest["files"].values():
+    if asset["source"].get("packaging") == "zip":
+        dest = next(iter(asset["destinations"].values()))
+        bucket = dest["bucketName"].replace("${AWS::AccountId}", sys.argv[2]).replace("${AWS::Region}", sys.argv[3])
+        print(bucket, dest["objectKey"], asset["source"]["path"])' \
+  "$assembly/$DEV_STACK.assets.json" "$ACCOUNT" "$REGION")
+if aws s3 cp --only-show-errors "s3://$asset_bucket/$asset_key" "$work/host-scripts.zip"; then
+  check "host-scripts asset in s3://$asset_bucket (files in the zip)" \
+    "$(cd "$assembly/$asset_dir" && find . -type f | sed 's|^\./||' | sort | paste -sd ' ' -)" \
+    "$(python3 -c 'import sys, zipfile; print(" ".join(sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if not n.endswith("/"))))' "$work/host-scripts.zip")"
+else
+  fail "host-scripts asset s3://$asset_bucket/$asset_key was not published"
+fi
+if template_data UserData | base64 -d | grep -qF "s3://$asset_bucket/$asset_key"; then
+  pass "the instance's user data fetches s3://$asset_bucket/$asset_key"
+else
+  fail "the instance's user data does not fetch s3://$asset_bucket/$asset_key"
+fi
+
+# The role may read exactly the asset and the pinned NVIDIA GRID driver, nothing else.
+pinned() { grep -E "^$1=" host-scripts/versions.env | cut -d= -f2-; }
+role_grants() {
+  local policy
+  for policy in $(aws iam list-role-policies --role-name "$role_name" --query PolicyNames --output text); do
+    aws iam get-role-policy --role-name "$role_name" --policy-name "$policy" --query PolicyDocument --output json
+  done | python3 -c '
+import json, sys
+def listed(value):
+    return value if isinstance(value, list) else [value]
+grants, text, decoder, at = [], sys.stdin.read().strip(), json.JSONDecoder(), 0
+while at < len(text):
+    document, at = decoder.raw_decode(text, at)
+    at = len(text) - len(text[at:].lstrip())
+    for st in document["Statement"]:
+        grants += ["{} {} {}".format(st["Effect"], a, r) for a in listed(st["Action"]) for r in listed(st["Resource"])]
+print("; ".join(sorted(grants)))'
+}
+check "the role's own policy" "$(sorted_rules "Allow s3:GetObject arn:aws:s3:::$asset_bucket/$asset_key" \
+  "Allow s3:GetObject arn:aws:s3:::$(pinned NVIDIA_DRIVER_BUCKET)/$(pinned NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
+
+# The stack outputs, as an engineer reads them after cdk deploy.
+check "output InstanceId" "$instance_id" "$(output InstanceId)"
+check "output SessionCommand" "aws ssm start-session --target $instance_id --region $REGION" "$(output SessionCommand)"
+check "output PublicDnsName" "$(instance PublicDnsName)" "$(output PublicDnsName)"
+check "output SetupLog" /var/log/fractal-dev-setup.log "$(output SetupLog)"
+
+# What moto's CloudFormation cannot create: it records such a resource in the stack and creates nothing.
+python3 - "$assembly" "$NETWORK_STACK" "$DEV_STACK" <<'EOF'
+import json, sys
+from moto.cloudformation.parsing import get_model_map
+
+assembly, deployed = sys.argv[1], sys.argv[2:]
+supported = get_model_map()
+stacks = {name: a for name, a in json.load(open(f"{assembly}/manifest.json"))["artifacts"].items()
+          if a["type"] == "aws:cloudformation:stack"}
+for name, artifact in stacks.items():
+    template = json.load(open(f"{assembly}/{artifact['properties']['templateFile']}"))
+    unsupported = sorted({r["Type"] for r in template["Resources"].values() if r["Type"] not in supported})
+    if name in deployed:
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] not in supported:
+                print(f"NOT COVERED: {name} {logical_id} ({resource['Type']}: moto's CloudFormation has no "
+                      "handler for this type, so nothing is created and nothing can be checked)")
+    elif unsupported:
+        print(f"NOT COVERED: stack {name} (not deployed here; moto's CloudFormation has no handler for "
+              f"{', '.join(unsupported)})")
+    else:
+        print(f"NOT COVERED: stack {name} (not deployed here: a network stack like {deployed[0]}, for another "
+              "region)" if name.startswith("FractalNetwork-") else f"NOT COVERED: stack {name} (not deployed here)")
+EOF
+
+# --- cdk destroy: the dev stack goes, the network stays ------------------------------------------------
+cli_step "cdk destroy $DEV_STACK" cdk destroy "${cdk_flags[@]}" --app "$assembly" --force "$DEV_STACK"
+check "$DEV_STACK after destroy" "(no such stack)" "$(stack_status "$DEV_STACK")"
+check "dev instance after destroy" terminated "$(instance State.Name)"
+check "dev root volume after destroy (deleted on termination)" 0 \
+  "$(aws ec2 describe-volumes --filters "Name=volume-id,Values=$root_volume" --query 'length(Volumes)' --output text)"
+check "launch template after destroy" 0 \
+  "$(aws ec2 describe-launch-templates --query "length(LaunchTemplates[?LaunchTemplateId=='$template_id'])" --output text)"
+check "instance profile after destroy" 0 \
+  "$(aws iam list-instance-profiles --query "length(InstanceProfiles[?InstanceProfileName=='$profile_name'])" --output text)"
+check "$NETWORK_STACK after destroying the dev stack" CREATE_COMPLETE "$(stack_status "$NETWORK_STACK")"
+check "$network/vpc-id after destroying the dev stack" "$vpc_id" "$(parameter "$network/vpc-id")"
+check "container-testing group after destroying the dev stack" "${group_ids["container-testing"]:-}" "$(group_id container-testing)"
+
+not_covered "the CloudWatch alarm's stop action and the first-boot setup" \
+  "no instance really runs in the emulator: nothing boots, reports CPU or executes user data"
+
+finish
