@@ -28,7 +28,7 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
 
 log() {
-  printf '%s %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCRIPT_NAME" "$*" >&2
+  TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
 }
 
 die() {

@@ -44,7 +44,7 @@ configure_grub_nouveau() {
   fi
   tmp=$(mktemp)
   if grep -Eq '^GRUB_CMDLINE_LINUX=' "$grub"; then
-    sed -E -e 's/^GRUB_CMDLINE_LINUX=""/GRUB_CMDLINE_LINUX="rdblacklist=nouveau"/' \
+    sed -E -e 's/^GRUB_CMDLINE_LINUX=""/GRUB_CMDLINE_LINUX="rdblacklist=nouveau"/' -e t \
       -e 's/^GRUB_CMDLINE_LINUX="([^"]+)"/GRUB_CMDLINE_LINUX="\1 rdblacklist=nouveau"/' "$grub" >"$tmp"
   else
     cat "$grub" >"$tmp"
