@@ -8,6 +8,12 @@
 # Every path the scripts write is prefixed with ROOT (empty on a real host), so the tests can
 # point it at a temporary directory.
 
+# Sourced once: a second source (a script and its test both loading it) changes nothing.
+if [[ -n "${HOST_SCRIPTS_COMMON_LOADED:-}" ]]; then
+  return 0
+fi
+HOST_SCRIPTS_COMMON_LOADED=1
+
 ROOT="${ROOT:-}"
 SCRIPT_NAME="${SCRIPT_NAME:-host-scripts}"
 CURRENT_STAGE="${CURRENT_STAGE:-start}"
