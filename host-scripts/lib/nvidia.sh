@@ -1,0 +1,124 @@
+# shellcheck shell=bash
+#
+# NVIDIA: the GRID driver from AWS's driver bucket (with DKMS), nouveau kept away, and the
+# NVIDIA Container Toolkit. Needs lib/common.sh and the variables of versions.env.
+
+readonly NVIDIA_BLACKLIST_CONF=/etc/modprobe.d/blacklist-fractal-nvidia.conf
+readonly NVIDIA_KEYRING=/etc/apt/keyrings/nvidia-container-toolkit.asc
+readonly NVIDIA_SOURCES=/etc/apt/sources.list.d/nvidia-container-toolkit.list
+
+# grid_driver_version: the driver version in NVIDIA_GRID_DRIVER_KEY (e.g. 535.183.01).
+grid_driver_version() {
+  local file=${NVIDIA_GRID_DRIVER_KEY##*/}
+  if [[ ! "$file" =~ ^NVIDIA-Linux-x86_64-([0-9]+(\.[0-9]+)+)-grid-aws\.run$ ]]; then
+    die "NVIDIA_GRID_DRIVER_KEY '$NVIDIA_GRID_DRIVER_KEY' is not a NVIDIA-Linux-x86_64-<version>-grid-aws.run key"
+  fi
+  printf '%s\n' "${BASH_REMATCH[1]}"
+}
+
+install_driver_build_deps() {
+  install_packages gcc make dkms "linux-headers-$(uname -r)"
+}
+
+blacklist_nouveau() {
+  install_content "$NVIDIA_BLACKLIST_CONF" 644 <<'EOF'
+# Installed by host-scripts: the NVIDIA GRID driver needs these modules out of the way.
+blacklist vga16fb
+blacklist nouveau
+blacklist rivafb
+blacklist nvidiafb
+blacklist rivatv
+EOF
+  if file_changed; then
+    update-initramfs -u
+  fi
+}
+
+# configure_grub_nouveau: GRUB_CMDLINE_LINUX gets rdblacklist=nouveau (keeps other arguments).
+configure_grub_nouveau() {
+  local grub=$ROOT/etc/default/grub tmp
+  [[ -f "$grub" ]] || die "$grub not found"
+  if grep -Eq '^GRUB_CMDLINE_LINUX="([^"]* )?rdblacklist=nouveau( [^"]*)?"' "$grub"; then
+    log "up to date: /etc/default/grub"
+    return 0
+  fi
+  tmp=$(mktemp)
+  if grep -Eq '^GRUB_CMDLINE_LINUX=' "$grub"; then
+    sed -E -e 's/^GRUB_CMDLINE_LINUX=""/GRUB_CMDLINE_LINUX="rdblacklist=nouveau"/' -e t \
+      -e 's/^GRUB_CMDLINE_LINUX="([^"]+)"/GRUB_CMDLINE_LINUX="\1 rdblacklist=nouveau"/' "$grub" >"$tmp"
+  else
+    cat "$grub" >"$tmp"
+    echo 'GRUB_CMDLINE_LINUX="rdblacklist=nouveau"' >>"$tmp"
+  fi
+  install_file "$tmp" /etc/default/grub "$(stat -c %a "$grub")"
+  rm -f "$tmp"
+  update-grub
+}
+
+# unload_nouveau: the driver installer refuses to run while nouveau is loaded.
+unload_nouveau() {
+  if [[ -d "$ROOT/sys/module/nouveau" ]]; then
+    modprobe -r nouveau ||
+      die "nouveau is loaded and cannot be unloaded: reboot (it is blacklisted now) and run this script again"
+    log "unloaded nouveau"
+  fi
+}
+
+installed_nvidia_driver_version() {
+  modinfo -F version nvidia 2>/dev/null || true
+}
+
+# install_grid_driver: the pinned GRID driver, silent, built with DKMS so it is rebuilt on
+# kernel updates. The installer test-loads the module, so this needs the GPU (a g3 instance).
+install_grid_driver() {
+  local want have tmp
+  want=$(grid_driver_version)
+  have=$(installed_nvidia_driver_version)
+  if [[ "$have" == "$want" ]]; then
+    log "NVIDIA driver $want is already installed"
+    return 0
+  fi
+  if [[ -n "$have" ]]; then
+    log "replacing NVIDIA driver $have with $want"
+  fi
+  tmp=$(mktemp -d)
+  retry 5 aws s3 cp --no-progress --region "$NVIDIA_DRIVER_BUCKET_REGION" \
+    "s3://$NVIDIA_DRIVER_BUCKET/$NVIDIA_GRID_DRIVER_KEY" "$tmp/nvidia-driver.run"
+  if ! sh "$tmp/nvidia-driver.run" -s --dkms; then
+    if [[ -r "$ROOT/var/log/nvidia-installer.log" ]]; then
+      tail -n 30 "$ROOT/var/log/nvidia-installer.log" >&2
+    fi
+    die "the NVIDIA driver installer failed (log: /var/log/nvidia-installer.log)"
+  fi
+  rm -rf "$tmp"
+  have=$(installed_nvidia_driver_version)
+  [[ "$have" == "$want" ]] || die "NVIDIA driver installer finished but the nvidia module reports version '${have:-none}', expected $want"
+  log "installed NVIDIA driver $want"
+}
+
+add_nvidia_container_toolkit_repo() {
+  local tmp
+  tmp=$(mktemp -d)
+  if [[ ! -s "$ROOT$NVIDIA_KEYRING" ]]; then
+    download_url https://nvidia.github.io/libnvidia-container/gpgkey "$tmp/nvidia.asc"
+    verify_key_fingerprint "$tmp/nvidia.asc" "$NVIDIA_APT_KEY_FINGERPRINT"
+    install_file "$tmp/nvidia.asc" "$NVIDIA_KEYRING" 644
+  else
+    verify_key_fingerprint "$ROOT$NVIDIA_KEYRING" "$NVIDIA_APT_KEY_FINGERPRINT"
+  fi
+  install_content "$NVIDIA_SOURCES" 644 <<EOF
+deb [signed-by=$NVIDIA_KEYRING] https://nvidia.github.io/libnvidia-container/stable/deb/\$(ARCH) /
+EOF
+  if file_changed; then
+    invalidate_apt_lists
+  fi
+  rm -rf "$tmp"
+}
+
+install_nvidia_container_toolkit() {
+  local v=${NVIDIA_CONTAINER_TOOLKIT_VERSION:-} pkg pkgs=()
+  for pkg in nvidia-container-toolkit nvidia-container-toolkit-base libnvidia-container-tools libnvidia-container1; do
+    pkgs+=("$pkg${v:+=$v}")
+  done
+  install_packages "${pkgs[@]}"
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bats
+#
+# The files the scripts install: seccomp profile, daemon.json, udev rules.
+
+load test_helper
+
+readonly CONFIG_DIR="$BATS_TEST_DIRNAME/../docker-daemon-config"
+
+@test "seccomp-filter.json is exactly what the generator makes from Docker's default profile" {
+  run bash "$CONFIG_DIR/generate-seccomp-filter.sh" --stdout
+  assert_success
+  assert_equal "$output" "$(cat "$CONFIG_DIR/seccomp-filter.json")"
+  run bash "$CONFIG_DIR/generate-seccomp-filter.sh" --check
+  assert_success
+}
+
+@test "the base profile is Docker 20.10.24's default, unmodified" {
+  run sha256sum "$CONFIG_DIR/seccomp-default-docker-20.10.24.json"
+  assert_output --partial e5e91f884647e7332b3f89280777752f563df4f1372a186f14ddb7bf2f55cf61
+  run grep -c 'Apache License, Version 2.0' "$CONFIG_DIR/NOTICE"
+  assert_output 1
+}
+
+@test "the profile keeps every rule of Docker's default and adds only the two allowances" {
+  run jq -n --slurpfile base "$CONFIG_DIR/seccomp-default-docker-20.10.24.json" \
+    --slurpfile ours "$CONFIG_DIR/seccomp-filter.json" '
+      ($ours[0] | del(.syscalls)) == ($base[0] | del(.syscalls))
+      and $ours[0].syscalls[:-2] == $base[0].syscalls
+      and ($ours[0].syscalls | length) == ($base[0].syscalls | length) + 2'
+  assert_output true
+}
+
+@test "the allowances: clone and unshare for Chromium, unshare, mount, umount, umount2 for FUSE, unconditional" {
+  local filter="$CONFIG_DIR/seccomp-filter.json"
+  run jq -c '.syscalls[-2:] | map({names, action, args, includes, excludes})' "$filter"
+  assert_output '[{"names":["clone","unshare"],"action":"SCMP_ACT_ALLOW","args":[],"includes":{},"excludes":{}},{"names":["unshare","mount","umount","umount2"],"action":"SCMP_ACT_ALLOW","args":[],"includes":{},"excludes":{}}]'
+  # Docker's default allows them only conditionally.
+  run jq -r '[.syscalls[] | select((.names | index("mount")) and (.includes == {} and .excludes == {} and .args == []))] | length' \
+    "$CONFIG_DIR/seccomp-default-docker-20.10.24.json"
+  assert_output 0
+  run jq -r '.defaultAction' "$filter"
+  assert_output SCMP_ACT_ERRNO
+}
+
+@test "the shipped daemon.json names the nvidia default runtime and the profile's path" {
+  run jq -c . "$CONFIG_DIR/daemon.json"
+  assert_output '{"default-runtime":"nvidia","runtimes":{"nvidia":{"path":"nvidia-container-runtime","runtimeArgs":[]}},"seccomp-profile":"/etc/docker/seccomp-filter.json"}'
+}
+
+@test "the udev rules name both virtual devices with their values" {
+  local rules="$BATS_TEST_DIRNAME/../udev/90-fractal-input.rules"
+  run grep -v '^#' "$rules"
+  assert_equal "${#lines[@]}" 2
+  assert_line --index 0 'ACTION=="add|change", SUBSYSTEM=="input", ATTRS{name}=="Fractal Virtual Relative Input", ENV{MOUSE_WHEEL_CLICK_ANGLE}="1", ENV{MOUSE_WHEEL_CLICK_COUNT}="360"'
+  assert_line --index 1 'ACTION=="add|change", SUBSYSTEM=="input", ATTRS{name}=="Fractal Virtual Absolute Input", ENV{ID_INPUT_TABLET}="", ENV{ID_INPUT_MOUSE}="1"'
+}

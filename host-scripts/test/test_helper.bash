@@ -1,0 +1,163 @@
+# shellcheck shell=bash
+#
+# Sandbox for the host-script tests: a temporary ROOT (a stock Ubuntu 20.04 g3 host, as far
+# as the scripts look at it), HOME and TMPDIR, and stub.bash linked under the name of every
+# system command the scripts call, first on PATH. See stub.bash for the switches.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+HOST_SCRIPTS="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+export HOST_SCRIPTS
+
+STUBBED_COMMANDS=(apt-get dpkg dpkg-query systemctl id usermod curl gpg aws nvidia-installer
+  modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap fuser debconf-set-selections
+  uname cloud-init modprobe update-grub update-initramfs udevadm sleep)
+
+# versions_value <KEY>: a value from versions.env, read the simplest way.
+versions_value() {
+  sed -n "s/^$1=//p" "$HOST_SCRIPTS/versions.env"
+}
+
+# use_sandbox <dir>: points the variables at the sandbox in <dir> (see setup_sandbox).
+use_sandbox() {
+  export SANDBOX=$1
+  export ROOT="$SANDBOX/root" HOME="$SANDBOX/home" TMPDIR="$SANDBOX/tmp"
+  export STUB_LOG="$SANDBOX/calls.log" STUB_STATE="$SANDBOX/state" STUB_BIN="$SANDBOX/bin"
+  case ":$PATH:" in
+    *":$STUB_BIN:"*) ;;
+    *) export PATH="$STUB_BIN:$PATH" ;;
+  esac
+}
+
+# setup_sandbox [dir]: a fresh sandbox (default: in the test's temporary directory).
+setup_sandbox() {
+  use_sandbox "${1:-$BATS_TEST_TMPDIR/sandbox}"
+  mkdir -p "$ROOT" "$HOME" "$TMPDIR" "$STUB_BIN" "$STUB_STATE"/{units,groups,pkgs,snaps,sysctl}
+  : >"$STUB_LOG"
+  local cmd
+  install -m 755 "$BATS_TEST_DIRNAME/stub.bash" "$SANDBOX/stub"
+  for cmd in "${STUBBED_COMMANDS[@]}"; do
+    ln -s "$SANDBOX/stub" "$STUB_BIN/$cmd"
+  done
+  # Never let a test reach a real system command.
+  for cmd in "${STUBBED_COMMANDS[@]}"; do
+    if [[ "$(command -v "$cmd")" != "$STUB_BIN/$cmd" ]]; then
+      echo "stub for $cmd is not first on PATH" >&2
+      return 1
+    fi
+  done
+
+  # The host: Ubuntu 20.04, stock GRUB defaults, cloud-init finished, apt's lock files.
+  mkdir -p "$ROOT/etc/default" "$ROOT/var/lib/cloud/instance" "$ROOT/var/lib/cloud/instances/i-0abc" \
+    "$ROOT/var/lib/dpkg" "$ROOT/var/lib/apt/lists" "$ROOT/var/cache/apt/archives"
+  cat >"$ROOT/etc/os-release" <<'EOF'
+NAME="Ubuntu"
+VERSION="20.04.6 LTS (Focal Fossa)"
+ID=ubuntu
+ID_LIKE=debian
+VERSION_ID="20.04"
+VERSION_CODENAME=focal
+UBUNTU_CODENAME=focal
+EOF
+  printf '%s\n' 'GRUB_DEFAULT=0' 'GRUB_TIMEOUT=0' 'GRUB_CMDLINE_LINUX_DEFAULT=""' \
+    'GRUB_CMDLINE_LINUX=""' >"$ROOT/etc/default/grub"
+  touch "$ROOT/var/lib/cloud/instance/boot-finished" "$ROOT/var/lib/cloud/instances/i-0abc/boot-finished" \
+    "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock" "$ROOT/var/lib/apt/lists/lock" \
+    "$ROOT/var/cache/apt/archives/lock"
+  local unit
+  for unit in apt-daily.timer apt-daily-upgrade.timer unattended-upgrades.service; do
+    echo enabled >"$STUB_STATE/units/$unit.enabled"
+    touch "$STUB_STATE/units/$unit.active"
+  done
+  echo static >"$STUB_STATE/units/apt-daily.service.enabled"
+  echo static >"$STUB_STATE/units/apt-daily-upgrade.service.enabled"
+  printf '%s\n' adm sudo >"$STUB_STATE/groups/ubuntu"
+
+  # Script settings: no real waiting, nothing from the caller's environment.
+  export RETRY_BASE_DELAY=0 WAIT_FOR_CLOUD_INIT=1 CLOUD_INIT_TIMEOUT=10 APT_LOCK_TIMEOUT=10
+  unset AWS_REGION AWS_DEFAULT_REGION TARGET_USER ALLOW_UNSUPPORTED_OS HOST_SERVICE_BINARY \
+    ECS_CLUSTER HOST_SERVICE_ENV_SSM_PARAMETER HOST_SERVICE_ENV_SECRET_ID VERIFY_SCAN_DIRS \
+    VERIFY_MARKER_NAMES
+  local key
+  while IFS= read -r key; do
+    unset "$key"
+  done < <(sed -n 's/^\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$HOST_SCRIPTS/versions.env")
+  STUB_DOCKER_KEY_FPR=$(versions_value DOCKER_APT_KEY_FINGERPRINT)
+  STUB_NVIDIA_KEY_FPR=$(versions_value NVIDIA_APT_KEY_FINGERPRINT)
+  STUB_DRIVER_VERSION=$(versions_value NVIDIA_GRID_DRIVER_KEY | sed -E 's/.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run/\1/')
+  export STUB_DOCKER_KEY_FPR STUB_NVIDIA_KEY_FPR STUB_DRIVER_VERSION
+}
+
+# A guard for tests that let scripts delete things: ROOT must be inside the test's temp dir.
+assert_sandboxed() {
+  [[ -n "${ROOT:-}" && "$ROOT" == "$BATS_RUN_TMPDIR"/* ]] || {
+    echo "ROOT '${ROOT:-}' is not inside the test's temporary directory" >&2
+    return 1
+  }
+}
+
+# host_snapshot: every file, directory and link of the host (path, mode, size, checksum) and
+# the stubbed host state (packages, units, groups, rules, ...).
+host_snapshot() {
+  (
+    cd "$SANDBOX" || return
+    find root state -printf '%p %y %m %s\n' | sort
+    find root state -type f -exec sha256sum {} + | sort -k 2
+  )
+}
+
+# calls_matching <ERE>: logged stub calls that match.
+calls_matching() {
+  grep -E "$1" "$STUB_LOG" || true
+}
+
+# calls_changing_the_host: logged calls of commands that change a host (a re-run must make
+# none).
+calls_changing_the_host() {
+  calls_matching '^(apt-get .* (install|purge|remove|update|autoremove --purge)( |$)|usermod|systemctl( -[-a-z]+)* (enable|disable|mask|unmask|start|stop|restart|daemon-reload)|iptables .* -A |sysctl .*-w|snap install|nvidia-installer|nvidia-ctk|update-grub|update-initramfs|udevadm|modprobe|debconf-set-selections|aws s3 cp|curl .*-o )'
+}
+
+# reset_calls: forget the calls logged so far (before a second run).
+reset_calls() {
+  : >"$STUB_LOG"
+}
+
+# run_script <name> [args...]: runs an entry script as a command would.
+run_script() {
+  local script=$1
+  shift
+  run bash "$HOST_SCRIPTS/$script" "$@"
+}
+
+# host_after_part1: the host as part 1 leaves it after the reboot (packages, Docker off).
+host_after_part1() {
+  local pkg
+  mkdir -p "$STUB_STATE/pkgs"
+  for pkg in docker-ce docker-ce-cli containerd.io jq curl ca-certificates gnupg psmisc; do
+    echo 1.0-stub >"$STUB_STATE/pkgs/$pkg"
+  done
+  echo disabled >"$STUB_STATE/units/docker.service.enabled"
+  echo disabled >"$STUB_STATE/units/docker.socket.enabled"
+  echo "$STUB_DRIVER_VERSION" >"$STUB_STATE/driver_version"
+  touch "$STUB_STATE/snaps/aws-cli"
+}
+
+# run_shared <script> [args...]: for setup_file: runs a script once in a sandbox shared by the
+# file's tests (which only read it), keeping its output and status.
+run_shared() {
+  local script=$1
+  shift
+  setup_sandbox "$BATS_FILE_TMPDIR/shared"
+  local status=0
+  bash "$HOST_SCRIPTS/$script" "$@" >"$SANDBOX/output" 2>&1 || status=$?
+  echo "$status" >"$SANDBOX/status"
+}
+
+# use_shared_run: in a test, the sandbox, output and status of run_shared.
+use_shared_run() {
+  use_sandbox "$BATS_FILE_TMPDIR/shared"
+  # shellcheck disable=SC2034 # output and status are what bats-assert reads
+  output=$(cat "$SANDBOX/output")
+  status=$(cat "$SANDBOX/status")
+}

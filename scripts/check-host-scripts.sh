@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+#
+# check-host-scripts.sh: the host scripts' gate. From the repository root:
+#   1. shellcheck on every *.sh, *.bash and *.bats file under host-scripts/ and scripts/;
+#   2. shfmt -d (2-space indent, indented case branches) on the same files;
+#   3. the generated seccomp profile is up to date;
+#   4. bats over host-scripts/test/.
+# Fails (never skips) when shellcheck, shfmt, bats, bats-assert, bats-support or jq is missing.
+# On Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+readonly SHFMT_FLAGS=(-i 2 -ci)
+readonly BATS_LIB_DIRS=(/usr/lib/bats /usr/lib/bats-core /usr/local/lib/bats)
+
+fail() {
+  echo "check-host-scripts: $*" >&2
+  exit 1
+}
+
+require_tools() {
+  local tool missing=()
+  for tool in shellcheck shfmt bats jq; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if ((${#missing[@]} > 0)); then
+    fail "missing tool(s): ${missing[*]} (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq)"
+  fi
+  local lib dir found
+  for lib in bats-support bats-assert; do
+    found=
+    for dir in ${BATS_LIB_PATH:+"$BATS_LIB_PATH"} "${BATS_LIB_DIRS[@]}"; do
+      [[ -f "$dir/$lib/load.bash" ]] && found=1
+    done
+    [[ -n "$found" ]] || fail "missing $lib (Debian/Ubuntu: apt-get install $lib)"
+  done
+}
+
+main() {
+  local -a files
+  require_tools
+  mapfile -t files < <(find host-scripts scripts -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) | sort)
+  ((${#files[@]} > 0)) || fail "no shell files found under host-scripts/ and scripts/"
+
+  echo "==> shellcheck (${#files[@]} files)"
+  shellcheck --external-sources --source-path=SCRIPTDIR "${files[@]}"
+
+  echo "==> shfmt -d ${SHFMT_FLAGS[*]}"
+  shfmt -d "${SHFMT_FLAGS[@]}" "${files[@]}"
+
+  echo "==> seccomp profile is generated from Docker's default"
+  bash host-scripts/docker-daemon-config/generate-seccomp-filter.sh --check
+
+  echo "==> bats host-scripts/test"
+  bats host-scripts/test
+
+  echo "check-host-scripts: all checks passed"
+}
+
+main "$@"
