@@ -19,10 +19,13 @@ if ((node_major < 22)); then
   echo "test-all: Node $(node --version) is first on PATH; run this through 'npm test' (Node 22+)" >&2
   exit 1
 fi
-require mvn java cfn-lint
+require mvn java cfn-lint shellcheck shfmt bats moto_server aws
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
+
+echo "== Host scripts: shellcheck, shfmt, bats in a sandbox"
+bash scripts/check-host-scripts.sh
 
 echo "== CDK CLI: default synth and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh

@@ -32,7 +32,7 @@ final class DevInstanceUserData {
                 // Ubuntu Server has python3 but not unzip.
                 "python3 -m zipfile -e /opt/fractal/host-scripts.zip " + SCRIPTS_DIR,
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
-                "export TARGET_USER=ubuntu SKIP_CLOUD_INIT_WAIT=1",
+                "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
                 "bash " + SCRIPTS_DIR + "/setup_ubuntu20_host.sh",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
