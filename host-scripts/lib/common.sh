@@ -33,6 +33,11 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_ENV_FILE=/usr/share/fractal/app_env.env \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
 
+# print_script_help <file>: the comment block at the top of a script, without the "# ".
+print_script_help() {
+  sed -n '3,/^[^#]/{/^#/p}' "$1" | sed 's/^# \{0,1\}//'
+}
+
 log() {
   TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
 }
