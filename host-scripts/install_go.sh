@@ -58,7 +58,7 @@ EOF
 
 main() {
   if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    sed -n '3,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    print_script_help "${BASH_SOURCE[0]}"
     return 0
   fi
   [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"

@@ -29,13 +29,9 @@ source "$HOST_SCRIPTS_DIR/lib/common.sh"
 # shellcheck source=lib/ami.sh
 source "$HOST_SCRIPTS_DIR/lib/ami.sh"
 
-usage() {
-  sed -n '3,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-}
-
 main() {
   if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    usage
+    print_script_help "${BASH_SOURCE[0]}"
     return 0
   fi
   [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"

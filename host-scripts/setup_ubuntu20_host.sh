@@ -29,13 +29,9 @@ source "$HOST_SCRIPTS_DIR/lib/nvidia.sh"
 # shellcheck source=lib/host.sh
 source "$HOST_SCRIPTS_DIR/lib/host.sh"
 
-usage() {
-  sed -n '3,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-}
-
 main() {
   if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    usage
+    print_script_help "${BASH_SOURCE[0]}"
     return 0
   fi
   [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"

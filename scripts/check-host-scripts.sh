@@ -27,11 +27,17 @@ require_tools() {
   if ((${#missing[@]} > 0)); then
     fail "missing tool(s): ${missing[*]} (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq)"
   fi
-  local lib dir found
+  local lib dir found lib_dirs=()
+  if [[ -n "${BATS_LIB_PATH:-}" ]]; then
+    IFS=: read -r -a lib_dirs <<<"$BATS_LIB_PATH"
+  fi
+  lib_dirs+=("${BATS_LIB_DIRS[@]}")
   for lib in bats-support bats-assert; do
-    found=
-    for dir in ${BATS_LIB_PATH:+"$BATS_LIB_PATH"} "${BATS_LIB_DIRS[@]}"; do
-      [[ -f "$dir/$lib/load.bash" ]] && found=1
+    found=''
+    for dir in "${lib_dirs[@]}"; do
+      if [[ -f "$dir/$lib/load.bash" ]]; then
+        found=1
+      fi
     done
     [[ -n "$found" ]] || fail "missing $lib (Debian/Ubuntu: apt-get install $lib)"
   done

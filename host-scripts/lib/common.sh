@@ -33,6 +33,11 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_ENV_FILE=/usr/share/fractal/app_env.env \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
 
+# print_script_help <file>: the comment block at the top of a script, without the "# ".
+print_script_help() {
+  sed -n '3,/^[^#]/{/^#/p}' "$1" | sed 's/^# \{0,1\}//'
+}
+
 log() {
   TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T %s: %s\n' -1 "$SCRIPT_NAME" "$*" >&2
 }
@@ -137,13 +142,14 @@ load_versions() {
   done <"$file"
 }
 
-# is_under_cloud_init: true when an ancestor process is cloud-init (we are its user data).
+# is_under_cloud_init: true when an ancestor process is cloud-init (we are its user data):
+# its name, or the program it runs (python3 /usr/bin/cloud-init ...), is cloud-init.
 is_under_cloud_init() {
-  local pid=$PPID comm args stat rest
+  local pid=$PPID comm stat rest argv=()
   while [[ -n "$pid" && "$pid" -gt 1 && -r "/proc/$pid/stat" ]]; do
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
-    args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || args=
-    if [[ "$comm" == cloud-init* || "$args" == *cloud-init* ]]; then
+    mapfile -d '' -t argv <"/proc/$pid/cmdline" 2>/dev/null || argv=()
+    if [[ "$comm" == cloud-init || "${argv[0]##*/}" == cloud-init || "${argv[1]:-}" == */cloud-init ]]; then
       return 0
     fi
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1

@@ -159,6 +159,20 @@ setup() {
   assert_output --partial 'running from cloud-init (user data): not waiting'
 }
 
+@test "is_under_cloud_init finds cloud-init among the ancestors, and only there" {
+  printf 'source %q\nis_under_cloud_init\n' "$HOST_SCRIPTS/lib/common.sh" >"$SANDBOX/probe.sh"
+  # The probe runs as the child of a process started under the name $1 ("exit" keeps that
+  # process from exec-ing the probe).
+  # shellcheck disable=SC2016 # expanded by the inner shells
+  local parent='exec -a "$1" bash -c "bash \"\$0\"; exit \$?" "$2"'
+  run bash -c "$parent" _ cloud-init "$SANDBOX/probe.sh"
+  assert_success
+  run bash -c "$parent" _ /usr/bin/cloud-init-helper "$SANDBOX/probe.sh"
+  assert_failure
+  run bash "$SANDBOX/probe.sh"
+  assert_failure
+}
+
 @test "stop_apt_background_jobs masks the timers once" {
   stop_apt_background_jobs
   assert_equal "$(cat "$STUB_STATE/units/apt-daily.timer.enabled")" masked

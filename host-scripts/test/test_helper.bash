@@ -23,7 +23,7 @@ versions_value() {
 use_sandbox() {
   export SANDBOX=$1
   export ROOT="$SANDBOX/root" HOME="$SANDBOX/home" TMPDIR="$SANDBOX/tmp"
-  export STUB_LOG="$SANDBOX/calls.log" STUB_STATE="$SANDBOX/state" STUB_BIN="$SANDBOX/bin"
+  export STUB_LOG="$SANDBOX/calls.log" STUB_STATE="$SANDBOX/state" STUB_BIN="$BATS_RUN_TMPDIR/stub-bin"
   case ":$PATH:" in
     *":$STUB_BIN:"*) ;;
     *) export PATH="$STUB_BIN:$PATH" ;;
@@ -33,13 +33,17 @@ use_sandbox() {
 # setup_sandbox [dir]: a fresh sandbox (default: in the test's temporary directory).
 setup_sandbox() {
   use_sandbox "${1:-$BATS_TEST_TMPDIR/sandbox}"
-  mkdir -p "$ROOT" "$HOME" "$TMPDIR" "$STUB_BIN" "$STUB_STATE"/{units,groups,pkgs,snaps,sysctl}
+  mkdir -p "$ROOT" "$HOME" "$TMPDIR" "$STUB_STATE"/{units,groups,pkgs,snaps,sysctl}
   : >"$STUB_LOG"
   local cmd
-  install -m 755 "$BATS_TEST_DIRNAME/stub.bash" "$SANDBOX/stub"
-  for cmd in "${STUBBED_COMMANDS[@]}"; do
-    ln -s "$SANDBOX/stub" "$STUB_BIN/$cmd"
-  done
+  # The stubs keep no state of their own: one set serves every test of the run.
+  if [[ ! -x "$STUB_BIN/stub" ]]; then
+    mkdir -p "$STUB_BIN"
+    install -m 755 "$BATS_TEST_DIRNAME/stub.bash" "$STUB_BIN/stub"
+    for cmd in "${STUBBED_COMMANDS[@]}"; do
+      ln -sf "$STUB_BIN/stub" "$STUB_BIN/$cmd"
+    done
+  fi
   # Never let a test reach a real system command.
   for cmd in "${STUBBED_COMMANDS[@]}"; do
     if [[ "$(command -v "$cmd")" != "$STUB_BIN/$cmd" ]]; then
