@@ -64,10 +64,7 @@ main() {
   [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"
   enable_strict_mode
 
-  stage "preflight: root, OS, architecture, pinned versions"
-  require_root
-  require_supported_os
-  load_versions "$HOST_SCRIPTS_DIR/versions.env"
+  preflight "$HOST_SCRIPTS_DIR"
 
   stage "Go $GO_VERSION"
   install_go

@@ -37,18 +37,10 @@ main() {
   [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"
   enable_strict_mode
 
-  stage "preflight: root, OS, architecture, pinned versions"
-  require_root
-  require_supported_os
-  load_versions "$HOST_SCRIPTS_DIR/versions.env"
+  preflight "$HOST_SCRIPTS_DIR"
   add_snap_paths
 
-  stage "wait for cloud-init"
-  wait_for_cloud_init
-
-  stage "stop apt background jobs and wait for the dpkg lock"
-  stop_apt_background_jobs
-  wait_for_apt_locks
+  prepare_apt
 
   stage "ECS directories"
   create_ecs_dirs

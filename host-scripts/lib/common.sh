@@ -411,6 +411,27 @@ aws_region() {
 }
 
 # add_snap_paths: the AWS CLI is a snap; user data and AWSTOE do not always have /snap/bin.
+# preflight: the checks every entry script starts with: root, a supported OS and architecture, and
+# the pinned versions loaded from versions.env in the scripts folder.
+preflight() {
+  local scripts_dir=$1
+  stage "preflight: root, OS, architecture, pinned versions"
+  require_root
+  require_supported_os
+  load_versions "$scripts_dir/versions.env"
+}
+
+# prepare_apt: cloud-init done (unless we are its user data) and no background apt job holding the
+# dpkg lock, before a script installs anything.
+prepare_apt() {
+  stage "wait for cloud-init"
+  wait_for_cloud_init
+
+  stage "stop apt background jobs and wait for the dpkg lock"
+  stop_apt_background_jobs
+  wait_for_apt_locks
+}
+
 add_snap_paths() {
   case ":$PATH:" in
     *:/snap/bin:*) ;;

@@ -225,7 +225,7 @@ setup() {
   use_shared_run
   assert_success
   local stages
-  stages=$(grep -c '^  stage "' "$HOST_SCRIPTS/setup_ubuntu20_host.sh")
+  stages=$(expected_stage_lines "$HOST_SCRIPTS/setup_ubuntu20_host.sh")
   run grep -c ' setup_ubuntu20_host.sh: ==> ' <<<"$output"
   assert_output "$stages"
 }

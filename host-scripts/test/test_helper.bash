@@ -165,3 +165,13 @@ use_shared_run() {
   output=$(cat "$SANDBOX/output")
   status=$(cat "$SANDBOX/status")
 }
+
+# expected_stage_lines SCRIPT: how many "==>" stage lines SCRIPT logs: its own stage calls, plus the
+# one of preflight and the two of prepare_apt (lib/common.sh).
+expected_stage_lines() {
+  local script=$1 own preflights apt_preps
+  own=$(grep -c '^  stage "' "$script" || true)
+  preflights=$(grep -c '^  preflight ' "$script" || true)
+  apt_preps=$(grep -c '^  prepare_apt$' "$script" || true)
+  echo $((own + preflights + 2 * apt_preps))
+}
