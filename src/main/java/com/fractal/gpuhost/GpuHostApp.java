@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awscdk.App;
 
 /** Entry point: loads the settings and adds the stacks. A settings problem ends it before any template. */
@@ -46,7 +47,7 @@ public final class GpuHostApp {
             @Override
             public Set<String> keys() {
                 return app.getNode().getAllContext() instanceof Map<?, ?> all
-                        ? all.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet())
+                        ? all.keySet().stream().map(String::valueOf).collect(Collectors.toSet())
                         : Set.of();
             }
         };

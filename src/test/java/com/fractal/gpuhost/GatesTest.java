@@ -20,7 +20,7 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
- * The two gates over every stack, the dev stack included: cdk-nag's AwsSolutions pack with no
+ * The two gates over every stack, the dev and CI role stacks included: cdk-nag's AwsSolutions pack with no
  * unsuppressed finding, and cfn-lint with no error and no warning.
  */
 class GatesTest {
@@ -28,7 +28,8 @@ class GatesTest {
 
     @BeforeAll
     static void synthesize() {
-        app = TestApps.synthesize(Map.of("developer", "alice", "sshCidr", "203.0.113.0/24"));
+        app = TestApps.synthesize(Map.of("developer", "alice", "sshCidr", "203.0.113.0/24",
+                "githubRepo", "octo-org/gpu-host-infra"));
     }
 
     @Test

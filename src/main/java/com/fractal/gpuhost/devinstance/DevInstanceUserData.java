@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import java.util.List;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.UserData;
 
@@ -27,7 +28,7 @@ final class DevInstanceUserData {
                 "export PATH=\"$PATH:/snap/bin\"",
                 "command -v aws >/dev/null || snap install aws-cli --classic",
                 "mkdir -p " + SCRIPTS_DIR,
-                Fn.join("", java.util.List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
+                Fn.join("", List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
                         scripts.bucketName(), "/", scripts.objectKey(), "' /opt/fractal/host-scripts.zip")),
                 // Ubuntu Server has python3 but not unzip.
                 "python3 -m zipfile -e /opt/fractal/host-scripts.zip " + SCRIPTS_DIR,

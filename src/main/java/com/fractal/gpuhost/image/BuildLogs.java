@@ -26,7 +26,6 @@ public final class BuildLogs extends Construct {
                 .enforceSsl(true)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
-                .versioned(false)
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("ExpireOldBuildLogs")
                         .expiration(Duration.days(retentionDays))

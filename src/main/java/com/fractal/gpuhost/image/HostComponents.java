@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.ConstructIds;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class HostComponents extends Construct {
             String version = document.declares(SCRIPTS_PARAMETER)
                     ? ContentVersion.of(document.text(), scripts.assetHash())
                     : ContentVersion.of(document.text());
-            CfnComponent component = CfnComponent.Builder.create(this, pascal(key))
+            CfnComponent component = CfnComponent.Builder.create(this, ConstructIds.pascalCase(key))
                     .name("fractal-" + key)
                     .version(version)
                     .platform("Linux")
@@ -45,13 +46,5 @@ public final class HostComponents extends Construct {
 
     public List<Component> inOrder() {
         return List.copyOf(components);
-    }
-
-    static String pascal(final String key) {
-        StringBuilder name = new StringBuilder();
-        for (String word : key.split("-")) {
-            name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-        }
-        return name.toString();
     }
 }

@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.network;
 
+import com.fractal.gpuhost.ConstructIds;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.Map;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
@@ -27,19 +28,11 @@ public final class NetworkParameters extends Construct {
                 .description("IDs of the GPU hosts' public subnets, one per availability zone")
                 .stringListValue(vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).toList())
                 .build();
-        groupsByKey.forEach((key, group) -> StringParameter.Builder.create(this, idOf(key))
+        groupsByKey.forEach((key, group) -> StringParameter.Builder.create(this,
+                        ConstructIds.pascalCase(key) + "GroupId")
                 .parameterName(names.securityGroupId(key))
                 .description("ID of the " + key + " security group")
                 .stringValue(group.getSecurityGroupId())
                 .build());
-    }
-
-    /** "container-testing" becomes "ContainerTestingGroupId": stable logical IDs from stable keys. */
-    private static String idOf(final String key) {
-        StringBuilder id = new StringBuilder();
-        for (String word : key.split("-")) {
-            id.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
-        }
-        return id.append("GroupId").toString();
     }
 }

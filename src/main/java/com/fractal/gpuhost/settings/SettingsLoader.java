@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns the context into {@link Settings}: the only place context is read. Every rule is checked and
@@ -25,8 +26,8 @@ public final class SettingsLoader {
             "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn");
 
     /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
-    private static final java.util.regex.Pattern CRON = java.util.regex.Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
-    private static final java.util.regex.Pattern COMMIT = java.util.regex.Pattern.compile("[0-9a-f]{7,40}");
+    private static final Pattern CRON = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;

@@ -1,10 +1,10 @@
 package com.fractal.gpuhost.ci;
 
+import com.fractal.gpuhost.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fractal.gpuhost.settings.SsmNames;
 import java.io.IOException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The CI script reads the SSM parameters under the names the stacks give them. */
@@ -15,7 +15,7 @@ class BuildImageScriptTest {
         String output = new String(names.getInputStream().readAllBytes());
         String errors = new String(names.getErrorStream().readAllBytes());
         assertEquals(0, names.waitFor(), errors);
-        SsmNames expected = new SsmNames((String) CdkJsonContext.with(Map.of()).get("ssmPrefix"));
+        SsmNames expected = new SsmNames((String) TestApps.defaultContext().get("ssmPrefix"));
         assertEquals("pipelineArnParameter=" + expected.imagePipelineArn() + "\namiIdPath=" + expected.amiIdPath() + "\n",
                 output);
     }

@@ -1,19 +1,12 @@
 package com.fractal.gpuhost.ci;
 
+import com.fractal.gpuhost.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fractal.gpuhost.GpuHostStacks;
-import com.fractal.gpuhost.settings.ContextSource;
-import com.fractal.gpuhost.settings.SettingsLoader;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 
@@ -21,14 +14,8 @@ import software.amazon.awscdk.assertions.Template;
 class CiDeployRoleStackSetTest {
     static final String PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 
-    @TempDir
-    static Path tempDir;
-
     private static List<Stack> stacksFor(final Map<String, Object> overrides) {
-        Map<String, Object> context = CdkJsonContext.with(overrides);
-        App app = new App(AppProps.builder().context(context).build());
-        return GpuHostStacks.addTo(app, SettingsLoader.load(ContextSource.of(context),
-                CdkJsonContext.hostScriptsIn(tempDir)), Optional.empty());
+        return TestApps.synthesize(overrides).stacks();
     }
 
     @Test

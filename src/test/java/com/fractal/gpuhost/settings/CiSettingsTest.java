@@ -1,33 +1,21 @@
 package com.fractal.gpuhost.settings;
 
+import com.fractal.gpuhost.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fractal.gpuhost.ci.CdkJsonContext;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CiSettingsTest {
-    @TempDir
-    static Path tempDir;
-    static Path hostScripts;
-
-    @BeforeAll
-    static void hostScripts() {
-        hostScripts = CdkJsonContext.hostScriptsIn(tempDir);
-    }
-
     private static Settings load(final Map<String, Object> overrides) {
-        return SettingsLoader.load(ContextSource.of(CdkJsonContext.with(overrides)), hostScripts);
+        return TestApps.settings(overrides);
     }
 
     private static List<String> problems(final Map<String, Object> overrides) {
@@ -128,7 +116,7 @@ class CiSettingsTest {
 
     @Test
     void theCiKeysAreKnown() {
-        assertFalse(SettingsLoader.unknownKeyWarnings(ContextSource.of(CdkJsonContext.with(Map.of())))
+        assertFalse(SettingsLoader.unknownKeyWarnings(ContextSource.of(TestApps.defaultContext()))
                 .stream().anyMatch(warning -> warning.contains("\"github")));
     }
 }
