@@ -12,7 +12,10 @@ public record AuditModel(List<StackFacts> stacks, List<SecurityGroup> securityGr
         List<Retention> retention, List<Suppression> suppressions, List<NagResult> nagResults) {
 
     public static AuditModel of(final Assembly assembly) {
-        List<StackTemplate> stacks = assembly.stacks();
+        return of(assembly.stacks());
+    }
+
+    public static AuditModel of(final List<StackTemplate> stacks) {
         return new AuditModel(stacks.stream().map(StackFacts::read).toList(), all(stacks, SecurityGroup::read),
                 all(stacks, IamRole::read), all(stacks, Encryption::read), all(stacks, InstanceMetadata::read),
                 all(stacks, Distribution::read), all(stacks, Retention::read), all(stacks, Suppression::read),
