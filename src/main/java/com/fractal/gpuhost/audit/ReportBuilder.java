@@ -263,14 +263,14 @@ final class ReportBuilder {
                             .map(Distribution::amiName).distinct().collect(Collectors.joining(", ")) + ".");
             List<List<String>> rows = new ArrayList<>();
             for (Distribution d : regions) {
-                rows.add(List.of(d.region(), d.amiName(), d.kmsKey().isEmpty() ? "(not set)" : d.kmsKey(),
+                rows.add(List.of(d.region(), d.amiName(), d.kmsKey().isEmpty() ? "not set" : d.kmsKey(),
                         lines(d.ssmParameters()), d.launchPermissions().isEmpty() ? "owning account only"
                                 : lines(d.launchPermissions()),
                         d.targetAccounts().isEmpty() ? "owning account" : lines(d.targetAccounts()),
                         flagsOf(d.stack(), d.logicalId(), d)));
             }
             doc.table(List.of("Region", "AMI name", "KMS key", "SSM parameters (AMI ID)", "Launch permissions",
-                    "Copied to accounts", "Flags"), rows, Set.of(1, 2, 3), -1);
+                    "Copied to accounts", "Flags"), rows, Set.of(1, 3), -1);
         }
     }
 
