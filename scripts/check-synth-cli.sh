@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a user sees from the CDK CLI: the default synth writes one template per network stack and no dev
-# stack; bad settings exit non-zero with every problem named, no Java stack trace, and no template.
+# stack, and the audit report (npm run audit) reads it; bad settings exit non-zero with every problem named,
+# no Java stack trace, and no template.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,27 @@ if ((templates != 7 || devs != 0)); then
   exit 1
 fi
 echo "ok: default synth writes 7 network templates and no dev template"
+
+# The audit report over that assembly, as a user runs it; a missing assembly is a clear one-line error.
+bash scripts/audit.sh --assembly "$out/good" --out "$out/audit" >"$out/audit.log" 2>&1 || {
+  echo "check-synth-cli: the audit report failed:" >&2
+  cat "$out/audit.log" >&2
+  exit 1
+}
+for report in audit-report.md audit-report.html; do
+  [[ -s "$out/audit/$report" ]] || {
+    echo "check-synth-cli: the audit report did not write $report" >&2
+    exit 1
+  }
+done
+if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"$out/audit-missing.log" 2>&1 ||
+  ! grep -qF "audit: no cloud assembly at $out/missing" "$out/audit-missing.log" ||
+  grep -qE 'Exception|^\s+at [a-z]' "$out/audit-missing.log"; then
+  echo "check-synth-cli: a missing assembly must fail with one clear line:" >&2
+  cat "$out/audit-missing.log" >&2
+  exit 1
+fi
+echo "ok: npm run audit writes the Markdown and HTML report, and names a missing assembly"
 
 if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label >"$out/bad.log" 2>&1; then
   echo "check-synth-cli: synth with bad settings succeeded" >&2

@@ -27,7 +27,7 @@ mvn -B -ntp verify
 echo "== Host scripts: shellcheck, shfmt, bats in a sandbox"
 bash scripts/check-host-scripts.sh
 
-echo "== CDK CLI: default synth and bad settings, as a user runs them"
+echo "== CDK CLI: default synth, the audit report over it, and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh
 
 echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"

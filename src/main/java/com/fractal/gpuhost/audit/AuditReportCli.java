@@ -1,0 +1,90 @@
+package com.fractal.gpuhost.audit;
+
+import com.fractal.gpuhost.audit.rules.Severity;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code audit [--assembly DIR] [--baseline DIR] [--out DIR]}: reads a synthesized cloud assembly (default
+ * cdk.out) and writes the audit report to DIR (default audit/) as audit-report.md and audit-report.html.
+ * Exit 0 when written (flags do not fail it), 1 when the assembly is missing or malformed, 2 for bad usage.
+ */
+public final class AuditReportCli {
+    public static final String MARKDOWN = "audit-report.md";
+    public static final String HTML = "audit-report.html";
+    static final int BAD_ASSEMBLY = 1;
+    static final int USAGE = 2;
+    private static final String HELP = """
+            usage: npm run audit -- [--assembly DIR] [--baseline DIR] [--out DIR]
+              --assembly DIR  the synthesized cloud assembly to report on (default: cdk.out)
+              --baseline DIR  an earlier assembly: adds the changes since it
+              --out DIR       where to write audit-report.md and audit-report.html (default: audit)
+            """;
+
+    private AuditReportCli() {
+    }
+
+    public static void main(final String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command; returns its exit code. Never throws for bad input: it says what is wrong on err. */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err) {
+        Path assembly = Path.of("cdk.out");
+        Optional<Path> baseline = Optional.empty();
+        Path outDir = Path.of("audit");
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                out.print(HELP);
+                return 0;
+            }
+            if (!option.equals("--assembly") && !option.equals("--baseline") && !option.equals("--out")) {
+                err.print("audit: unknown argument '" + option + "'\n" + HELP);
+                return USAGE;
+            }
+            if (i + 1 >= args.length || args[i + 1].isBlank()) {
+                err.print("audit: " + option + " needs a directory\n" + HELP);
+                return USAGE;
+            }
+            Path value = Path.of(args[++i]);
+            switch (option) {
+                case "--assembly" -> assembly = value;
+                case "--baseline" -> baseline = Optional.of(value);
+                default -> outDir = value;
+            }
+        }
+        try {
+            long start = System.nanoTime();
+            AuditReport report = baseline.isPresent() ? AuditReport.of(assembly, baseline.get())
+                    : AuditReport.of(assembly);
+            Files.createDirectories(outDir);
+            Path markdown = outDir.resolve(MARKDOWN);
+            Path html = outDir.resolve(HTML);
+            Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+            Files.writeString(html, report.html(), StandardCharsets.UTF_8);
+            Map<Severity, Long> counts = report.flagCounts();
+            out.println("audit: wrote " + markdown + " and " + html + " (" + report.model().stacks().size()
+                    + " stacks, " + report.flags().size() + " flags: " + counts.entrySet().stream()
+                            .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", "))
+                    + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("") + ") in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            return 0;
+        } catch (AuditException e) {
+            err.println("audit: " + e.getMessage());
+            return BAD_ASSEMBLY;
+        } catch (IOException e) {
+            err.println("audit: cannot write the report to " + outDir + ": " + e.getMessage());
+            return BAD_ASSEMBLY;
+        } catch (RuntimeException e) {
+            err.println("audit: cannot read the assembly at " + assembly + ": " + e);
+            return BAD_ASSEMBLY;
+        }
+    }
+}

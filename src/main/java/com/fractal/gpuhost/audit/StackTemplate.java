@@ -1,0 +1,76 @@
+package com.fractal.gpuhost.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One CloudFormation stack of a cloud assembly: where it deploys, its template, and cdk-nag's results for
+ * it (empty when no NagReport CSV was written).
+ *
+ * @param account the account of the stack's environment, or "unknown-account" when environment-agnostic
+ * @param region the region of the stack's environment, or "unknown-region"
+ */
+public record StackTemplate(String name, String account, String region, String templateFile, JsonNode template,
+        List<NagResult> nagResults) {
+
+    /** One row of a cdk-nag report: a rule's result on one resource. */
+    public record NagResult(String pack, String ruleId, String resourcePath, String compliance, String reason,
+            String level, String info) {
+    }
+
+    /** One resource of the template. */
+    public record Resource(String logicalId, String type, JsonNode properties, JsonNode metadata) {
+        /** The construct path CDK records, or the logical ID when the template has none. */
+        public String path() {
+            JsonNode path = metadata.path("aws:cdk:path");
+            return path.isTextual() ? path.asText() : logicalId;
+        }
+    }
+
+    public String description() {
+        return template.path("Description").asText("");
+    }
+
+    /** Every resource, in template order. */
+    public List<Resource> resources() {
+        List<Resource> resources = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            JsonNode body = entry.getValue();
+            resources.add(new Resource(entry.getKey(), body.path("Type").asText(""), body.path("Properties"),
+                    body.path("Metadata")));
+        }
+        return resources;
+    }
+
+    /** The resources of one type, in template order. */
+    public List<Resource> resources(final String type) {
+        return resources().stream().filter(resource -> resource.type().equals(type)).toList();
+    }
+
+    /** Renders a template value readably, resolving this template's parameters (see {@link Intrinsics}). */
+    public String render(final JsonNode value) {
+        return Intrinsics.render(value, template.path("Parameters"));
+    }
+
+    /** The logical ID a value refers to ({Ref: X} or {Fn::GetAtt: [X, ...]}), or null. */
+    public static String referencedId(final JsonNode value) {
+        if (value == null || !value.isObject() || value.size() != 1) {
+            return null;
+        }
+        if (value.path("Ref").isTextual()) {
+            return value.get("Ref").asText();
+        }
+        JsonNode getAtt = value.path("Fn::GetAtt");
+        if (getAtt.isArray() && getAtt.size() > 0) {
+            return getAtt.get(0).asText();
+        }
+        if (getAtt.isTextual()) {
+            return getAtt.asText().split("\\.", 2)[0];
+        }
+        return null;
+    }
+}

@@ -1,0 +1,76 @@
+package com.fractal.gpuhost.audit.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fractal.gpuhost.audit.StackTemplate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The instance metadata service settings of something that launches instances: a launch template, an instance,
+ * a launch configuration or an Image Builder infrastructure configuration.
+ *
+ * @param httpTokens "required" (IMDSv2 only), "optional" (IMDSv1 allowed), or null when not set (IMDSv1 is
+ *     then allowed unless the AMI or the account's default says otherwise)
+ * @param detail where the setting comes from and the other options set
+ */
+public record InstanceMetadata(String stack, String logicalId, String resourceType, String httpTokens,
+        String httpEndpoint, String detail) {
+
+    /** Only IMDSv2 (session tokens) can be used, or the metadata endpoint is off. */
+    public boolean requiresV2() {
+        return "required".equals(httpTokens) || "disabled".equals(httpEndpoint);
+    }
+
+    public static List<InstanceMetadata> read(final StackTemplate stack) {
+        List<InstanceMetadata> facts = new ArrayList<>();
+        for (StackTemplate.Resource resource : stack.resources()) {
+            JsonNode p = resource.properties();
+            switch (resource.type()) {
+                case "AWS::EC2::LaunchTemplate" -> facts.add(
+                        of(stack, resource, p.path("LaunchTemplateData").path("MetadataOptions"), "launch template"));
+                case "AWS::AutoScaling::LaunchConfiguration" ->
+                        facts.add(of(stack, resource, p.path("MetadataOptions"), "launch configuration"));
+                case "AWS::ImageBuilder::InfrastructureConfiguration" ->
+                        facts.add(of(stack, resource, p.path("InstanceMetadataOptions"), "build and test instances"));
+                case "AWS::EC2::Instance" -> facts.add(instance(stack, resource));
+                default -> {
+                }
+            }
+        }
+        return facts;
+    }
+
+    private static InstanceMetadata instance(final StackTemplate stack, final StackTemplate.Resource resource) {
+        JsonNode p = resource.properties();
+        if (p.has("MetadataOptions")) {
+            return of(stack, resource, p.get("MetadataOptions"), "instance");
+        }
+        String templateId = StackTemplate.referencedId(p.path("LaunchTemplate").path("LaunchTemplateId"));
+        JsonNode template = templateId == null ? null : stack.template().path("Resources").get(templateId);
+        if (template != null) {
+            return of(stack, resource, template.path("Properties").path("LaunchTemplateData").path("MetadataOptions"),
+                    "instance, from launch template " + templateId);
+        }
+        return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), null, null,
+                p.has("LaunchTemplate") ? "instance, from a launch template outside this template"
+                        : "instance: not set (IMDSv1 allowed unless the AMI or account default requires v2)");
+    }
+
+    private static InstanceMetadata of(final StackTemplate stack, final StackTemplate.Resource resource,
+            final JsonNode options, final String what) {
+        String tokens = options.has("HttpTokens") ? stack.render(options.get("HttpTokens")) : null;
+        String endpoint = options.has("HttpEndpoint") ? stack.render(options.get("HttpEndpoint")) : null;
+        List<String> details = new ArrayList<>(List.of(what));
+        if (endpoint != null) {
+            details.add("endpoint " + endpoint);
+        }
+        if (options.has("HttpPutResponseHopLimit")) {
+            details.add("hop limit " + stack.render(options.get("HttpPutResponseHopLimit")));
+        }
+        if (tokens == null) {
+            details.add("HttpTokens not set (IMDSv1 allowed unless the AMI or account default requires v2)");
+        }
+        return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), tokens, endpoint,
+                String.join("; ", details));
+    }
+}

@@ -1,0 +1,93 @@
+package com.fractal.gpuhost.audit.render;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The report as a sequence of plain blocks (headings, paragraphs, tables, lists), written out as Markdown or
+ * HTML by {@link MarkdownWriter} and {@link HtmlWriter}, so that both say the same thing.
+ */
+public final class ReportDocument {
+    /** One block of the document. */
+    public sealed interface Block permits Heading, Paragraph, Table, Bullets {
+    }
+
+    /** A heading; its anchor is the slug GitHub gives it, so Markdown links and HTML ids agree. */
+    public record Heading(int level, String text) implements Block {
+        public String anchor() {
+            return slug(text);
+        }
+    }
+
+    /** A paragraph of plain text; {@code label} (may be empty) is set in bold before it. */
+    public record Paragraph(String label, String text) implements Block {
+    }
+
+    /**
+     * A table of plain-text cells (a cell may hold several lines).
+     *
+     * @param codeColumns columns whose values are identifiers or expressions, set in code type
+     * @param severityColumn the column holding a severity, for colour in HTML, or -1
+     */
+    public record Table(List<String> headers, List<List<String>> rows, Set<Integer> codeColumns, int severityColumn)
+            implements Block {
+    }
+
+    /** A bulleted list of plain-text items. */
+    public record Bullets(List<String> items) implements Block {
+    }
+
+    private final String title;
+    private final List<Block> blocks = new ArrayList<>();
+
+    public ReportDocument(final String title) {
+        this.title = title;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<Block> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    public ReportDocument heading(final int level, final String text) {
+        blocks.add(new Heading(level, text));
+        return this;
+    }
+
+    public ReportDocument paragraph(final String text) {
+        blocks.add(new Paragraph("", text));
+        return this;
+    }
+
+    public ReportDocument paragraph(final String label, final String text) {
+        blocks.add(new Paragraph(label, text));
+        return this;
+    }
+
+    public ReportDocument table(final List<String> headers, final List<List<String>> rows,
+            final Set<Integer> codeColumns, final int severityColumn) {
+        blocks.add(new Table(List.copyOf(headers), List.copyOf(rows), Set.copyOf(codeColumns), severityColumn));
+        return this;
+    }
+
+    public ReportDocument bullets(final List<String> items) {
+        blocks.add(new Bullets(List.copyOf(items)));
+        return this;
+    }
+
+    /** The level-2 headings, for a table of contents. */
+    public List<Heading> sections() {
+        return blocks.stream().filter(block -> block instanceof Heading heading && heading.level() == 2)
+                .map(Heading.class::cast).toList();
+    }
+
+    /** GitHub's heading anchor: lowercase, punctuation dropped, spaces to hyphens. */
+    static String slug(final String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
+    }
+}
