@@ -19,6 +19,14 @@
 #
 # Prints a Markdown table (median and range per case), the ratios b/a, c/b and d/b against the
 # performance targets, the machine and the versions. Figures are only comparable on an idle machine.
+#
+#   bash bench/synth.sh --phases [-n RUNS]
+# instead splits case b (and the floor) into phases: the CDK CLI alone, Maven's start-up and exec:java,
+# and inside the app (bench/PhaseTimes.java) JVM start, jsii runtime start, settings, construct tree, and
+# synth with and without cdk-nag's aspect. Medians of RUNS runs.
+#
+#   bash bench/synth.sh --check
+# only checks that the floor matches the project (versions, launcher) and that the helpers compile.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,11 +36,14 @@ readonly SAMPLE_SECONDS=0.1
 
 runs=${BENCH_RUNS:-5}
 skip_test_command=''
+mode=benchmark
 
 usage() {
   sed -n '3,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   echo "  -n RUNS              timed runs per case after the warm-up (default 5; env BENCH_RUNS)"
   echo "  --skip-test-command  do not time the README's test command (npm test)"
+  echo "  --phases             time the phases of one synthesis instead (see the header of this script)"
+  echo "  --check              only check the floor's setup and compile the helpers"
 }
 
 fail() {
@@ -50,6 +61,14 @@ parse_args() {
         ;;
       --skip-test-command)
         skip_test_command=1
+        shift
+        ;;
+      --phases)
+        mode=phases
+        shift
+        ;;
+      --check)
+        mode=check
         shift
         ;;
       -h | --help)
@@ -87,13 +106,19 @@ check_setup() {
     fail "$BARE_APP/cdk.json's app command differs from cdk.json's: the floor must use the same launcher"
 }
 
-# Every region the settings validator accepts (AllowedValues.commercialRegions), comma-separated.
-commercial_regions() {
+# Compiles the app and the helpers in bench/*.java; sets $classpath to run them with.
+compile_helpers() {
   # Maven's output goes to stderr: even with -q it prints colour resets to stdout.
   mvn -B -q -Dstyle.color=never compile >&2
   mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" >&2
-  javac -d "$work/helper" -cp "target/classes:$(cat "$work/classpath.txt")" bench/CommercialRegions.java
-  java -cp "$work/helper:target/classes:$(cat "$work/classpath.txt")" CommercialRegions
+  classpath="$work/helper:$ROOT/target/classes:$(cat "$work/classpath.txt")"
+  mkdir -p "$work/helper"
+  javac -Xlint:all -Werror -d "$work/helper" -cp "$classpath" bench/*.java
+}
+
+# Every region the settings validator accepts (AllowedValues.commercialRegions), comma-separated.
+commercial_regions() {
+  java -cp "$classpath" CommercialRegions
 }
 
 # The summed RSS (KiB) of a process and all its descendants, and the largest single RSS among them.
@@ -221,7 +246,7 @@ machine() {
     "node $(node --version); CDK CLI $(cdk --version | cut -d ' ' -f 1);" \
     "aws-cdk-lib $(pom_property cdk.version pom.xml); constructs $(pom_property constructs.version pom.xml);" \
     "cdk-nag $(pom_property cdknag.version pom.xml)"
-  echo "Runs: $runs per case after one warm-up; commercial regions: $regions"
+  echo "Runs: $runs per case after one warm-up${regions:+; commercial regions: $regions}"
 }
 
 time_test_command() {
@@ -236,6 +261,108 @@ time_test_command() {
   test_seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')
 }
 
+# Seconds taken by a command (its output discarded; a failure stops the benchmark).
+seconds_of() {
+  local start
+  start=$EPOCHREALTIME
+  "$@" >"$work/phase.log" 2>&1 || {
+    cat "$work/phase.log" >&2
+    fail "failed: $*"
+  }
+  awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.2f\n", e - s }'
+}
+
+# Runs a command $runs times after a warm-up; prints the median of its seconds.
+median_seconds() {
+  local round
+  seconds_of "$@" >/dev/null
+  : >"$work/times"
+  for ((round = 1; round <= runs; round++)); do
+    seconds_of "$@" >>"$work/times"
+  done
+  median "$work/times" 1
+}
+
+# Median seconds of each phase PhaseTimes prints, over $runs runs after a warm-up (argument: with-nag|without-nag).
+app_phases() {
+  local round context
+  context=$(jq -c .context cdk.json)
+  : >"$work/phases"
+  for ((round = 0; round <= runs; round++)); do
+    CDK_CONTEXT_JSON=$context CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") java -cp "$classpath" PhaseTimes "$1" \
+      2>/dev/null | awk -v r="$round" 'r > 0' >>"$work/phases"
+  done
+  awk '{ print $1 }' "$work/phases" | awk '!seen[$0]++' | while read -r phase; do
+    awk -v p="$phase" '$1 == p { print $2 }' "$work/phases" >"$work/phase.values"
+    echo "$phase $(median "$work/phase.values" 1)"
+  done
+}
+
+cli_with_app() {
+  local dir=$1
+  shift
+  (cd "$dir" && cdk synth --quiet --output "$(mktemp -d "$work/out.XXXX")" "$@")
+}
+
+cli_alone() {
+  cdk synth --quiet --app "$1" --output "$(mktemp -d "$work/out.XXXX")"
+}
+
+maven_app() {
+  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
+    mvn -B -q -Dstyle.color=never compile exec:java)
+}
+
+maven_compile() {
+  (cd "$1" && mvn -B -q -Dstyle.color=never compile)
+}
+
+java_app() {
+  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
+    java -cp "$2" "$3")
+}
+
+phases() {
+  local name dir main cp assembly
+  local -A t
+  echo "bench: phases, median of $runs runs each after a warm-up" >&2
+  mvn -B -q -Dstyle.color=never -f "$BARE_APP/pom.xml" compile >&2
+  mvn -B -q -Dstyle.color=never -f "$BARE_APP/pom.xml" dependency:build-classpath \
+    -Dmdep.outputFile="$work/bare-classpath.txt" >&2
+  echo
+  echo "| step (whole process unless noted) | floor (a) | full app (b) |"
+  echo "| --- | --- | --- |"
+  for name in a b; do
+    if [[ "$name" == a ]]; then
+      dir=$BARE_APP main=com.fractal.bench.BareApp cp="$ROOT/$BARE_APP/target/classes:$(cat "$work/bare-classpath.txt")"
+    else
+      dir=. main=com.fractal.gpuhost.GpuHostApp cp=$classpath
+    fi
+    assembly=$(mktemp -d "$work/out.XXXX")
+    (cd "$dir" && cdk synth --quiet --output "$assembly" >/dev/null 2>&1)
+    t[cli_$name]="$(median_seconds cli_with_app "$dir")"
+    t[alone_$name]="$(median_seconds cli_alone "$assembly")"
+    t[maven_$name]="$(median_seconds maven_app "$dir")"
+    t[compile_$name]="$(median_seconds maven_compile "$dir")"
+    t[java_$name]="$(median_seconds java_app "$dir" "$cp" "$main")"
+  done
+  echo "| \`cdk synth --quiet\` (what a user waits for) | ${t[cli_a]} s | ${t[cli_b]} s |"
+  echo "| CDK CLI alone, reading a finished assembly (\`cdk synth --app <dir>\`) | ${t[alone_a]} s | ${t[alone_b]} s |"
+  echo "| the cdk.json app command, \`mvn compile exec:java\` | ${t[maven_a]} s | ${t[maven_b]} s |"
+  echo "| of which Maven's start-up and up-to-date check (\`mvn compile\`, nothing to compile) | ${t[compile_a]} s | ${t[compile_b]} s |"
+  echo "| the app itself, \`java -cp\` (no Maven) | ${t[java_a]} s | ${t[java_b]} s |"
+  echo
+  echo "Inside the full app's JVM (bench/PhaseTimes.java, \`java -cp\`), median seconds:"
+  echo
+  echo "| phase | with cdk-nag | without cdk-nag's aspect |"
+  echo "| --- | --- | --- |"
+  app_phases with-nag >"$work/with-nag"
+  app_phases without-nag >"$work/without-nag"
+  paste -d ' ' "$work/with-nag" "$work/without-nag" |
+    awk '{ sub(/^synth-with-cdk-nag$/, "synth (aspects, validation, writing)", $1); printf "| %s | %s s | %s s |\n", $1, $2, $4 }'
+  machine
+}
+
 main() {
   parse_args "$@"
   check_setup
@@ -243,7 +370,19 @@ main() {
   trap 'rm -rf "$work"' EXIT
   load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
   test_seconds=''
+  regions=''
 
+  compile_helpers
+  case "$mode" in
+    check)
+      echo "bench: the floor matches the project and the helpers compile"
+      return
+      ;;
+    phases)
+      phases
+      return
+      ;;
+  esac
   regions=$(commercial_regions)
   region_count=$(tr ',' '\n' <<<"$regions" | wc -l)
   ((region_count > 7)) || fail "expected more commercial regions than the 7 defaults, got: $regions"
