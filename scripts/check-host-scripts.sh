@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # check-host-scripts.sh: the host scripts' gate. From the repository root:
-#   1. shellcheck on every *.sh, *.bash and *.bats file under host-scripts/ and scripts/;
+#   1. shellcheck on every *.sh, *.bash and *.bats file under host-scripts/, scripts/ and bench/;
 #   2. shfmt -d (2-space indent, indented case branches) on the same files;
 #   3. the generated seccomp profile is up to date;
 #   4. bats over host-scripts/test/.
@@ -46,8 +46,8 @@ require_tools() {
 main() {
   local -a files
   require_tools
-  mapfile -t files < <(find host-scripts scripts -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) | sort)
-  ((${#files[@]} > 0)) || fail "no shell files found under host-scripts/ and scripts/"
+  mapfile -t files < <(find host-scripts scripts bench -type f \( -name '*.sh' -o -name '*.bash' -o -name '*.bats' \) | sort)
+  ((${#files[@]} > 0)) || fail "no shell files found under host-scripts/, scripts/ and bench/"
 
   echo "==> shellcheck (${#files[@]} files)"
   shellcheck --external-sources --source-path=SCRIPTDIR "${files[@]}"

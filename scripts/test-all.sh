@@ -27,6 +27,9 @@ mvn -B -ntp verify
 echo "== Host scripts: shellcheck, shfmt, bats in a sandbox"
 bash scripts/check-host-scripts.sh
 
+echo "== Benchmark: its floor matches the project and its helpers compile (no timing)"
+bash bench/synth.sh --check
+
 echo "== CDK CLI: default synth, the audit report over it, and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh
 

@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+#
+# synth.sh: the synthesis benchmark. From anywhere in the repository (after `npm ci`):
+#   bash bench/synth.sh [-n RUNS] [--skip-test-command]
+#
+# After one warm-up synthesis of each case, times RUNS (default 5, or $BENCH_RUNS) whole `cdk synth --quiet`
+# runs of each case, in rounds (a b c d, a b c d, ...) so that a noisy neighbour hits every case alike:
+#   a  bench/bare-app: a CDK Java app with one empty stack, the project's runtime dependencies at the
+#      project's versions, launched by the same cdk.json `app` command (the floor)
+#   b  the full app with the defaults of cdk.json
+#   c  the full app with every region of the commercial partition active (the list the settings
+#      validator allows, read from aws-cdk-lib's RegionInfo), build region unchanged
+#   d  the full app with a dev-instance stack (-c developer=bench)
+# Each run synthesizes into a fresh temporary directory. Wall time is the whole CLI process; peak memory
+# is the largest sum of the resident set sizes (RSS) of the CLI's whole process tree (CDK CLI, Maven,
+# the app's JVM, the jsii runtime's node), sampled every 0.1 s; the largest single process's peak RSS
+# (from getrusage, exact) is printed beside it. Then, unless --skip-test-command, it runs the README's
+# test command (`npm test`) once with warm caches and reports its wall time.
+#
+# Prints a Markdown table (median and range per case), the ratios b/a, c/b and d/b against the
+# performance targets, the machine and the versions. Figures are only comparable on an idle machine.
+#
+#   bash bench/synth.sh --phases [-n RUNS]
+# instead splits case b (and the floor) into phases: the CDK CLI alone, Maven's start-up and exec:java,
+# and inside the app (bench/PhaseTimes.java) JVM start, jsii runtime start, settings, construct tree, and
+# synth with and without cdk-nag's aspect. Medians of RUNS runs.
+#
+#   bash bench/synth.sh --check
+# only checks that the floor matches the project (versions, launcher) and that the helpers compile.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+readonly ROOT=$PWD
+readonly BARE_APP=bench/bare-app
+readonly SAMPLE_SECONDS=0.1
+
+runs=${BENCH_RUNS:-5}
+skip_test_command=''
+mode=benchmark
+
+usage() {
+  sed -n '3,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  echo "  -n RUNS              timed runs per case after the warm-up (default 5; env BENCH_RUNS)"
+  echo "  --skip-test-command  do not time the README's test command (npm test)"
+  echo "  --phases             time the phases of one synthesis instead (see the header of this script)"
+  echo "  --check              only check the floor's setup and compile the helpers"
+}
+
+fail() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+parse_args() {
+  while (($# > 0)); do
+    case "$1" in
+      -n | --runs)
+        (($# > 1)) || fail "$1 needs a number"
+        runs=$2
+        shift 2
+        ;;
+      --skip-test-command)
+        skip_test_command=1
+        shift
+        ;;
+      --phases)
+        mode=phases
+        shift
+        ;;
+      --check)
+        mode=check
+        shift
+        ;;
+      -h | --help)
+        usage
+        exit 0
+        ;;
+      *)
+        usage >&2
+        fail "unknown argument: $1"
+        ;;
+    esac
+  done
+  [[ "$runs" =~ ^[1-9][0-9]*$ ]] || fail "the number of runs must be a whole number of at least 1, not '$runs'"
+}
+
+# The value of <name>...</name> in a pom.xml.
+pom_property() {
+  sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$2" | head -n 1
+}
+
+check_setup() {
+  [[ -x node_modules/.bin/cdk ]] || fail "the project's CDK CLI is missing: run 'npm ci' first"
+  PATH="$ROOT/node_modules/.bin:$PATH"
+  export PATH
+  local tool
+  for tool in mvn java node jq ps awk; do
+    command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is not installed"
+  done
+  local property
+  for property in cdk.version constructs.version cdknag.version jackson.version; do
+    [[ "$(pom_property "$property" pom.xml)" == "$(pom_property "$property" "$BARE_APP/pom.xml")" ]] ||
+      fail "$BARE_APP/pom.xml's $property differs from pom.xml's: the floor must use the project's versions"
+  done
+  [[ "$(jq -r .app cdk.json)" == "$(jq -r .app "$BARE_APP/cdk.json")" ]] ||
+    fail "$BARE_APP/cdk.json's app command differs from cdk.json's: the floor must use the same launcher"
+}
+
+# Compiles the app and the helpers in bench/*.java; sets $classpath to run them with.
+compile_helpers() {
+  # Maven's output goes to stderr: even with -q it prints colour resets to stdout.
+  mvn -B -q -Dstyle.color=never compile >&2
+  mvn -B -q -Dstyle.color=never dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" >&2
+  classpath="$work/helper:$ROOT/target/classes:$(cat "$work/classpath.txt")"
+  mkdir -p "$work/helper"
+  javac -Xlint:all -Werror -d "$work/helper" -cp "$classpath" bench/*.java
+}
+
+# Every region the settings validator accepts (AllowedValues.commercialRegions), comma-separated.
+commercial_regions() {
+  java -cp "$classpath" CommercialRegions
+}
+
+# The summed RSS (KiB) of a process and all its descendants, and the largest single RSS among them.
+tree_rss() {
+  ps -e -o pid=,ppid=,rss= | awk -v root="$1" '
+    { parent[$1] = $2; rss[$1] = $3 }
+    END {
+      for (pid in rss) {
+        p = pid
+        while (p != "" && p != 0 && p != root) p = parent[p]
+        if (p == root) { sum += rss[pid]; if (rss[pid] > max) max = rss[pid] }
+      }
+      printf "%d %d\n", sum, max
+    }'
+}
+
+# Runs one synthesis of a case; appends "seconds tree_peak_kib largest_process_kib" to $work/<case>.
+run_case() {
+  local name=$1 dir=$2 out
+  shift 2
+  out=$(mktemp -d "$work/out.XXXX")
+  local start end pid peak=0 sample sum
+  start=$EPOCHREALTIME
+  (cd "$dir" && exec /usr/bin/time -f '%M' -o "$out.maxrss" cdk synth --quiet --output "$out" "$@" \
+    >"$out.log" 2>&1) &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sample=$(tree_rss "$pid")
+    sum=${sample%% *}
+    ((sum > peak)) && peak=$sum
+    sleep "$SAMPLE_SECONDS"
+  done
+  if ! wait "$pid"; then
+    cat "$out.log" >&2
+    fail "case $name: cdk synth failed (output above)"
+  fi
+  end=$EPOCHREALTIME
+  compgen -G "$out/*.template.json" >/dev/null || fail "case $name: cdk synth wrote no template"
+  echo "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }') $peak $(tail -n 1 "$out.maxrss")" \
+    >>"$work/$name"
+  rm -rf "$out" "$out.log" "$out.maxrss"
+}
+
+run_round() {
+  run_case a "$BARE_APP"
+  run_case b .
+  run_case c . -c "activeRegions=$regions"
+  run_case d . -c developer=bench
+}
+
+# "median min max" of column $2 of file $1.
+stats() {
+  awk -v col="$2" '{ print $col }' "$1" | sort -g | awk '
+    { v[NR] = $1 }
+    END {
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "%s %s %s\n", m, v[1], v[NR]
+    }'
+}
+
+median() {
+  local m _
+  read -r m _ < <(stats "$1" "$2")
+  echo "$m"
+}
+
+ratio() {
+  awk -v x="$1" -v y="$2" 'BEGIN { printf "%.2f", x / y }'
+}
+
+# "met" or "MISSED" for value $1 against the limit $2.
+verdict() {
+  awk -v v="$1" -v l="$2" 'BEGIN { print (v <= l) ? "met" : "MISSED" }'
+}
+
+report() {
+  local name label med min max mmed mmin mmax big
+  echo
+  echo "| case | wall time, median (range) | peak RSS of the process tree, median (range) | largest process |"
+  echo "| --- | --- | --- | --- |"
+  for name in a b c d; do
+    case "$name" in
+      a) label='a: bare app, one empty stack (floor)' ;;
+      b) label='b: full app, defaults' ;;
+      c) label="c: full app, all $region_count commercial regions" ;;
+      d) label='d: full app with a dev-instance stack' ;;
+    esac
+    read -r med min max < <(stats "$work/$name" 1)
+    read -r mmed mmin mmax < <(stats "$work/$name" 2)
+    big=$(median "$work/$name" 3)
+    printf '| %s | %.1f s (%.1f–%.1f) | %d MiB (%d–%d) | %d MiB |\n' "$label" "$med" "$min" "$max" \
+      $((${mmed%.*} / 1024)) $((mmin / 1024)) $((mmax / 1024)) $((${big%.*} / 1024))
+  done
+  local ta tb tc td ma mb ba cb db mba
+  ta=$(median "$work/a" 1)
+  tb=$(median "$work/b" 1)
+  tc=$(median "$work/c" 1)
+  td=$(median "$work/d" 1)
+  ma=$(median "$work/a" 2)
+  mb=$(median "$work/b" 2)
+  ba=$(ratio "$tb" "$ta")
+  cb=$(ratio "$tc" "$tb")
+  db=$(ratio "$td" "$tb")
+  mba=$(ratio "$mb" "$ma")
+  echo
+  echo "| ratio (medians) | value | target |"
+  echo "| --- | --- | --- |"
+  echo "| wall time b/a | $ba | ≤ 1.5: $(verdict "$ba" 1.5) |"
+  echo "| wall time c/b | $cb | ≤ 1.3: $(verdict "$cb" 1.3) |"
+  echo "| wall time d/b | $db | (none) |"
+  echo "| peak memory b/a | $mba | ≤ 1.5: $(verdict "$mba" 1.5) |"
+  if [[ -n "$test_seconds" ]]; then
+    echo "| \`npm test\`, warm caches | ${test_seconds} s | < 180 s: $(verdict "$test_seconds" 179.99) |"
+  fi
+}
+
+machine() {
+  local cpu mem
+  cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+  mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  echo
+  echo "Machine: $(nproc) cores, $mem, ${cpu:-unknown CPU}; $(uname -sr)"
+  echo "Load average before: $load_before; after: $(cut -d ' ' -f 1-3 /proc/loadavg) (figures are noisy unless both are near 0)"
+  echo "Versions: $(java -version 2>&1 | head -n 1); $(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g');" \
+    "node $(node --version); CDK CLI $(cdk --version | cut -d ' ' -f 1);" \
+    "aws-cdk-lib $(pom_property cdk.version pom.xml); constructs $(pom_property constructs.version pom.xml);" \
+    "cdk-nag $(pom_property cdknag.version pom.xml)"
+  echo "Runs: $runs per case after one warm-up${regions:+; commercial regions: $regions}"
+}
+
+time_test_command() {
+  local start end
+  echo "bench: npm test (warm caches), log in $work/npm-test.log" >&2
+  start=$EPOCHREALTIME
+  if ! npm test >"$work/npm-test.log" 2>&1; then
+    tail -n 40 "$work/npm-test.log" >&2
+    fail "npm test failed (tail of its log above)"
+  fi
+  end=$EPOCHREALTIME
+  test_seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')
+}
+
+# Seconds taken by a command (its output discarded; a failure stops the benchmark).
+seconds_of() {
+  local start
+  start=$EPOCHREALTIME
+  "$@" >"$work/phase.log" 2>&1 || {
+    cat "$work/phase.log" >&2
+    fail "failed: $*"
+  }
+  awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.2f\n", e - s }'
+}
+
+# Runs a command $runs times after a warm-up; prints the median of its seconds.
+median_seconds() {
+  local round
+  seconds_of "$@" >/dev/null
+  : >"$work/times"
+  for ((round = 1; round <= runs; round++)); do
+    seconds_of "$@" >>"$work/times"
+  done
+  median "$work/times" 1
+}
+
+# Median seconds of each phase PhaseTimes prints, over $runs runs after a warm-up (argument: with-nag|without-nag).
+app_phases() {
+  local round context
+  context=$(jq -c .context cdk.json)
+  : >"$work/phases"
+  for ((round = 0; round <= runs; round++)); do
+    CDK_CONTEXT_JSON=$context CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") java -cp "$classpath" PhaseTimes "$1" \
+      2>/dev/null | awk -v r="$round" 'r > 0' >>"$work/phases"
+  done
+  awk '{ print $1 }' "$work/phases" | awk '!seen[$0]++' | while read -r phase; do
+    awk -v p="$phase" '$1 == p { print $2 }' "$work/phases" >"$work/phase.values"
+    echo "$phase $(median "$work/phase.values" 1)"
+  done
+}
+
+cli_with_app() {
+  local dir=$1
+  shift
+  (cd "$dir" && cdk synth --quiet --output "$(mktemp -d "$work/out.XXXX")" "$@")
+}
+
+cli_alone() {
+  cdk synth --quiet --app "$1" --output "$(mktemp -d "$work/out.XXXX")"
+}
+
+maven_app() {
+  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
+    mvn -B -q -Dstyle.color=never compile exec:java)
+}
+
+maven_compile() {
+  (cd "$1" && mvn -B -q -Dstyle.color=never compile)
+}
+
+java_app() {
+  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
+    java -cp "$2" "$3")
+}
+
+phases() {
+  local name dir main cp assembly
+  local -A t
+  echo "bench: phases, median of $runs runs each after a warm-up" >&2
+  mvn -B -q -Dstyle.color=never -f "$BARE_APP/pom.xml" compile >&2
+  mvn -B -q -Dstyle.color=never -f "$BARE_APP/pom.xml" dependency:build-classpath \
+    -Dmdep.outputFile="$work/bare-classpath.txt" >&2
+  echo
+  echo "| step (whole process unless noted) | floor (a) | full app (b) |"
+  echo "| --- | --- | --- |"
+  for name in a b; do
+    if [[ "$name" == a ]]; then
+      dir=$BARE_APP main=com.fractal.bench.BareApp cp="$ROOT/$BARE_APP/target/classes:$(cat "$work/bare-classpath.txt")"
+    else
+      dir=. main=com.fractal.gpuhost.GpuHostApp cp=$classpath
+    fi
+    assembly=$(mktemp -d "$work/out.XXXX")
+    (cd "$dir" && cdk synth --quiet --output "$assembly" >/dev/null 2>&1)
+    t[cli_$name]="$(median_seconds cli_with_app "$dir")"
+    t[alone_$name]="$(median_seconds cli_alone "$assembly")"
+    t[maven_$name]="$(median_seconds maven_app "$dir")"
+    t[compile_$name]="$(median_seconds maven_compile "$dir")"
+    t[java_$name]="$(median_seconds java_app "$dir" "$cp" "$main")"
+  done
+  echo "| \`cdk synth --quiet\` (what a user waits for) | ${t[cli_a]} s | ${t[cli_b]} s |"
+  echo "| CDK CLI alone, reading a finished assembly (\`cdk synth --app <dir>\`) | ${t[alone_a]} s | ${t[alone_b]} s |"
+  echo "| the cdk.json app command, \`mvn compile exec:java\` | ${t[maven_a]} s | ${t[maven_b]} s |"
+  echo "| of which Maven's start-up and up-to-date check (\`mvn compile\`, nothing to compile) | ${t[compile_a]} s | ${t[compile_b]} s |"
+  echo "| the app itself, \`java -cp\` (no Maven) | ${t[java_a]} s | ${t[java_b]} s |"
+  echo
+  echo "Inside the full app's JVM (bench/PhaseTimes.java, \`java -cp\`), median seconds:"
+  echo
+  echo "| phase | with cdk-nag | without cdk-nag's aspect |"
+  echo "| --- | --- | --- |"
+  app_phases with-nag >"$work/with-nag"
+  app_phases without-nag >"$work/without-nag"
+  paste -d ' ' "$work/with-nag" "$work/without-nag" |
+    awk '{ sub(/^synth-with-cdk-nag$/, "synth (aspects, validation, writing)", $1); printf "| %s | %s s | %s s |\n", $1, $2, $4 }'
+  machine
+}
+
+main() {
+  parse_args "$@"
+  check_setup
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
+  test_seconds=''
+  regions=''
+
+  compile_helpers
+  case "$mode" in
+    check)
+      echo "bench: the floor matches the project and the helpers compile"
+      return
+      ;;
+    phases)
+      phases
+      return
+      ;;
+  esac
+  regions=$(commercial_regions)
+  region_count=$(tr ',' '\n' <<<"$regions" | wc -l)
+  ((region_count > 7)) || fail "expected more commercial regions than the 7 defaults, got: $regions"
+
+  echo "bench: warm-up (one synthesis of each case)" >&2
+  run_round
+  rm -f "$work"/[abcd]
+  local round
+  for ((round = 1; round <= runs; round++)); do
+    echo "bench: round $round of $runs" >&2
+    run_round
+  done
+  if [[ -z "$skip_test_command" ]]; then
+    time_test_command
+  fi
+  report
+  machine
+}
+
+main "$@"
