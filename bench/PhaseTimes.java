@@ -7,10 +7,7 @@ import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
@@ -31,18 +28,7 @@ public final class PhaseTimes {
         mark("jvm-start");
         App app = new App();
         mark("jsii-runtime-and-aws-cdk-lib-load");
-        ContextSource context = new ContextSource() {
-            @Override
-            public Object get(final String key) {
-                return app.getNode().tryGetContext(key);
-            }
-
-            @Override
-            public Set<String> keys() {
-                return app.getNode().getAllContext() instanceof Map<?, ?> all
-                        ? all.keySet().stream().map(String::valueOf).collect(Collectors.toSet()) : Set.of();
-            }
-        };
+        ContextSource context = ContextSource.of(app.getNode());
         Settings settings = SettingsLoader.load(context, Path.of("host-scripts"));
         mark("settings");
         if (nag) {

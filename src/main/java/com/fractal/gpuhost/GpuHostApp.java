@@ -5,10 +5,7 @@ import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import software.amazon.awscdk.App;
 
 /** Entry point: loads the settings and adds the stacks. A settings problem ends it before any template. */
@@ -23,7 +20,7 @@ public final class GpuHostApp {
 
     public static void main(final String[] args) {
         App app = new App();
-        ContextSource context = contextOf(app);
+        ContextSource context = ContextSource.of(app.getNode());
         SettingsLoader.unknownKeyWarnings(context).forEach(warning -> System.err.println("WARNING: " + warning));
         Settings settings;
         try {
@@ -35,21 +32,5 @@ public final class GpuHostApp {
         }
         GpuHostStacks.addTo(app, settings, Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
         app.synth();
-    }
-
-    private static ContextSource contextOf(final App app) {
-        return new ContextSource() {
-            @Override
-            public Object get(final String key) {
-                return app.getNode().tryGetContext(key);
-            }
-
-            @Override
-            public Set<String> keys() {
-                return app.getNode().getAllContext() instanceof Map<?, ?> all
-                        ? all.keySet().stream().map(String::valueOf).collect(Collectors.toSet())
-                        : Set.of();
-            }
-        };
     }
 }
