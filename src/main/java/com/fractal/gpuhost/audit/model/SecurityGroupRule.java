@@ -82,6 +82,11 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
         return WORLD.contains(peer);
     }
 
+    /** A rule in this direction that is open to every address on the internet. */
+    public boolean worldOpen(final Direction inDirection) {
+        return direction == inDirection && openToWorld();
+    }
+
     /** Whether this rule lets TCP traffic to this port through. */
     public boolean coversTcpPort(final int port) {
         if (!protocol.equals("tcp") && !protocol.equals("all")) {

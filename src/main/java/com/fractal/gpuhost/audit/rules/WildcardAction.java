@@ -25,10 +25,7 @@ public final class WildcardAction implements AuditRule {
     public List<Flag> check(final AuditModel model) {
         List<Flag> flags = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            for (PolicyStatement statement : role.permissions()) {
-                if (!statement.allows()) {
-                    continue;
-                }
+            for (PolicyStatement statement : role.allowedPermissions()) {
                 for (String action : statement.actions()) {
                     if (action.contains("*")) {
                         boolean whole = action.equals("*") || action.endsWith(":*");

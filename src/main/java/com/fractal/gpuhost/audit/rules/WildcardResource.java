@@ -25,10 +25,7 @@ public final class WildcardResource implements AuditRule {
     public List<Flag> check(final AuditModel model) {
         List<Flag> flags = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            for (PolicyStatement statement : role.permissions()) {
-                if (!statement.allows()) {
-                    continue;
-                }
+            for (PolicyStatement statement : role.allowedPermissions()) {
                 String actions = String.join(", ", statement.actions());
                 for (String resource : statement.resources()) {
                     if (resource.equals("*")) {

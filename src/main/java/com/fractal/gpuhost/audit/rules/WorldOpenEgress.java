@@ -18,7 +18,7 @@ public final class WorldOpenEgress implements AuditRule {
         List<Flag> flags = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
             for (SecurityGroupRule rule : group.rules()) {
-                if (rule.direction() == SecurityGroupRule.Direction.EGRESS && rule.openToWorld()) {
+                if (rule.worldOpen(SecurityGroupRule.Direction.EGRESS)) {
                     flags.add(flag(rule, Severity.LOW, group.stack(), group.logicalId(),
                             group.label() + ": " + rule.summary(),
                             rule.protocol() + " " + rule.ports() + " to anywhere on the internet"));

@@ -26,7 +26,7 @@ public final class WorldOpenIngress implements AuditRule {
         List<Flag> flags = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
             for (SecurityGroupRule rule : group.rules()) {
-                if (rule.direction() == SecurityGroupRule.Direction.INGRESS && rule.openToWorld()
+                if (rule.worldOpen(SecurityGroupRule.Direction.INGRESS)
                         && !WorldOpenSshOrRdp.exposesRemoteShell(rule)) {
                     flags.add(flag(rule, Severity.MEDIUM, group.stack(), group.logicalId(),
                             group.label() + ": " + rule.summary(),

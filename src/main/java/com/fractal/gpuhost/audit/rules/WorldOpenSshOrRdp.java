@@ -13,7 +13,7 @@ public final class WorldOpenSshOrRdp implements AuditRule {
 
     /** Whether a rule lets the internet reach SSH or RDP. */
     static boolean exposesRemoteShell(final SecurityGroupRule rule) {
-        return rule.direction() == SecurityGroupRule.Direction.INGRESS && rule.openToWorld()
+        return rule.worldOpen(SecurityGroupRule.Direction.INGRESS)
                 && (rule.coversTcpPort(SSH) || rule.coversTcpPort(RDP));
     }
 
