@@ -30,12 +30,7 @@ source "$HOST_SCRIPTS_DIR/lib/nvidia.sh"
 source "$HOST_SCRIPTS_DIR/lib/host.sh"
 
 main() {
-  if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
-    print_script_help "${BASH_SOURCE[0]}"
-    return 0
-  fi
-  [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"
-  enable_strict_mode
+  begin_entry_script "${BASH_SOURCE[0]}" "$@"
 
   preflight "$HOST_SCRIPTS_DIR"
   grid_driver_version >/dev/null

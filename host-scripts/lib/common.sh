@@ -411,6 +411,19 @@ aws_region() {
 }
 
 # add_snap_paths: the AWS CLI is a snap; user data and AWSTOE do not always have /snap/bin.
+# begin_entry_script SCRIPT [ARGS...]: how an entry script that takes no arguments starts: --help prints
+# SCRIPT's header and exits, any other argument is refused, then strict mode.
+begin_entry_script() {
+  local script=$1
+  shift
+  if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+    print_script_help "$script"
+    exit 0
+  fi
+  [[ $# -eq 0 ]] || die "unexpected arguments: $* (see --help)"
+  enable_strict_mode
+}
+
 # preflight: the checks every entry script starts with: root, a supported OS and architecture, and
 # the pinned versions loaded from versions.env in the scripts folder.
 preflight() {
