@@ -32,5 +32,6 @@ public final class GpuHostApp {
         }
         GpuHostStacks.addTo(app, settings, Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
         app.synth();
+        ToolSettingsFile.write(settings, Path.of(app.getOutdir()));
     }
 }

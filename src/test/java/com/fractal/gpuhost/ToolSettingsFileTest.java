@@ -1,0 +1,52 @@
+package com.fractal.gpuhost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.settings.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ToolSettingsFileTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void overriddenSettingsReachTheFileAsTheStacksSeeThem() throws IOException {
+        Settings settings = TestApps.settings(Map.of("ssmPrefix", "/probe",
+                "activeRegions", "us-east-1,eu-west-1", "developer", "ada", "githubRepo", "acme/gpu-host"));
+        Path dir = Files.createTempDirectory("tool-settings-");
+
+        JsonNode file = JSON.readTree(ToolSettingsFile.write(settings, dir).toFile());
+
+        assertEquals(List.of("us-east-1", "eu-west-1"), strings(file.get("activeRegions")));
+        assertEquals("us-east-1", file.get("buildRegion").asText());
+        assertEquals("/probe", file.get("ssmPrefix").asText());
+        assertEquals(settings.ssmNames().hostAmiId(), file.at("/ssmNames/latestAmiId").asText());
+        assertEquals("/imagebuilder/probe/gpu-host/ami-id", file.at("/ssmNames/latestAmiId").asText());
+        assertEquals("/probe/image/pipeline-arn", file.at("/ssmNames/imagePipelineArn").asText());
+        assertEquals("/probe/network/security-groups/container-testing-id",
+                file.at("/ssmNames/securityGroupIds/container-testing").asText());
+        assertEquals("FractalNetwork-eu-west-1", file.at("/stacks/network/eu-west-1").asText());
+        assertEquals("FractalDevInstance-ada", file.at("/stacks/devInstance").asText());
+        assertEquals("FractalCiDeployRole", file.at("/stacks/ciDeployRole").asText());
+    }
+
+    @Test
+    void optionalStacksAreAbsentWhenNotAskedFor() {
+        JsonNode file = ToolSettingsFile.toJson(TestApps.settings(Map.of()));
+
+        assertFalse(file.at("/stacks").has("devInstance"));
+        assertFalse(file.at("/stacks").has("ciDeployRole"));
+        assertEquals(TestApps.settings(Map.of()).activeRegions(), strings(file.get("activeRegions")));
+    }
+
+    private static List<String> strings(final JsonNode array) {
+        return JSON.convertValue(array, JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+    }
+}
