@@ -197,8 +197,7 @@ check_no_secret_in_image() {
 # the checks deletes it and runs the same check without the exception.
 check_no_source_left() {
   local found
-  found=$(ROOT="$ROOT" bash "$HOST_SCRIPTS_DIR/verify_no_source_left.sh" \
-    --exclude "${HOST_SCRIPTS_DIR#"$ROOT"}" 2>&1) || {
+  found=$(bash "$HOST_SCRIPTS_DIR/verify_no_source_left.sh" --exclude "${HOST_SCRIPTS_DIR#"$ROOT"}" 2>&1) || {
     echo "$found"
     return 1
   }
@@ -226,9 +225,10 @@ check_docker_starts_on_demand() {
 
 # check_gpu_container: a container of GPU_TEST_IMAGE sees the GPU through the nvidia runtime.
 check_gpu_container() {
-  local gpus
-  retry 3 docker pull --quiet "$GPU_TEST_IMAGE" >/dev/null || {
-    echo "cannot pull $GPU_TEST_IMAGE"
+  local gpus errors
+  errors=$(retry 3 docker pull --quiet "$GPU_TEST_IMAGE" 2>&1 >/dev/null) || {
+    # docker's last message, without retry's log lines
+    echo "cannot pull $GPU_TEST_IMAGE: $(grep -v " $SCRIPT_NAME: " <<<"$errors" | tail -n 1)"
     return 1
   }
   gpus=$(docker run --rm --gpus all "$GPU_TEST_IMAGE" nvidia-smi -L 2>&1) || {

@@ -22,7 +22,7 @@ run_tests() {
 }
 
 the_checks() {
-  # shellcheck disable=SC1090,SC2034 # the script defines TEST_CHECKS and runs nothing when sourced
+  # shellcheck disable=SC1090,SC1091,SC2034 # the script defines TEST_CHECKS and runs nothing when sourced
   (source "$SCRIPTS/test_ami_host.sh" && printf '%s\n' "${TEST_CHECKS[@]}")
 }
 
@@ -61,7 +61,7 @@ the_checks() {
 @test "an image that cannot be pulled is retried, then fails check_gpu_container" {
   STUB_FAIL='docker:pull' run_tests
   assert_failure
-  assert_line "FAIL check_gpu_container: cannot pull $IMAGE"
+  assert_line "FAIL check_gpu_container: cannot pull $IMAGE: docker: failing on purpose (STUB_FAIL=docker:pull)"
   run calls_matching '^docker pull'
   assert_equal "${#lines[@]}" 3
 }

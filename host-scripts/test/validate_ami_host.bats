@@ -11,18 +11,27 @@ setup_file() {
 }
 
 setup() {
+  fresh_host
+}
+
+# fresh_host: the test's own copy of the host, with the scripts unpacked.
+fresh_host() {
   use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  unpack_scripts_on_host >/dev/null
+}
+
+scripts() {
+  echo "$ROOT/var/tmp/host-setup/host-scripts"
 }
 
 validate() {
-  run bash "$SCRIPTS/validate_ami_host.sh"
+  run bash "$(scripts)/validate_ami_host.sh"
 }
 
 # the_checks: the checks validate_ami_host.sh runs, in order.
 the_checks() {
-  # shellcheck disable=SC1090,SC2034 # the script defines VALIDATE_CHECKS and runs nothing when sourced
-  (source "$SCRIPTS/validate_ami_host.sh" && printf '%s\n' "${VALIDATE_CHECKS[@]}")
+  # shellcheck disable=SC1090,SC1091,SC2034 # the script defines VALIDATE_CHECKS and runs nothing when sourced
+  (source "$(scripts)/validate_ami_host.sh" && printf '%s\n' "${VALIDATE_CHECKS[@]}")
 }
 
 # assert_only_failure <check> <reason text>: that check failed with the reason, every other passed.
@@ -76,8 +85,7 @@ assert_only_failure() {
   sed -i '/-j DNAT/d' "$ROOT/etc/iptables/rules.v4"
   validate
   assert_only_failure check_ecs_nat_rules_saved "lacks '-A PREROUTING -d 169.254.170.2/32"
-  use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  fresh_host
   sed -i 's/^:OUTPUT .*/&\n:DOCKER - [0:0]/' "$ROOT/etc/iptables/rules.v4"
   validate
   assert_only_failure check_ecs_nat_rules_saved "holds Docker's chains"
@@ -116,8 +124,7 @@ assert_only_failure() {
   mv "$SANDBOX/daemon.json" "$ROOT/etc/docker/daemon.json"
   validate
   assert_only_failure check_docker_daemon_config 'lacks the nvidia default runtime'
-  use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  fresh_host
   echo '{}' >"$ROOT/etc/docker/seccomp-filter.json"
   validate
   assert_only_failure check_seccomp_profile 'differs from docker-daemon-config/seccomp-filter.json'
@@ -127,13 +134,11 @@ assert_only_failure() {
   echo '# edited' >>"$ROOT/etc/udev/rules.d/90-fractal-input.rules"
   validate
   assert_only_failure check_udev_rules 'differs from udev/90-fractal-input.rules'
-  use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  fresh_host
   rmdir "$ROOT/var/lib/ecs/gpu"
   validate
   assert_only_failure check_ecs_dirs 'missing: /var/lib/ecs/gpu'
-  use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  fresh_host
   chmod -x "$ROOT/usr/share/fractal/userdata-bootstrap.sh"
   validate
   assert_only_failure check_boot_bootstrap_installed 'userdata-bootstrap.sh is not executable'
@@ -161,7 +166,7 @@ assert_only_failure() {
 }
 
 @test "refuses arguments and non-root, checking nothing" {
-  run bash "$SCRIPTS/validate_ami_host.sh" --all
+  run bash "$(scripts)/validate_ami_host.sh" --all
   assert_failure
   assert_output --partial 'unexpected arguments: --all'
   STUB_UID=1000 validate
