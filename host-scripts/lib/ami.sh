@@ -8,10 +8,13 @@ readonly ROUTE_LOCALNET_CONF=/etc/sysctl.d/90-fractal-route-localnet.conf
 readonly IPTABLES_RULES_V4=/etc/iptables/rules.v4
 readonly ECS_CREDENTIALS_IP=169.254.170.2
 readonly ECS_AGENT_CREDENTIALS_PORT=51679
+readonly ECS_DIRS=(/var/log/ecs /var/lib/ecs/data /var/lib/ecs/gpu /etc/ecs)
+# The host service starts these after its handshake with the web backend; none may start at boot.
+readonly UNITS_OFF_AT_BOOT=(docker.service docker.socket ecs.service)
 
 create_ecs_dirs() {
   local dir
-  for dir in /var/log/ecs /var/lib/ecs/data /var/lib/ecs/gpu /etc/ecs; do
+  for dir in "${ECS_DIRS[@]}"; do
     ensure_dir "$dir"
   done
 }
@@ -123,13 +126,13 @@ keep_ecs_agent_off_at_boot() {
 # require_boot_services_off: Docker and the ECS agent must not start at boot.
 require_boot_services_off() {
   local unit state
-  for unit in docker.service docker.socket ecs.service; do
+  for unit in "${UNITS_OFF_AT_BOOT[@]}"; do
     state=$(unit_enabled_state "$unit")
     if [[ "$state" == enabled || "$state" == enabled-runtime ]]; then
       die "$unit is enabled at boot; the host service must start it"
     fi
   done
-  log "docker.service, docker.socket and ecs.service are off at boot"
+  log "${UNITS_OFF_AT_BOOT[*]} are off at boot"
 }
 
 install_userdata_bootstrap() {
