@@ -87,21 +87,27 @@ setup() {
   assert_line --index 2 --partial 'iptables -w -t nat -C PREROUTING'
 }
 
-@test "part 2 installs the ECS agent from the instance region's bucket and leaves it off at boot" {
+@test "part 2 installs the pinned ECS init from the instance region's bucket, signature checked, off at boot" {
   use_shared_run
   assert_success
+  local v
+  v=$(versions_value ECS_INIT_VERSION)
   assert_output --partial 'docker.service, docker.socket and ecs.service are off at boot'
+  assert_output --partial "verified amazon-ecs-init-$v.amd64.deb (PGP signature by $TEST_KEY_FPR)"
   run calls_matching '^curl .* -o '
-  assert_output --partial 'https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-latest.amd64.deb'
+  assert_line --index 0 --partial "https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-$v.amd64.deb"
+  assert_line --index 1 --partial "https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-$v.amd64.deb.asc"
   run calls_matching '^apt-get .* install .*amazon-ecs-init\.deb$'
   refute_output ''
-  [ -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+  assert_equal "$(cat "$STUB_STATE/pkgs/amazon-ecs-init")" "$v"
   assert_equal "$(systemctl is-enabled ecs.service)" disabled
   run calls_matching '^systemctl( -[-a-z]+)* (enable|start|restart|unmask) .*ecs'
   assert_output ''
 }
 
 @test "part 2 takes the region and ECS init version from the environment" {
+  printf 'Package: amazon-ecs-init\nVersion: 1.89.0-1\n' >"$STUB_ECS_DEB"
+  sign_with_test_key "$STUB_ECS_DEB"
   AWS_REGION=eu-central-1 ECS_INIT_VERSION=1.89.0-1 run_script setup_ubuntu20_ami_host.sh
   assert_success
   run calls_matching '^curl .* -o '
@@ -110,8 +116,46 @@ setup() {
   assert_output ''
 }
 
+@test "part 2 refuses an ECS init that is not an exact release, before it changes anything" {
+  ECS_INIT_VERSION=latest run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "ECS_INIT_VERSION 'latest' is not an exact release such as 1.106.1-1"
+  run calls_changing_the_host
+  assert_output ''
+}
+
+@test "part 2 stops before installing an ECS init whose signature does not match it" {
+  echo 'tampered' >>"$STUB_ECS_DEB"
+  run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "bad signature for amazon-ecs-init-$(versions_value ECS_INIT_VERSION).amd64.deb"
+  run calls_matching '^apt-get .* install .*amazon-ecs-init'
+  assert_output ''
+  [ ! -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+}
+
+@test "part 2 stops when the signing key is not the pinned one" {
+  ECS_PGP_KEY_FINGERPRINT=F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "has fingerprint '$TEST_KEY_FPR', expected 'F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F'"
+  [ ! -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+}
+
+@test "part 2 installs a local ECS init (ECS_INIT_DEB) only with its good signature beside it" {
+  cp "$STUB_ECS_DEB" "$SANDBOX/local.deb"
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "ECS_INIT_DEB '$SANDBOX/local.deb' must be a .deb file with its signature '$SANDBOX/local.deb.asc' beside it"
+  cp "$STUB_ECS_ASC" "$SANDBOX/local.deb.asc"
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  assert_success
+  assert_output --partial "installed amazon-ecs-init $(versions_value ECS_INIT_VERSION) from $SANDBOX/local.deb"
+  run calls_matching 'amazon-ecs-agent-'
+  assert_output ''
+}
+
 @test "part 2 disables an ECS agent enabled at boot, and stops if it cannot" {
-  echo 1.0-stub >"$STUB_STATE/pkgs/amazon-ecs-init"
+  versions_value ECS_INIT_VERSION >"$STUB_STATE/pkgs/amazon-ecs-init"
   echo enabled >"$STUB_STATE/units/ecs.service.enabled"
   STUB_FAIL='systemctl:disable ecs.service' run_script setup_ubuntu20_ami_host.sh
   assert_failure

@@ -11,7 +11,10 @@
 #                                  when its arguments contain <text>
 #   STUB_UID, STUB_ARCH, STUB_NO_USER, STUB_IPTABLES_DOCKER=1, STUB_NVIDIA_SMI_L,
 #   STUB_SSM_VALUE, STUB_SECRET_VALUE, STUB_IMDS_REGION, STUB_DOCKER_KEY_FPR,
-#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN
+#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
+#   STUB_ECS_DEB and STUB_ECS_ASC (what the ECS agent bucket serves)
+# gpg fakes only the stand-in repository keys ("stub key fpr=..."); anything else (the ECS key, a
+# test's signing key, signatures) goes to the real gpg, STUB_REAL_GPG, in a throw-away keyring.
 set -euo pipefail
 
 name=${STUB_NAME:-${0##*/}}
@@ -56,7 +59,11 @@ apt_get_install() {
   local arg pkg version
   for arg in "$@"; do
     case "$arg" in
-      *.deb) pkg=${STUB_DEB_PACKAGE:-amazon-ecs-init} version=1.0-stub ;;
+      *.deb)
+        pkg=${STUB_DEB_PACKAGE:-amazon-ecs-init}
+        version=$(sed -n 's/^Version: //p' "$arg")
+        version=${version:-1.0-stub}
+        ;;
       *=*) pkg=${arg%%=*} version=${arg#*=} ;;
       *) pkg=$arg version=1.0-stub ;;
     esac
@@ -185,7 +192,8 @@ case "$name" in
       */meta-data/placement/region) echo "${STUB_IMDS_REGION:-us-west-2}" ;;
       https://download.docker.com/linux/ubuntu/gpg) echo "stub key fpr=${STUB_DOCKER_KEY_FPR:-}" >"$dest" ;;
       https://nvidia.github.io/libnvidia-container/gpgkey) echo "stub key fpr=${STUB_NVIDIA_KEY_FPR:-}" >"$dest" ;;
-      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb) echo "stub deb" >"$dest" ;;
+      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb) cp "${STUB_ECS_DEB:?}" "$dest" ;;
+      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb.asc) cp "${STUB_ECS_ASC:?}" "$dest" ;;
       https://go.dev/dl/*) cp "${STUB_GO_TARBALL:?}" "$dest" ;;
       *)
         echo "curl stub: unexpected URL '$url'" >&2
@@ -195,15 +203,20 @@ case "$name" in
     ;;
   gpg)
     file=${*: -1}
-    fpr=$(sed -n 's/.*fpr=//p' "$file")
-    printf 'pub:-:4096:1:0000000000000000:0:::-:::scESC::::::23::0:\nfpr:::::::::%s:\n' "$fpr"
+    if [[ -f "$file" ]] && grep -q '^stub key fpr=' "$file"; then
+      fpr=$(sed -n 's/.*fpr=//p' "$file")
+      printf 'pub:-:4096:1:0000000000000000:0:::-:::scESC::::::23::0:\nfpr:::::::::%s:\n' "$fpr"
+    else
+      exec "${STUB_REAL_GPG:?}" "$@"
+    fi
     ;;
   aws)
     mapfile -t args < <(positional_args "$@")
     case "${args[0]:-} ${args[1]:-}" in
       "s3 cp")
         if [[ "${args[2]}" == *.run ]]; then
-          printf '#!/bin/sh\nexec "%s/nvidia-installer" "$@"\n' "$STUB_BIN" >"${args[3]}"
+          # The same bytes on every run, so its SHA-256 can be pinned (stub_driver_sha256).
+          printf '#!/bin/sh\nexec nvidia-installer "$@"\n' >"${args[3]}"
         else
           printf '#!/bin/sh\necho host service stub\n' >"${args[3]}"
         fi
