@@ -15,6 +15,7 @@
 # Idempotent: a second run changes nothing. Variables (all optional):
 #   HOST_SERVICE_BINARY   local file or s3:// URI of the host service binary; when empty the
 #                         binary is not installed (logged)
+#   HOST_SERVICE_BINARY_SHA256  the SHA-256 of that binary (required with it)
 #   AWS_REGION            region of the ECS agent bucket (default: the instance's region)
 #   ECS_INIT_DEB          a local amazon-ecs-init .deb (its .asc beside it) instead of the bucket's;
 #                         verified the same way
@@ -38,6 +39,7 @@ main() {
 
   preflight "$HOST_SCRIPTS_DIR"
   check_ecs_init_pin
+  check_host_service_binary_pin
   add_snap_paths
 
   prepare_apt

@@ -171,13 +171,23 @@ install_userdata_bootstrap() {
   install_file "$HOST_SCRIPTS_DIR/lib/common.sh" "$FRACTAL_SHARE_DIR/lib/common.sh" 644
 }
 
-# install_host_service_binary: HOST_SERVICE_BINARY is a local file or an s3:// URI (optional).
+# check_host_service_binary_pin: a host service binary comes with the SHA-256 of the build that
+# made it (HOST_SERVICE_BINARY_SHA256), checked before anything changes.
+check_host_service_binary_pin() {
+  if [[ -n "${HOST_SERVICE_BINARY:-}" && ! "${HOST_SERVICE_BINARY_SHA256:-}" =~ ^[0-9a-f]{64}$ ]]; then
+    die "HOST_SERVICE_BINARY_SHA256 '${HOST_SERVICE_BINARY_SHA256:-}' is not a SHA-256 (64 lowercase hex digits): give the SHA-256 of the build HOST_SERVICE_BINARY names"
+  fi
+}
+
+# install_host_service_binary: HOST_SERVICE_BINARY is a local file or an s3:// URI (optional),
+# installed only when it has HOST_SERVICE_BINARY_SHA256.
 install_host_service_binary() {
   local src=${HOST_SERVICE_BINARY:-} tmp
   if [[ -z "$src" ]]; then
     log "HOST_SERVICE_BINARY not set: skipping the host service binary (userdata-bootstrap.sh expects it at $HOST_SERVICE_BIN_PATH)"
     return 0
   fi
+  check_host_service_binary_pin
   tmp=$(mktemp -d)
   if [[ "$src" == s3://* ]]; then
     retry 5 aws s3 cp --no-progress "$src" "$tmp/ecs-host-service"
@@ -185,6 +195,7 @@ install_host_service_binary() {
     [[ -f "$src" ]] || die "HOST_SERVICE_BINARY '$src' is not a file"
     cp "$src" "$tmp/ecs-host-service"
   fi
+  verify_sha256 "$tmp/ecs-host-service" "$HOST_SERVICE_BINARY_SHA256" "host service binary $src"
   install_file "$tmp/ecs-host-service" "$HOST_SERVICE_BIN_PATH" 755
   rm -rf "$tmp"
 }

@@ -146,10 +146,11 @@ EOF
   rm -rf "$tmp"
 }
 
+# install_nvidia_container_toolkit: the pinned release of its four packages; apt checks them against
+# the repository's signed index, whose key add_nvidia_container_toolkit_repo checked by fingerprint.
 install_nvidia_container_toolkit() {
-  local v=${NVIDIA_CONTAINER_TOOLKIT_VERSION:-} pkg pkgs=()
-  for pkg in nvidia-container-toolkit nvidia-container-toolkit-base libnvidia-container-tools libnvidia-container1; do
-    pkgs+=("$pkg${v:+=$v}")
-  done
-  install_packages "${pkgs[@]}"
+  local v=$NVIDIA_CONTAINER_TOOLKIT_VERSION
+  [[ -n "$v" ]] || die "NVIDIA_CONTAINER_TOOLKIT_VERSION must be pinned (versions.env)"
+  install_packages "nvidia-container-toolkit=$v" "nvidia-container-toolkit-base=$v" \
+    "libnvidia-container-tools=$v" "libnvidia-container1=$v"
 }

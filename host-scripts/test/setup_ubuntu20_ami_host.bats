@@ -190,23 +190,42 @@ setup() {
   [ ! -e "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
 }
 
-@test "part 2 installs the host service binary from a local file" {
+@test "part 2 installs the host service binary from a local file, checked against its SHA-256" {
   printf '#!/bin/sh\necho local build\n' >"$SANDBOX/ecs-host-service"
-  HOST_SERVICE_BINARY="$SANDBOX/ecs-host-service" run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY="$SANDBOX/ecs-host-service" \
+    HOST_SERVICE_BINARY_SHA256=$(sha256sum "$SANDBOX/ecs-host-service" | cut -d ' ' -f 1) \
+    run_script setup_ubuntu20_ami_host.sh
   assert_success
   cmp "$SANDBOX/ecs-host-service" "$ROOT/usr/share/fractal/bin/ecs-host-service"
   assert_equal "$(stat -c %a "$ROOT/usr/share/fractal/bin/ecs-host-service")" 755
 }
 
 @test "part 2 installs the host service binary from S3, and fails on a missing local file" {
-  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  local sum
+  sum=$(printf '#!/bin/sh\necho host service stub\n' | sha256sum | cut -d ' ' -f 1)
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum \
+    run_script setup_ubuntu20_ami_host.sh
   assert_success
   run calls_matching '^aws s3 cp'
   assert_output --partial 's3://build-artifacts/host-service/ecs-host-service'
   [ -x "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
-  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum run_script setup_ubuntu20_ami_host.sh
   assert_failure
   assert_output --partial "HOST_SERVICE_BINARY '/nonexistent/ecs-host-service' is not a file"
+}
+
+@test "part 2 refuses a host service binary without its SHA-256 before changing anything, or with another" {
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "HOST_SERVICE_BINARY_SHA256 '' is not a SHA-256"
+  run calls_changing_the_host
+  assert_output ''
+  local wrong=3333333333333333333333333333333333333333333333333333333333333333
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$wrong \
+    run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "checksum mismatch for host service binary s3://build-artifacts/host-service/ecs-host-service: expected SHA-256 $wrong, got"
+  [ ! -e "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
 }
 
 @test "part 2 writes no secret into the image" {
