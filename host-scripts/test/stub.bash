@@ -12,7 +12,7 @@
 #   STUB_UID, STUB_ARCH, STUB_NO_USER, STUB_IPTABLES_DOCKER=1, STUB_NVIDIA_SMI_L,
 #   STUB_SSM_VALUE, STUB_SECRET_VALUE, STUB_IMDS_REGION, STUB_DOCKER_KEY_FPR,
 #   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
-#   STUB_ECS_DEB and STUB_ECS_ASC (what the ECS agent bucket serves)
+#   STUB_ECS_DEB and STUB_ECS_ASC (what the ECS agent bucket serves), STUB_IMDS_AMI_ID
 # gpg fakes only the stand-in repository keys ("stub key fpr=..."); anything else (the ECS key, a
 # test's signing key, signatures) goes to the real gpg, STUB_REAL_GPG, in a throw-away keyring.
 set -euo pipefail
@@ -98,6 +98,13 @@ case "$name" in
     ;;
   dpkg-query)
     format='' pkg=''
+    if [[ "$*" == *'binary:Package'* ]]; then
+      # the list of every package, as dpkg-query -W prints it with that format
+      for file in "$state"/pkgs/*; do
+        [[ -f "$file" ]] && printf 'ii \t%s\t%s\n' "${file##*/}" "$(cat "$file")"
+      done
+      exit 0
+    fi
     for arg in "$@"; do
       case "$arg" in
         -f=*) format=${arg#-f=} ;;
@@ -190,6 +197,7 @@ case "$name" in
     case "$url" in
       */latest/api/token) echo stub-token ;;
       */meta-data/placement/region) echo "${STUB_IMDS_REGION:-us-west-2}" ;;
+      */meta-data/ami-id) echo "${STUB_IMDS_AMI_ID:-ami-0abcdef1234567890}" ;;
       https://download.docker.com/linux/ubuntu/gpg) echo "stub key fpr=${STUB_DOCKER_KEY_FPR:-}" >"$dest" ;;
       https://nvidia.github.io/libnvidia-container/gpgkey) echo "stub key fpr=${STUB_NVIDIA_KEY_FPR:-}" >"$dest" ;;
       https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb) cp "${STUB_ECS_DEB:?}" "$dest" ;;

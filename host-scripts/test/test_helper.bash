@@ -35,7 +35,7 @@ test_signing_key() {
       --quick-gen-key 'Host scripts test <test@example.invalid>' ed25519 sign never 2>/dev/null
     GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --armor --export >"$TEST_KEY_FILE"
   fi
-  TEST_KEY_FPR=$(GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --with-colons --fingerprint |
+  TEST_KEY_FPR=$(GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --with-colons --fingerprint 2>/dev/null |
     awk -F: '$1 == "fpr" { print $10; exit }')
   export TEST_KEY_FILE TEST_KEY_FPR TEST_GNUPGHOME
 }
@@ -100,6 +100,7 @@ setup_sandbox() {
   cat >"$ROOT/etc/os-release" <<'EOF'
 NAME="Ubuntu"
 VERSION="20.04.6 LTS (Focal Fossa)"
+PRETTY_NAME="Ubuntu 20.04.6 LTS"
 ID=ubuntu
 ID_LIKE=debian
 VERSION_ID="20.04"
