@@ -81,3 +81,11 @@ setup() {
   assert_success
   assert_line --index 0 'write_version_manifest.sh OUT_JSON: writes the image'"'"'s version manifest to OUT_JSON, as JSON:'
 }
+
+@test "sourcing the script or its library defines functions and runs nothing" {
+  run bash -c "source '$HOST_SCRIPTS/write_version_manifest.sh'; declare -F write_version_manifest main >/dev/null"
+  assert_success
+  assert_output ''
+  run cat "$STUB_LOG"
+  assert_output ''
+}
