@@ -11,10 +11,7 @@
 #                                  when its arguments contain <text>
 #   STUB_UID, STUB_ARCH, STUB_NO_USER, STUB_IPTABLES_DOCKER=1, STUB_NVIDIA_SMI_L,
 #   STUB_SSM_VALUE, STUB_SECRET_VALUE, STUB_IMDS_REGION, STUB_DOCKER_KEY_FPR,
-#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
-#   STUB_ECS_DEB and STUB_ECS_ASC (what the ECS agent bucket serves), STUB_IMDS_AMI_ID
-# gpg fakes only the stand-in repository keys ("stub key fpr=..."); anything else (the ECS key, a
-# test's signing key, signatures) goes to the real gpg, STUB_REAL_GPG, in a throw-away keyring.
+#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN
 set -euo pipefail
 
 name=${STUB_NAME:-${0##*/}}
@@ -197,6 +194,7 @@ case "$name" in
     case "$url" in
       */latest/api/token) echo stub-token ;;
       */meta-data/placement/region) echo "${STUB_IMDS_REGION:-us-west-2}" ;;
+      # the base AMI (STUB_IMDS_AMI_ID); the ECS agent bucket serves STUB_ECS_DEB and STUB_ECS_ASC
       */meta-data/ami-id) echo "${STUB_IMDS_AMI_ID:-ami-0abcdef1234567890}" ;;
       https://download.docker.com/linux/ubuntu/gpg) echo "stub key fpr=${STUB_DOCKER_KEY_FPR:-}" >"$dest" ;;
       https://nvidia.github.io/libnvidia-container/gpgkey) echo "stub key fpr=${STUB_NVIDIA_KEY_FPR:-}" >"$dest" ;;
@@ -210,6 +208,8 @@ case "$name" in
     esac
     ;;
   gpg)
+    # Fakes only the stand-in repository keys ("stub key fpr=..."); anything else (the ECS key, the
+    # test run's signing key, signatures) goes to the real gpg, STUB_REAL_GPG.
     file=${*: -1}
     if [[ -f "$file" ]] && grep -q '^stub key fpr=' "$file"; then
       fpr=$(sed -n 's/.*fpr=//p' "$file")

@@ -112,17 +112,19 @@ write_summary() {
 }
 
 # The version manifest: the validate phase writes it (host-scripts/write_version_manifest.sh) and uploads
-# it beside the build logs, at manifests/<image name>/<image version>.json of the build-log bucket.
+# it beside the build logs, at manifests/<image name>/<image version>.json of the build-log bucket: the
+# recipe's name and version, as in the image's ARN (image/<name>/<version>/<build number>).
 readonly MANIFEST_PREFIX=manifests
 # Each key version of the manifest becomes the AMI tag "version:<key>" (version:dockerCe, ...).
 readonly VERSION_TAG_PREFIX=version:
 
 manifest_uri() {
-  local image_arn=$1 bucket name_version
+  local image_arn=$1 bucket name version_build
   bucket=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
     --query image.infrastructureConfiguration.logging.s3Logs.s3BucketName --output text)
-  name_version=${image_arn#*:image/}
-  printf 's3://%s/%s/%s/%s.json\n' "$bucket" "$MANIFEST_PREFIX" "${name_version%%/*}" "${name_version#*/}"
+  name=${image_arn#*:image/}
+  version_build=${name#*/}
+  printf 's3://%s/%s/%s/%s.json\n' "$bucket" "$MANIFEST_PREFIX" "${name%%/*}" "${version_build%/*}"
 }
 
 # Tags every AMI of the build, in its region, with the manifest's key versions and base AMI; lists them

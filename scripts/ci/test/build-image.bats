@@ -150,13 +150,13 @@ STUB
   run bash "$SCRIPT"
   assert_success
   run cat "$STUB_LOG"
-  assert_line --regexp '^s3 cp --region us-east-1 --no-progress s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1\.0\.0/7\.json /[^ ]+$'
+  assert_line --regexp '^s3 cp --region us-east-1 --no-progress s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1\.0\.0\.json /[^ ]+$'
   local tags='[{"Key":"version:kernel","Value":"5.15.0-1051-aws"},{"Key":"version:nvidiaDriver","Value":"535.183.01"},{"Key":"version:dockerCe","Value":"5:27.5.1-1~ubuntu.20.04~focal"},{"Key":"version:ecsInit","Value":"1.106.1-1"},{"Key":"version:baseAmiId","Value":"ami-0abcdef1234567890"}]'
   assert_line "ec2 create-tags --region us-east-1 --resources ami-0000000000000e001 --tags $tags"
   assert_line "ec2 create-tags --region us-east-2 --resources ami-0000000000000e002 --tags $tags"
   assert_equal "$(grep -c '^ec2 create-tags' "$STUB_LOG")" 2
   run cat "$GITHUB_STEP_SUMMARY"
-  assert_line --partial 'Version manifest: `s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0/7.json`'
+  assert_line --partial 'Version manifest: `s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0.json`'
   assert_line '| `version:dockerCe` | `5:27.5.1-1~ubuntu.20.04~focal` |'
   assert_line '| `version:baseAmiId` | `ami-0abcdef1234567890` |'
 }
@@ -165,7 +165,7 @@ STUB
   export STUB_NO_MANIFEST=1
   run bash "$SCRIPT"
   assert_failure
-  assert_output --partial "::error title=Image build failed::Cannot read the version manifest s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0/7.json: did the validate phase upload it?"
+  assert_output --partial "::error title=Image build failed::Cannot read the version manifest s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0.json: did the validate phase upload it?"
   run grep -c '^ec2 create-tags' "$STUB_LOG"
   assert_output 0
   run cat "$GITHUB_STEP_SUMMARY"
@@ -176,7 +176,7 @@ STUB
   echo '{"kernel": "5.15"}' >"$STUB_MANIFEST"
   run bash "$SCRIPT"
   assert_failure
-  assert_output --partial "manifests/fractal-gpu-host/1.0.0/7.json is not a version manifest (a versions object and a baseAmiId are expected)"
+  assert_output --partial "manifests/fractal-gpu-host/1.0.0.json is not a version manifest (a versions object and a baseAmiId are expected)"
   run grep -c '^ec2 create-tags' "$STUB_LOG"
   assert_output 0
 }

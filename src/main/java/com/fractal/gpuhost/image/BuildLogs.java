@@ -17,13 +17,8 @@ import software.constructs.Construct;
  */
 public final class BuildLogs extends Construct {
     public static final String PREFIX = "image-builds";
-    /**
-     * Where the validate phase uploads each image's version manifest:
-     * {@code manifests/<image name>/<image version>.json}; CI reads it to tag the AMIs.
-     */
-    public static final String MANIFEST_PREFIX = "manifests";
-    /** The construct ID the pipeline stack gives this construct, part of the bucket's generated name. */
-    public static final String ID = "BuildLogs";
+    /** The validate component uploads each image's version manifest to manifests/<image name>/<version>.json. */
+    public static final String MANIFESTS_PREFIX = "manifests";
 
     private final Bucket bucket;
 
@@ -48,6 +43,9 @@ public final class BuildLogs extends Construct {
         return bucket;
     }
 
+    /** The construct ID the pipeline stack gives this construct: part of the bucket's generated name. */
+    public static final String ID = "BuildLogs";
+
     /**
      * The manifests in the log bucket of the stack {@code stackName}, as an ARN pattern for roles outside that
      * stack: the bucket has no fixed name, and CloudFormation names it {@code <stack>-<logical ID>-<random>} in
@@ -55,6 +53,6 @@ public final class BuildLogs extends Construct {
      */
     public static String manifestObjectsPattern(final String partition, final String stackName) {
         return "arn:" + partition + ":s3:::" + (stackName + "-" + ID + "Bucket").toLowerCase(Locale.ROOT)
-                + "*/" + MANIFEST_PREFIX + "/*";
+                + "*/" + MANIFESTS_PREFIX + "/*";
     }
 }

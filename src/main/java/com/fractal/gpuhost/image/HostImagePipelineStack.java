@@ -47,7 +47,7 @@ public final class HostImagePipelineStack extends Stack {
         recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(settings.baseImageSsmParameter(),
                 settings.rootVolumeGiB(), components, scripts));
 
-        BuildLogs logs = new BuildLogs(this, BuildLogs.ID, LOG_RETENTION_DAYS);
+        BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
         BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications");
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
                 settings.buildInstanceTypes(),
@@ -87,12 +87,10 @@ public final class HostImagePipelineStack extends Stack {
                                 + "the SSM agent that runs AWSTOE, and Image Builder's calls from the instance")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .appliesTo(List.of(
-                                "Resource::<" + bucketId(logs) + ".Arn>/" + BuildLogs.PREFIX + "/*",
-                                "Resource::<" + bucketId(logs) + ".Arn>/" + BuildLogs.MANIFEST_PREFIX + "/*"))
-                        .reason("Each build writes logs and its version manifest under keys it creates at run time; "
-                                + "writes are confined to the build-log and manifest prefixes of the project's own "
-                                + "log bucket")
+                        .appliesTo(List.of("Resource::<" + getLogicalId((CfnElement) logs.bucket().getNode()
+                                .getDefaultChild()) + ".Arn>/" + BuildLogs.PREFIX + "/*"))
+                        .reason("Each build writes logs under keys it creates at run time; writes are confined to "
+                                + "the build-log prefix of the project's own log bucket")
                         .build()), true);
         NagSuppressions.addResourceSuppressions(retention.role(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM4")
@@ -106,10 +104,6 @@ public final class HostImagePipelineStack extends Stack {
                 .reason("This bucket holds build logs itself; access logs of a log bucket would need yet another "
                         + "bucket, and the writers are only this pipeline's build instances")
                 .build()));
-    }
-
-    private String bucketId(final BuildLogs logs) {
-        return getLogicalId((CfnElement) logs.bucket().getNode().getDefaultChild());
     }
 
     public HostImageRecipe recipe() {

@@ -178,7 +178,7 @@ class CiDeployRoleStackTest {
         String pattern = BuildLogs.manifestObjectsPattern("aws", pipeline.getStackName());
         String bucketPart = pattern.substring("arn:aws:s3:::".length(), pattern.indexOf("*/"));
         assertTrue(generatedNameStart.startsWith(bucketPart), generatedNameStart + " vs " + pattern);
-        assertTrue(pattern.endsWith("/" + BuildLogs.MANIFEST_PREFIX + "/*"), pattern);
+        assertTrue(pattern.endsWith("/" + BuildLogs.MANIFESTS_PREFIX + "/*"), pattern);
     }
 
     @Test
