@@ -25,17 +25,14 @@ installed_go_version() {
 }
 
 install_go() {
-  local tmp sum
+  local tmp
   if [[ "$(installed_go_version)" == "go$GO_VERSION" ]]; then
     log "Go $GO_VERSION is already installed in $GO_ROOT"
     return 0
   fi
   tmp=$(mktemp -d)
   download_url "https://go.dev/dl/go$GO_VERSION.linux-amd64.tar.gz" "$tmp/go.tar.gz"
-  sum=$(sha256sum "$tmp/go.tar.gz")
-  sum=${sum%% *}
-  [[ "$sum" == "$GO_SHA256_LINUX_AMD64" ]] ||
-    die "go$GO_VERSION.linux-amd64.tar.gz has SHA-256 $sum, expected $GO_SHA256_LINUX_AMD64"
+  verify_sha256 "$tmp/go.tar.gz" "$GO_SHA256_LINUX_AMD64" "go$GO_VERSION.linux-amd64.tar.gz"
   mkdir -p "$tmp/extract" "$ROOT${GO_ROOT%/*}"
   tar -C "$tmp/extract" -xzf "$tmp/go.tar.gz"
   [[ "$(head -n 1 "$tmp/extract/go/VERSION")" == "go$GO_VERSION" ]] ||

@@ -15,7 +15,12 @@
 # Idempotent: a second run changes nothing. Variables (all optional):
 #   HOST_SERVICE_BINARY   local file or s3:// URI of the host service binary; when empty the
 #                         binary is not installed (logged)
+#   HOST_SERVICE_BINARY_SHA256  the SHA-256 of that binary (required with it)
 #   AWS_REGION            region of the ECS agent bucket (default: the instance's region)
+#   ECS_INIT_DEB          a local amazon-ecs-init .deb (its .asc beside it) instead of the bucket's;
+#                         verified the same way
+#   ECS_PGP_KEY_FILE      the key that signs it (default: amazon-ecs-agent.asc in this folder); its
+#                         fingerprint must still equal ECS_PGP_KEY_FINGERPRINT
 #   ALLOW_UNSUPPORTED_OS  1 to allow Ubuntu 22.04
 #   WAIT_FOR_CLOUD_INIT   auto (default), 1 or 0;  CLOUD_INIT_TIMEOUT, APT_LOCK_TIMEOUT
 #   VERIFY_SCAN_DIRS, VERIFY_MARKER_NAMES  see verify_no_source_left.sh
@@ -33,6 +38,8 @@ main() {
   begin_entry_script "${BASH_SOURCE[0]}" "$@"
 
   preflight "$HOST_SCRIPTS_DIR"
+  check_ecs_init_pin
+  check_host_service_binary_pin
   add_snap_paths
 
   prepare_apt

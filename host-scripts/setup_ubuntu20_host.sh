@@ -16,6 +16,8 @@
 #   WAIT_FOR_CLOUD_INIT   auto (default; skipped when run by cloud-init itself), 1 or 0
 #   CLOUD_INIT_TIMEOUT, APT_LOCK_TIMEOUT  seconds to wait (defaults 1800, 900)
 #   every key of versions.env (pinned versions), e.g. NVIDIA_GRID_DRIVER_KEY
+#   NVIDIA_DRIVER_QUALIFICATION_RUN  1 to install a GRID driver whose SHA-256 is not pinned yet
+#                         (versions.env says "unqualified") and print the SHA-256 to pin
 # Usage: sudo ./setup_ubuntu20_host.sh && sudo reboot
 
 HOST_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,7 +35,7 @@ main() {
   begin_entry_script "${BASH_SOURCE[0]}" "$@"
 
   preflight "$HOST_SCRIPTS_DIR"
-  grid_driver_version >/dev/null
+  check_grid_driver_pin
 
   prepare_apt
 

@@ -5,8 +5,9 @@
 #   2. shfmt -d (2-space indent, indented case branches) on the same files;
 #   3. the generated seccomp profile is up to date;
 #   4. bats over host-scripts/test/.
-# Fails (never skips) when shellcheck, shfmt, bats, bats-assert, bats-support or jq is missing.
-# On Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq
+# Fails (never skips) when shellcheck, shfmt, bats, bats-assert, bats-support, jq or gpg is missing
+# (the signature tests use the real gpg).
+# On Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq gnupg
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,11 +22,11 @@ fail() {
 
 require_tools() {
   local tool missing=()
-  for tool in shellcheck shfmt bats jq; do
+  for tool in shellcheck shfmt bats jq gpg; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if ((${#missing[@]} > 0)); then
-    fail "missing tool(s): ${missing[*]} (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq)"
+    fail "missing tool(s): ${missing[*]} (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support jq gnupg)"
   fi
   local lib dir found lib_dirs=()
   if [[ -n "${BATS_LIB_PATH:-}" ]]; then

@@ -100,21 +100,55 @@ ecs_init_url() {
     "$region" "$region" "$ECS_INIT_VERSION"
 }
 
-# install_ecs_agent: amazon-ecs-init from the regional ECS agent bucket. Its package installs
-# ecs.service without enabling it; keep_ecs_agent_off_at_boot makes sure.
-install_ecs_agent() {
-  local region tmp
-  if is_pkg_installed amazon-ecs-init; then
-    log "amazon-ecs-init is already installed"
+# ecs_pgp_key_file: Amazon ECS's public key shipped with the scripts (ECS_PGP_KEY_FILE overrides it).
+ecs_pgp_key_file() {
+  printf '%s\n' "${ECS_PGP_KEY_FILE:-$HOST_SCRIPTS_DIR/amazon-ecs-agent.asc}"
+}
+
+# fetch_ecs_init <dir>: the pinned amazon-ecs-init .deb and its .asc into <dir>, from the region's
+# ECS agent bucket, or from ECS_INIT_DEB (a local .deb with its .asc beside it).
+fetch_ecs_init() {
+  local dir=$1 url
+  if [[ -n "${ECS_INIT_DEB:-}" ]]; then
+    [[ -f "$ECS_INIT_DEB" && -f "$ECS_INIT_DEB.asc" ]] ||
+      die "ECS_INIT_DEB '$ECS_INIT_DEB' must be a .deb file with its signature '$ECS_INIT_DEB.asc' beside it"
+    cp "$ECS_INIT_DEB" "$dir/amazon-ecs-init.deb"
+    cp "$ECS_INIT_DEB.asc" "$dir/amazon-ecs-init.deb.asc"
+    printf '%s\n' "$ECS_INIT_DEB"
     return 0
   fi
-  region=$(aws_region)
+  url=$(ecs_init_url "$(aws_region)")
+  download_url "$url" "$dir/amazon-ecs-init.deb"
+  download_url "$url.asc" "$dir/amazon-ecs-init.deb.asc"
+  printf '%s\n' "$url"
+}
+
+# check_ecs_init_pin: an exact release, checked before anything changes.
+check_ecs_init_pin() {
+  [[ "$ECS_INIT_VERSION" =~ ^[0-9]+(\.[0-9]+)+-[0-9]+$ ]] ||
+    die "ECS_INIT_VERSION '$ECS_INIT_VERSION' is not an exact release such as 1.106.1-1"
+}
+
+# install_ecs_agent: the pinned amazon-ecs-init, installed only after its signature checks out against
+# Amazon ECS's key (fingerprint pinned). Its package installs ecs.service without enabling it;
+# keep_ecs_agent_off_at_boot makes sure.
+install_ecs_agent() {
+  local tmp source
+  check_ecs_init_pin
+  if is_pkg_installed "amazon-ecs-init=$ECS_INIT_VERSION"; then
+    log "amazon-ecs-init $ECS_INIT_VERSION is already installed"
+    return 0
+  fi
   tmp=$(mktemp -d)
-  download_url "$(ecs_init_url "$region")" "$tmp/amazon-ecs-init.deb"
+  source=$(fetch_ecs_init "$tmp")
+  verify_pgp_signature "$(ecs_pgp_key_file)" "$ECS_PGP_KEY_FINGERPRINT" "$tmp/amazon-ecs-init.deb" \
+    "$tmp/amazon-ecs-init.deb.asc" "amazon-ecs-init-$ECS_INIT_VERSION.amd64.deb"
   apt_update
   retry 3 apt_get install "$tmp/amazon-ecs-init.deb"
   rm -rf "$tmp"
-  log "installed amazon-ecs-init ($ECS_INIT_VERSION) from the $region ECS agent bucket"
+  is_pkg_installed "amazon-ecs-init=$ECS_INIT_VERSION" ||
+    die "installed $source but dpkg does not report amazon-ecs-init $ECS_INIT_VERSION"
+  log "installed amazon-ecs-init $ECS_INIT_VERSION from $source"
 }
 
 # keep_ecs_agent_off_at_boot: the host service starts ecs.service after its handshake with the
@@ -140,13 +174,23 @@ install_userdata_bootstrap() {
   install_file "$HOST_SCRIPTS_DIR/lib/common.sh" "$FRACTAL_SHARE_DIR/lib/common.sh" 644
 }
 
-# install_host_service_binary: HOST_SERVICE_BINARY is a local file or an s3:// URI (optional).
+# check_host_service_binary_pin: a host service binary comes with the SHA-256 of the build that
+# made it (HOST_SERVICE_BINARY_SHA256), checked before anything changes.
+check_host_service_binary_pin() {
+  if [[ -n "${HOST_SERVICE_BINARY:-}" && ! "${HOST_SERVICE_BINARY_SHA256:-}" =~ ^[0-9a-f]{64}$ ]]; then
+    die "HOST_SERVICE_BINARY_SHA256 '${HOST_SERVICE_BINARY_SHA256:-}' is not a SHA-256 (64 lowercase hex digits): give the SHA-256 of the build HOST_SERVICE_BINARY names"
+  fi
+}
+
+# install_host_service_binary: HOST_SERVICE_BINARY is a local file or an s3:// URI (optional),
+# installed only when it has HOST_SERVICE_BINARY_SHA256.
 install_host_service_binary() {
   local src=${HOST_SERVICE_BINARY:-} tmp
   if [[ -z "$src" ]]; then
     log "HOST_SERVICE_BINARY not set: skipping the host service binary (userdata-bootstrap.sh expects it at $HOST_SERVICE_BIN_PATH)"
     return 0
   fi
+  check_host_service_binary_pin
   tmp=$(mktemp -d)
   if [[ "$src" == s3://* ]]; then
     retry 5 aws s3 cp --no-progress "$src" "$tmp/ecs-host-service"
@@ -154,6 +198,7 @@ install_host_service_binary() {
     [[ -f "$src" ]] || die "HOST_SERVICE_BINARY '$src' is not a file"
     cp "$src" "$tmp/ecs-host-service"
   fi
+  verify_sha256 "$tmp/ecs-host-service" "$HOST_SERVICE_BINARY_SHA256" "host service binary $src"
   install_file "$tmp/ecs-host-service" "$HOST_SERVICE_BIN_PATH" 755
   rm -rf "$tmp"
 }

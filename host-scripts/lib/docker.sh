@@ -36,12 +36,13 @@ EOF
   rm -rf "$tmp"
 }
 
+# install_docker: the pinned releases; apt checks them against the repository's signed index,
+# whose key add_docker_apt_repo checked by its pinned fingerprint.
 install_docker() {
-  local pkgs=(docker-ce docker-ce-cli containerd.io)
-  if [[ -n "${DOCKER_CE_VERSION:-}" ]]; then
-    pkgs=("docker-ce=$DOCKER_CE_VERSION" "docker-ce-cli=$DOCKER_CE_VERSION" containerd.io)
-  fi
-  install_packages "${pkgs[@]}"
+  [[ -n "${DOCKER_CE_VERSION:-}" && -n "${CONTAINERD_IO_VERSION:-}" ]] ||
+    die "DOCKER_CE_VERSION and CONTAINERD_IO_VERSION must be pinned (versions.env)"
+  install_packages "docker-ce=$DOCKER_CE_VERSION" "docker-ce-cli=$DOCKER_CE_VERSION" \
+    "containerd.io=$CONTAINERD_IO_VERSION"
 }
 
 # add_user_to_docker_group: TARGET_USER (default ubuntu) joins the docker group.

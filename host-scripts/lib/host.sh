@@ -15,15 +15,16 @@ install_tools() {
   install_packages rclone openssl lsof jq
 }
 
-# install_aws_cli: AWS CLI v2 as the snap AWS publishes (signed by the Snap Store).
+# install_aws_cli: AWS CLI v2 as the snap AWS publishes, from the pinned track; snapd checks the
+# Snap Store's signature (never --dangerous).
 install_aws_cli() {
   if snap list aws-cli >/dev/null 2>&1; then
     log "AWS CLI (snap aws-cli) is already installed"
     return 0
   fi
   snap wait system seed.loaded
-  retry 3 snap install aws-cli --classic
-  log "installed the AWS CLI"
+  retry 3 snap install aws-cli --classic "--channel=$AWS_CLI_SNAP_CHANNEL"
+  log "installed the AWS CLI ($AWS_CLI_SNAP_CHANNEL)"
 }
 
 install_udev_rules() {

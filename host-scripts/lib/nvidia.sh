@@ -16,6 +16,35 @@ grid_driver_version() {
   printf '%s\n' "${BASH_REMATCH[1]}"
 }
 
+# The placeholder versions.env holds until a driver is qualified (AWS publishes no checksum).
+readonly UNQUALIFIED_DRIVER_SHA256=unqualified
+
+# check_grid_driver_pin: before anything changes, the driver key names a version and the driver has a
+# pinned SHA-256, or the operator asked for a first qualification run (NVIDIA_DRIVER_QUALIFICATION_RUN=1).
+check_grid_driver_pin() {
+  grid_driver_version >/dev/null
+  if [[ "$NVIDIA_GRID_DRIVER_SHA256" != "$UNQUALIFIED_DRIVER_SHA256" ]]; then
+    [[ "$NVIDIA_GRID_DRIVER_SHA256" =~ ^[0-9a-f]{64}$ ]] ||
+      die "NVIDIA_GRID_DRIVER_SHA256 '$NVIDIA_GRID_DRIVER_SHA256' is not a SHA-256 (64 lowercase hex digits) or '$UNQUALIFIED_DRIVER_SHA256'"
+    return 0
+  fi
+  case "${NVIDIA_DRIVER_QUALIFICATION_RUN:-0}" in
+    1) log "WARNING: NVIDIA_DRIVER_QUALIFICATION_RUN=1: installing ${NVIDIA_GRID_DRIVER_KEY##*/}, which has no pinned SHA-256; its SHA-256 is printed to pin in versions.env" ;;
+    0) die "the GRID driver ${NVIDIA_GRID_DRIVER_KEY##*/} is not qualified: NVIDIA_GRID_DRIVER_SHA256 is '$UNQUALIFIED_DRIVER_SHA256' in versions.env. Pin its SHA-256, or run once on a g3 with NVIDIA_DRIVER_QUALIFICATION_RUN=1 to measure it" ;;
+    *) die "NVIDIA_DRIVER_QUALIFICATION_RUN '$NVIDIA_DRIVER_QUALIFICATION_RUN' is not allowed: use 1 (a first qualification run) or 0" ;;
+  esac
+}
+
+# verify_grid_driver <file>: the pinned SHA-256, or on a qualification run the measured one printed.
+verify_grid_driver() {
+  local file=$1 name=${NVIDIA_GRID_DRIVER_KEY##*/}
+  if [[ "$NVIDIA_GRID_DRIVER_SHA256" == "$UNQUALIFIED_DRIVER_SHA256" ]]; then
+    log "QUALIFICATION RUN: pin this line in versions.env once the driver is qualified: NVIDIA_GRID_DRIVER_SHA256=$(sha256_of "$file")"
+    return 0
+  fi
+  verify_sha256 "$file" "$NVIDIA_GRID_DRIVER_SHA256" "$name"
+}
+
 install_driver_build_deps() {
   install_packages gcc make dkms "linux-headers-$(uname -r)"
 }
@@ -82,8 +111,10 @@ install_grid_driver() {
     log "replacing NVIDIA driver $have with $want"
   fi
   tmp=$(mktemp -d)
+  check_grid_driver_pin
   retry 5 aws s3 cp --no-progress --region "$NVIDIA_DRIVER_BUCKET_REGION" \
     "s3://$NVIDIA_DRIVER_BUCKET/$NVIDIA_GRID_DRIVER_KEY" "$tmp/nvidia-driver.run"
+  verify_grid_driver "$tmp/nvidia-driver.run"
   if ! sh "$tmp/nvidia-driver.run" -s --dkms; then
     if [[ -r "$ROOT/var/log/nvidia-installer.log" ]]; then
       tail -n 30 "$ROOT/var/log/nvidia-installer.log" >&2
@@ -115,10 +146,11 @@ EOF
   rm -rf "$tmp"
 }
 
+# install_nvidia_container_toolkit: the pinned release of its four packages; apt checks them against
+# the repository's signed index, whose key add_nvidia_container_toolkit_repo checked by fingerprint.
 install_nvidia_container_toolkit() {
-  local v=${NVIDIA_CONTAINER_TOOLKIT_VERSION:-} pkg pkgs=()
-  for pkg in nvidia-container-toolkit nvidia-container-toolkit-base libnvidia-container-tools libnvidia-container1; do
-    pkgs+=("$pkg${v:+=$v}")
-  done
-  install_packages "${pkgs[@]}"
+  local v=$NVIDIA_CONTAINER_TOOLKIT_VERSION
+  [[ -n "$v" ]] || die "NVIDIA_CONTAINER_TOOLKIT_VERSION must be pinned (versions.env)"
+  install_packages "nvidia-container-toolkit=$v" "nvidia-container-toolkit-base=$v" \
+    "libnvidia-container-tools=$v" "libnvidia-container1=$v"
 }

@@ -32,7 +32,7 @@ setup() {
 @test "refuses an archive whose checksum does not match" {
   GO_SHA256_LINUX_AMD64=0000000000000000000000000000000000000000000000000000000000000000 run_script install_go.sh
   assert_failure
-  assert_output --partial "expected 0000000000000000000000000000000000000000000000000000000000000000"
+  assert_output --partial "checksum mismatch for go$GO_VERSION.linux-amd64.tar.gz: expected SHA-256 0000000000000000000000000000000000000000000000000000000000000000, got $(sha256sum "$SANDBOX/go.tar.gz" | cut -d ' ' -f 1)"
   [ ! -e "$ROOT/usr/local/go" ]
 }
 

@@ -92,16 +92,23 @@ setup() {
   assert_success
   assert_output --partial 'docker.service docker.socket ecs.service are off at boot'
   run calls_matching '^curl .* -o '
-  assert_output --partial 'https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-latest.amd64.deb'
+  local v
+  v=$(versions_value ECS_INIT_VERSION)
+  assert_line --index 0 --partial "https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-$v.amd64.deb"
+  assert_line --index 1 --partial "https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-$v.amd64.deb.asc"
+  use_shared_run
+  assert_output --partial "verified amazon-ecs-init-$v.amd64.deb (PGP signature by $TEST_KEY_FPR)"
   run calls_matching '^apt-get .* install .*amazon-ecs-init\.deb$'
   refute_output ''
-  [ -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+  assert_equal "$(cat "$STUB_STATE/pkgs/amazon-ecs-init")" "$v"
   assert_equal "$(systemctl is-enabled ecs.service)" disabled
   run calls_matching '^systemctl( -[-a-z]+)* (enable|start|restart|unmask) .*ecs'
   assert_output ''
 }
 
 @test "part 2 takes the region and ECS init version from the environment" {
+  printf 'Package: amazon-ecs-init\nVersion: 1.89.0-1\n' >"$STUB_ECS_DEB"
+  sign_with_test_key "$STUB_ECS_DEB"
   AWS_REGION=eu-central-1 ECS_INIT_VERSION=1.89.0-1 run_script setup_ubuntu20_ami_host.sh
   assert_success
   run calls_matching '^curl .* -o '
@@ -110,8 +117,46 @@ setup() {
   assert_output ''
 }
 
+@test "part 2 refuses an ECS init that is not an exact release, before it changes anything" {
+  ECS_INIT_VERSION=latest run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "ECS_INIT_VERSION 'latest' is not an exact release such as 1.106.1-1"
+  run calls_changing_the_host
+  assert_output ''
+}
+
+@test "part 2 stops before installing an ECS init whose signature does not match it" {
+  echo 'tampered' >>"$STUB_ECS_DEB"
+  run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "bad signature for amazon-ecs-init-$(versions_value ECS_INIT_VERSION).amd64.deb"
+  run calls_matching '^apt-get .* install .*amazon-ecs-init'
+  assert_output ''
+  [ ! -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+}
+
+@test "part 2 stops when the signing key is not the pinned one" {
+  ECS_PGP_KEY_FINGERPRINT=F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "has fingerprint '$TEST_KEY_FPR', expected 'F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F'"
+  [ ! -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
+}
+
+@test "part 2 installs a local ECS init (ECS_INIT_DEB) only with its good signature beside it" {
+  cp "$STUB_ECS_DEB" "$SANDBOX/local.deb"
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "ECS_INIT_DEB '$SANDBOX/local.deb' must be a .deb file with its signature '$SANDBOX/local.deb.asc' beside it"
+  cp "$STUB_ECS_ASC" "$SANDBOX/local.deb.asc"
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  assert_success
+  assert_output --partial "installed amazon-ecs-init $(versions_value ECS_INIT_VERSION) from $SANDBOX/local.deb"
+  run calls_matching 'amazon-ecs-agent-'
+  assert_output ''
+}
+
 @test "part 2 disables an ECS agent enabled at boot, and stops if it cannot" {
-  echo 1.0-stub >"$STUB_STATE/pkgs/amazon-ecs-init"
+  versions_value ECS_INIT_VERSION >"$STUB_STATE/pkgs/amazon-ecs-init"
   echo enabled >"$STUB_STATE/units/ecs.service.enabled"
   STUB_FAIL='systemctl:disable ecs.service' run_script setup_ubuntu20_ami_host.sh
   assert_failure
@@ -146,23 +191,42 @@ setup() {
   [ ! -e "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
 }
 
-@test "part 2 installs the host service binary from a local file" {
+@test "part 2 installs the host service binary from a local file, checked against its SHA-256" {
   printf '#!/bin/sh\necho local build\n' >"$SANDBOX/ecs-host-service"
-  HOST_SERVICE_BINARY="$SANDBOX/ecs-host-service" run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY="$SANDBOX/ecs-host-service" \
+    HOST_SERVICE_BINARY_SHA256=$(sha256sum "$SANDBOX/ecs-host-service" | cut -d ' ' -f 1) \
+    run_script setup_ubuntu20_ami_host.sh
   assert_success
   cmp "$SANDBOX/ecs-host-service" "$ROOT/usr/share/fractal/bin/ecs-host-service"
   assert_equal "$(stat -c %a "$ROOT/usr/share/fractal/bin/ecs-host-service")" 755
 }
 
 @test "part 2 installs the host service binary from S3, and fails on a missing local file" {
-  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  local sum
+  sum=$(printf '#!/bin/sh\necho host service stub\n' | sha256sum | cut -d ' ' -f 1)
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum \
+    run_script setup_ubuntu20_ami_host.sh
   assert_success
   run calls_matching '^aws s3 cp'
   assert_output --partial 's3://build-artifacts/host-service/ecs-host-service'
   [ -x "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
-  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum run_script setup_ubuntu20_ami_host.sh
   assert_failure
   assert_output --partial "HOST_SERVICE_BINARY '/nonexistent/ecs-host-service' is not a file"
+}
+
+@test "part 2 refuses a host service binary without its SHA-256 before changing anything, or with another" {
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "HOST_SERVICE_BINARY_SHA256 '' is not a SHA-256"
+  run calls_changing_the_host
+  assert_output ''
+  local wrong=3333333333333333333333333333333333333333333333333333333333333333
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$wrong \
+    run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "checksum mismatch for host service binary s3://build-artifacts/host-service/ecs-host-service: expected SHA-256 $wrong, got"
+  [ ! -e "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
 }
 
 @test "part 2 writes no secret into the image" {

@@ -21,8 +21,13 @@ setup() {
   [ -s "$ROOT/etc/apt/keyrings/docker.asc" ]
   run calls_matching '^apt-key'
   assert_output ''
-  run calls_matching '^apt-get .* install .*docker-ce docker-ce-cli containerd\.io'
+  local docker containerd
+  docker=$(versions_value DOCKER_CE_VERSION)
+  containerd=$(versions_value CONTAINERD_IO_VERSION)
+  run calls_matching "^apt-get .* install --no-install-recommends docker-ce=$docker docker-ce-cli=$docker containerd\\.io=$containerd\$"
   refute_output ''
+  assert_equal "$(cat "$STUB_STATE/pkgs/docker-ce")" "$docker"
+  assert_equal "$(cat "$STUB_STATE/pkgs/containerd.io")" "$containerd"
   assert_equal "$(id -nG ubuntu)" "ubuntu adm sudo docker"
 }
 
@@ -104,6 +109,46 @@ setup() {
   assert_line --index 2 --regexp 'nvidia-installer -s --dkms$'
 }
 
+@test "part 1 checks the GRID driver's SHA-256 before running it" {
+  use_shared_run
+  assert_success
+  assert_output --partial "verified NVIDIA-Linux-x86_64-535.183.01-grid-aws.run (SHA-256 $(stub_driver_sha256))"
+}
+
+@test "part 1 stops on a GRID driver whose SHA-256 is not the pinned one, naming both checksums" {
+  local pinned=1111111111111111111111111111111111111111111111111111111111111111
+  NVIDIA_GRID_DRIVER_SHA256=$pinned run_script setup_ubuntu20_host.sh
+  assert_failure
+  assert_output --partial "checksum mismatch for NVIDIA-Linux-x86_64-535.183.01-grid-aws.run: expected SHA-256 $pinned, got $(stub_driver_sha256)"
+  refute_output --partial '==> NVIDIA Container Toolkit'
+  run calls_matching '^nvidia-installer'
+  assert_output ''
+  [ ! -f "$STUB_STATE/driver_version" ]
+}
+
+@test "part 1 refuses an unqualified GRID driver before it changes anything" {
+  NVIDIA_GRID_DRIVER_SHA256=$(versions_value NVIDIA_GRID_DRIVER_SHA256) run_script setup_ubuntu20_host.sh
+  assert_failure
+  assert_output --partial "the GRID driver NVIDIA-Linux-x86_64-535.183.01-grid-aws.run is not qualified"
+  assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN=1"
+  run calls_changing_the_host
+  assert_output ''
+  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=yes run_script setup_ubuntu20_host.sh
+  assert_failure
+  assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN 'yes' is not allowed: use 1 (a first qualification run) or 0"
+  NVIDIA_GRID_DRIVER_SHA256=abc run_script setup_ubuntu20_host.sh
+  assert_failure
+  assert_output --partial "NVIDIA_GRID_DRIVER_SHA256 'abc' is not a SHA-256"
+}
+
+@test "part 1 on a qualification run installs the unpinned driver and prints the SHA-256 to pin" {
+  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=1 run_script setup_ubuntu20_host.sh
+  assert_success
+  assert_output --partial "pin this line in versions.env once the driver is qualified: NVIDIA_GRID_DRIVER_SHA256=$(stub_driver_sha256)"
+  run calls_matching '^nvidia-installer -s --dkms$'
+  refute_output ''
+}
+
 @test "part 1 takes the driver key from the environment over versions.env" {
   NVIDIA_GRID_DRIVER_KEY=grid-16.5/NVIDIA-Linux-x86_64-535.161.08-grid-aws.run STUB_DRIVER_VERSION=535.161.08 \
     run_script setup_ubuntu20_host.sh
@@ -165,6 +210,8 @@ setup() {
   use_shared_run
   assert_success
   [ -f "$STUB_STATE/snaps/aws-cli" ]
+  run calls_matching '^snap install'
+  assert_output "snap install aws-cli --classic --channel=$(versions_value AWS_CLI_SNAP_CHANNEL)"
   local pkg
   for pkg in rclone openssl lsof jq; do
     [ -f "$STUB_STATE/pkgs/$pkg" ]

@@ -57,7 +57,11 @@ apt_get_install() {
   local arg pkg version
   for arg in "$@"; do
     case "$arg" in
-      *.deb) pkg=${STUB_DEB_PACKAGE:-amazon-ecs-init} version=1.0-stub ;;
+      *.deb)
+        pkg=${STUB_DEB_PACKAGE:-amazon-ecs-init}
+        version=$(sed -n 's/^Version: //p' "$arg")
+        version=${version:-1.0-stub}
+        ;;
       *=*) pkg=${arg%%=*} version=${arg#*=} ;;
       *) pkg=$arg version=1.0-stub ;;
     esac
@@ -94,6 +98,13 @@ case "$name" in
     ;;
   dpkg-query)
     format='' pkg=''
+    if [[ "$*" == *'binary:Package'* ]]; then
+      # the list of every package, as dpkg-query -W prints it with that format
+      for file in "$state"/pkgs/*; do
+        [[ -f "$file" ]] && printf 'ii \t%s\t%s\n' "${file##*/}" "$(cat "$file")"
+      done
+      exit 0
+    fi
     for arg in "$@"; do
       case "$arg" in
         -f=*) format=${arg#-f=} ;;
@@ -188,9 +199,12 @@ case "$name" in
     case "$url" in
       */latest/api/token) echo stub-token ;;
       */meta-data/placement/region) echo "${STUB_IMDS_REGION:-us-west-2}" ;;
+      # the base AMI (STUB_IMDS_AMI_ID); the ECS agent bucket serves STUB_ECS_DEB and STUB_ECS_ASC
+      */meta-data/ami-id) echo "${STUB_IMDS_AMI_ID:-ami-0abcdef1234567890}" ;;
       https://download.docker.com/linux/ubuntu/gpg) echo "stub key fpr=${STUB_DOCKER_KEY_FPR:-}" >"$dest" ;;
       https://nvidia.github.io/libnvidia-container/gpgkey) echo "stub key fpr=${STUB_NVIDIA_KEY_FPR:-}" >"$dest" ;;
-      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb) echo "stub deb" >"$dest" ;;
+      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb) cp "${STUB_ECS_DEB:?}" "$dest" ;;
+      https://s3.*.amazonaws.com/amazon-ecs-agent-*/amazon-ecs-init-*.amd64.deb.asc) cp "${STUB_ECS_ASC:?}" "$dest" ;;
       https://go.dev/dl/*) cp "${STUB_GO_TARBALL:?}" "$dest" ;;
       *)
         echo "curl stub: unexpected URL '$url'" >&2
@@ -199,16 +213,23 @@ case "$name" in
     esac
     ;;
   gpg)
+    # Fakes only the stand-in repository keys ("stub key fpr=..."); anything else (the ECS key, the
+    # test run's signing key, signatures) goes to the real gpg, STUB_REAL_GPG.
     file=${*: -1}
-    fpr=$(sed -n 's/.*fpr=//p' "$file")
-    printf 'pub:-:4096:1:0000000000000000:0:::-:::scESC::::::23::0:\nfpr:::::::::%s:\n' "$fpr"
+    if [[ -f "$file" ]] && grep -q '^stub key fpr=' "$file"; then
+      fpr=$(sed -n 's/.*fpr=//p' "$file")
+      printf 'pub:-:4096:1:0000000000000000:0:::-:::scESC::::::23::0:\nfpr:::::::::%s:\n' "$fpr"
+    else
+      exec "${STUB_REAL_GPG:?}" "$@"
+    fi
     ;;
   aws)
     mapfile -t args < <(positional_args "$@")
     case "${args[0]:-} ${args[1]:-}" in
       "s3 cp")
         if [[ "${args[2]}" == *.run ]]; then
-          printf '#!/bin/sh\nexec "%s/nvidia-installer" "$@"\n' "$STUB_BIN" >"${args[3]}"
+          # The same bytes on every run, so its SHA-256 can be pinned (stub_driver_sha256).
+          printf '#!/bin/sh\nexec nvidia-installer "$@"\n' >"${args[3]}"
         else
           printf '#!/bin/sh\necho host service stub\n' >"${args[3]}"
         fi

@@ -14,6 +14,48 @@ STUBBED_COMMANDS=(apt-get dpkg dpkg-query systemctl id usermod curl gpg aws nvid
   modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap fuser debconf-set-selections
   uname cloud-init modprobe update-grub update-initramfs udevadm sleep docker)
 
+# The real gpg, for the stub to pass signature work to (never the stub itself).
+STUB_REAL_GPG=$(type -aP gpg | grep -v "^$BATS_RUN_TMPDIR/" | head -n 1)
+export STUB_REAL_GPG
+
+# stub_driver_sha256: the SHA-256 of the driver installer the aws stub serves (always the same bytes).
+stub_driver_sha256() {
+  # shellcheck disable=SC2016 # the stub writes "$@" literally
+  printf '#!/bin/sh\nexec nvidia-installer "$@"\n' | sha256sum | cut -d ' ' -f 1
+}
+
+# test_signing_key: a throw-away signing key for this test run (made once, ed25519, no passphrase).
+# Sets TEST_KEY_FILE (its public key, armored), TEST_KEY_FPR and TEST_GNUPGHOME.
+test_signing_key() {
+  TEST_GNUPGHOME="$BATS_RUN_TMPDIR/test-signing-key"
+  TEST_KEY_FILE="$TEST_GNUPGHOME/public.asc"
+  if [[ ! -s "$TEST_KEY_FILE" ]]; then
+    mkdir -m 700 "$TEST_GNUPGHOME"
+    GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --quiet --passphrase '' \
+      --quick-gen-key 'Host scripts test <test@example.invalid>' ed25519 sign never 2>/dev/null
+    GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --armor --export >"$TEST_KEY_FILE"
+  fi
+  TEST_KEY_FPR=$(GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --with-colons --fingerprint 2>/dev/null |
+    awk -F: '$1 == "fpr" { print $10; exit }')
+  export TEST_KEY_FILE TEST_KEY_FPR TEST_GNUPGHOME
+}
+
+# sign_with_test_key <file>: writes <file>.asc, a detached armored signature by the test key.
+sign_with_test_key() {
+  GNUPGHOME=$TEST_GNUPGHOME "$STUB_REAL_GPG" --batch --yes --armor --detach-sign --output "$1.asc" "$1" 2>/dev/null
+}
+
+# stand_in_ecs_init: what the ECS agent bucket serves in the sandbox: a stand-in .deb of the pinned
+# release signed by the test key, which ECS_PGP_KEY_FILE and ECS_PGP_KEY_FINGERPRINT name.
+stand_in_ecs_init() {
+  test_signing_key
+  STUB_ECS_DEB="$SANDBOX/amazon-ecs-init.deb"
+  printf 'Package: amazon-ecs-init\nVersion: %s\n' "$(versions_value ECS_INIT_VERSION)" >"$STUB_ECS_DEB"
+  sign_with_test_key "$STUB_ECS_DEB"
+  STUB_ECS_ASC="$STUB_ECS_DEB.asc"
+  export STUB_ECS_DEB STUB_ECS_ASC ECS_PGP_KEY_FILE=$TEST_KEY_FILE ECS_PGP_KEY_FINGERPRINT=$TEST_KEY_FPR
+}
+
 # versions_value <KEY>: a value from versions.env, read the simplest way.
 versions_value() {
   sed -n "s/^$1=//p" "$HOST_SCRIPTS/versions.env"
@@ -58,6 +100,7 @@ setup_sandbox() {
   cat >"$ROOT/etc/os-release" <<'EOF'
 NAME="Ubuntu"
 VERSION="20.04.6 LTS (Focal Fossa)"
+PRETTY_NAME="Ubuntu 20.04.6 LTS"
 ID=ubuntu
 ID_LIKE=debian
 VERSION_ID="20.04"
@@ -82,7 +125,8 @@ EOF
   export RETRY_BASE_DELAY=0 WAIT_FOR_CLOUD_INIT=1 CLOUD_INIT_TIMEOUT=10 APT_LOCK_TIMEOUT=10
   unset AWS_REGION AWS_DEFAULT_REGION TARGET_USER ALLOW_UNSUPPORTED_OS HOST_SERVICE_BINARY \
     ECS_CLUSTER HOST_SERVICE_ENV_SSM_PARAMETER HOST_SERVICE_ENV_SECRET_ID VERIFY_SCAN_DIRS \
-    VERIFY_MARKER_NAMES
+    VERIFY_MARKER_NAMES ECS_INIT_DEB ECS_PGP_KEY_FILE NVIDIA_DRIVER_QUALIFICATION_RUN BASE_AMI_ID \
+    HOST_SERVICE_BINARY_SHA256
   local key
   while IFS= read -r key; do
     unset "$key"
@@ -91,6 +135,10 @@ EOF
   STUB_NVIDIA_KEY_FPR=$(versions_value NVIDIA_APT_KEY_FINGERPRINT)
   STUB_DRIVER_VERSION=$(versions_value NVIDIA_GRID_DRIVER_KEY | sed -E 's/.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run/\1/')
   export STUB_DOCKER_KEY_FPR STUB_NVIDIA_KEY_FPR STUB_DRIVER_VERSION
+  # The GRID driver's pin, as an operator passes it before it is in versions.env.
+  NVIDIA_GRID_DRIVER_SHA256=$(stub_driver_sha256)
+  export NVIDIA_GRID_DRIVER_SHA256
+  stand_in_ecs_init
 }
 
 # A guard for tests that let scripts delete things: ROOT must be inside the test's temp dir.

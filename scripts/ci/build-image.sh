@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the GPU host image with the deployed Image Builder pipeline: starts the pipeline, waits for the
-# image to become AVAILABLE, and writes a region -> AMI ID table, read from SSM, to the job summary.
+# image to become AVAILABLE, writes a region -> AMI ID table, read from SSM, to the job summary, and tags
+# every AMI of the build with the key versions from the image's version manifest.
 # A failed build fails this script with Image Builder's own reason.
 #
 # Usage: scripts/ci/build-image.sh          start a build, wait for it, report
@@ -10,7 +11,7 @@
 #   BUILD_TIMEOUT_MINUTES  how long to wait for the image before giving up (default 180)
 #   POLL_SECONDS           how often to ask Image Builder (default 60)
 #   GITHUB_STEP_SUMMARY    the job summary file (default: standard output)
-# Needs the AWS CLI with credentials of the CI deploy role, and node. Regions and the SSM prefix come
+# Needs the AWS CLI with credentials of the CI deploy role, node and jq. Regions and the SSM prefix come
 # from cdk.json's context, the same defaults the deployed stacks were synthesized with.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -110,6 +111,48 @@ write_summary() {
   done
 }
 
+# The version manifest: the validate phase writes it (host-scripts/write_version_manifest.sh) and uploads
+# it beside the build logs, at manifests/<image name>/<image version>.json of the build-log bucket: the
+# recipe's name and version, as in the image's ARN (image/<name>/<version>/<build number>).
+readonly MANIFEST_PREFIX=manifests
+# Each key version of the manifest becomes the AMI tag "version:<key>" (version:dockerCe, ...).
+readonly VERSION_TAG_PREFIX=version:
+
+manifest_uri() {
+  local image_arn=$1 bucket name version_build
+  bucket=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
+    --query image.infrastructureConfiguration.logging.s3Logs.s3BucketName --output text)
+  name=${image_arn#*:image/}
+  version_build=${name#*/}
+  printf 's3://%s/%s/%s/%s.json\n' "$bucket" "$MANIFEST_PREFIX" "${name%%/*}" "${version_build%/*}"
+}
+
+# Tags every AMI of the build, in its region, with the manifest's key versions and base AMI; lists them
+# in the job summary.
+tag_amis_with_versions() {
+  local image_arn=$1 uri manifest tags region ami
+  uri=$(manifest_uri "$image_arn")
+  manifest=$(mktemp)
+  aws s3 cp --region "$BUILD_REGION" --no-progress "$uri" "$manifest" >/dev/null ||
+    fail "Cannot read the version manifest $uri: did the validate phase upload it?"
+  jq -e '(.versions | type == "object" and length > 0) and (.baseAmiId | type == "string" and startswith("ami-"))' \
+    "$manifest" >/dev/null 2>&1 || fail "$uri is not a version manifest (a versions object and a baseAmiId are expected)"
+  tags=$(jq -c --arg prefix "$VERSION_TAG_PREFIX" \
+    '[(.versions | to_entries[]), {key: "baseAmiId", value: .baseAmiId}] | map({Key: ($prefix + .key), Value: .value})' \
+    "$manifest")
+  while read -r region ami; do
+    [[ -n "$ami" ]] || continue
+    aws ec2 create-tags --region "$region" --resources "$ami" --tags "$tags"
+    echo "Tagged $ami in $region with the image's versions" >&2
+  done < <(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
+    --query 'image.outputResources.amis[].[region,image]' --output text)
+  {
+    printf '\nVersion manifest: %s. Tags on every AMI of this build:\n\n| Tag | Value |\n| --- | --- |\n' "$(code "$uri")"
+    jq -r '.[] | "| `\(.Key)` | `\(.Value)` |"' <<<"$tags"
+  } >>"$SUMMARY"
+  rm -f "$manifest"
+}
+
 main() {
   if [[ "${1:-}" == --names ]]; then
     printf 'pipelineArnParameter=%s\namiIdPath=%s\n' "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
@@ -122,6 +165,7 @@ main() {
   echo "Image build $image_arn started; waiting up to $TIMEOUT_MINUTES minutes" >&2
   wait_for_image "$image_arn"
   write_summary "$image_arn"
+  tag_amis_with_versions "$image_arn"
 }
 
 main "$@"

@@ -14,6 +14,14 @@ setup() {
   export STUB_CLOCK="$BATS_TEST_TMPDIR/clock"
   export GITHUB_STEP_SUMMARY="$BATS_TEST_TMPDIR/summary.md"
   export POLL_SECONDS=60 BUILD_TIMEOUT_MINUTES=180
+  export STUB_MANIFEST="$BATS_TEST_TMPDIR/manifest.json"
+  cat >"$STUB_MANIFEST" <<'JSON'
+{"schemaVersion": 1, "recordedAt": "2026-12-01T12:00:00Z", "os": "Ubuntu 20.04.6 LTS",
+ "baseAmiId": "ami-0abcdef1234567890",
+ "versions": {"kernel": "5.15.0-1051-aws", "nvidiaDriver": "535.183.01",
+   "dockerCe": "5:27.5.1-1~ubuntu.20.04~focal", "ecsInit": "1.106.1-1"},
+ "packages": {"jq": "1.6-1ubuntu0.20.04.1"}}
+JSON
   echo 1000000 >"$STUB_CLOCK"
   printf 'BUILDING\nTESTING\nDISTRIBUTING\nAVAILABLE\n' >"$STUB_STATUSES"
 
@@ -35,6 +43,14 @@ case "$1 $2 $*" in
     echo "Step ValidateGpu failed: nvidia-smi found no GPU" ;;
   *"--query image.outputResources.amis[].image"*)
     printf 'ami-0000000000000e001\tami-0000000000000e002\n' ;;
+  *"--query image.outputResources.amis[].[region,image]"*)
+    printf 'us-east-1\tami-0000000000000e001\nus-east-2\tami-0000000000000e002\n' ;;
+  *"--query image.infrastructureConfiguration.logging.s3Logs.s3BucketName"*)
+    echo "fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y" ;;
+  "s3 cp"*)
+    [[ -z "${STUB_NO_MANIFEST:-}" ]] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation" >&2; exit 1; }
+    cp "$STUB_MANIFEST" "${*: -1}" ;;
+  "ec2 create-tags"*) ;;
   "ssm get-parameters-by-path"*)
     case "$region" in
       us-east-1) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-0000000000000e001\n' ;;
@@ -128,4 +144,39 @@ STUB
   assert_failure
   assert_output --partial "BUILD_TIMEOUT_MINUTES=soon is not a whole number of minutes"
   [[ ! -e "$STUB_LOG" ]]
+}
+
+@test "after a build, every AMI of it is tagged in its region with the manifest's key versions" {
+  run bash "$SCRIPT"
+  assert_success
+  run cat "$STUB_LOG"
+  assert_line --regexp '^s3 cp --region us-east-1 --no-progress s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1\.0\.0\.json /[^ ]+$'
+  local tags='[{"Key":"version:kernel","Value":"5.15.0-1051-aws"},{"Key":"version:nvidiaDriver","Value":"535.183.01"},{"Key":"version:dockerCe","Value":"5:27.5.1-1~ubuntu.20.04~focal"},{"Key":"version:ecsInit","Value":"1.106.1-1"},{"Key":"version:baseAmiId","Value":"ami-0abcdef1234567890"}]'
+  assert_line "ec2 create-tags --region us-east-1 --resources ami-0000000000000e001 --tags $tags"
+  assert_line "ec2 create-tags --region us-east-2 --resources ami-0000000000000e002 --tags $tags"
+  assert_equal "$(grep -c '^ec2 create-tags' "$STUB_LOG")" 2
+  run cat "$GITHUB_STEP_SUMMARY"
+  assert_line --partial 'Version manifest: `s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0.json`'
+  assert_line '| `version:dockerCe` | `5:27.5.1-1~ubuntu.20.04~focal` |'
+  assert_line '| `version:baseAmiId` | `ami-0abcdef1234567890` |'
+}
+
+@test "a missing version manifest fails the job after the AMI table, and tags nothing" {
+  export STUB_NO_MANIFEST=1
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "::error title=Image build failed::Cannot read the version manifest s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1.0.0.json: did the validate phase upload it?"
+  run grep -c '^ec2 create-tags' "$STUB_LOG"
+  assert_output 0
+  run cat "$GITHUB_STEP_SUMMARY"
+  assert_line '| us-east-1 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e001` | yes |'
+}
+
+@test "a file that is not a version manifest fails the job and tags nothing" {
+  echo '{"kernel": "5.15"}' >"$STUB_MANIFEST"
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "manifests/fractal-gpu-host/1.0.0.json is not a version manifest (a versions object and a baseAmiId are expected)"
+  run grep -c '^ec2 create-tags' "$STUB_LOG"
+  assert_output 0
 }

@@ -64,7 +64,9 @@ public final class CiDeployRoleStack extends Stack {
                         + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
                         + "stay inside the project's name prefix (" + DeployRolePermissions.IMAGE_NAME_PREFIX
                         + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
-                        + "parameters")
+                        + "parameters. Version manifests are read-only, under the manifests prefix of the pipeline "
+                        + "stack's log bucket, whose name CloudFormation generates. AMI IDs are new with every build: "
+                        + "tags go only on AMIs that carry the project tag")
                 .build()));
 
         CfnOutput.Builder.create(this, "DeployRoleArn")

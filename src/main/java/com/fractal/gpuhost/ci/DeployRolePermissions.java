@@ -1,8 +1,12 @@
 package com.fractal.gpuhost.ci;
 
+import com.fractal.gpuhost.ProjectTags;
+import com.fractal.gpuhost.image.BuildLogs;
+import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -10,7 +14,8 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 /**
  * What CI may do with the deploy role, and nothing more: hand `cdk deploy` over to the CDK bootstrap roles
  * of the active regions, start and watch the image pipeline, and read the pipeline's ARN and the AMI IDs
- * from SSM. Everything CloudFormation changes is done by the bootstrap roles, not by this role.
+ * from SSM, and after a build read the image's version manifest and tag its AMIs with the versions. Everything
+ * CloudFormation changes is done by the bootstrap roles, not by this role.
  *
  * @param activeRegions every region with a network stack and a copy of the AMI
  * @param buildRegion   the region of the image pipeline
@@ -27,13 +32,16 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_IMAGE = "WatchImageBuilds";
     public static final String SID_PIPELINE_ARN = "ReadImagePipelineArn";
     public static final String SID_AMI_IDS = "ReadAmiIdParameters";
+    public static final String SID_MANIFESTS = "ReadVersionManifests";
+    public static final String SID_TAG_AMIS = "TagProjectAmisWithVersions";
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
     }
 
     public List<PolicyStatement> statements() {
-        return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters());
+        return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters(),
+                versionManifests(), tagAmis());
     }
 
     /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
@@ -80,6 +88,31 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
                 .build();
     }
 
+    /** The manifests the validate phase uploads to the build-log bucket, read-only. */
+    PolicyStatement versionManifests() {
+        return PolicyStatement.Builder.create().sid(SID_MANIFESTS).actions(List.of("s3:GetObject"))
+                .resources(List.of(manifestPattern())).build();
+    }
+
+    /** Tags on the AMIs in every active region, and only on the project's own (tagged project=...). */
+    PolicyStatement tagAmis() {
+        List<String> images = new ArrayList<>();
+        activeRegions.forEach(region -> images.add(imageArnPattern(region)));
+        return PolicyStatement.Builder.create().sid(SID_TAG_AMIS).actions(List.of("ec2:CreateTags"))
+                .resources(images)
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/project", ProjectTags.PROJECT)))
+                .build();
+    }
+
+    String manifestPattern() {
+        return BuildLogs.manifestObjectsPattern(Aws.PARTITION, HostImagePipelineStack.NAME);
+    }
+
+    /** AMIs have no account in their ARN. */
+    private static String imageArnPattern(final String region) {
+        return "arn:" + Aws.PARTITION + ":ec2:" + region + "::image/*";
+    }
+
     String imagePipelinePattern() {
         return imageBuilderArn("image-pipeline/" + IMAGE_NAME_PREFIX + "*");
     }
@@ -94,6 +127,8 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         resources.add(nagForm(imagePipelinePattern()));
         resources.add(nagForm(imagePattern()));
         activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, ssmNames.amiIdPath() + "/*"))));
+        resources.add(nagForm(manifestPattern()));
+        activeRegions.forEach(region -> resources.add(nagForm(imageArnPattern(region))));
         return resources;
     }
 

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.image;
 
 import java.util.List;
+import java.util.Locale;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -40,5 +41,18 @@ public final class BuildLogs extends Construct {
 
     public Bucket bucket() {
         return bucket;
+    }
+
+    /** The construct ID the pipeline stack gives this construct: part of the bucket's generated name. */
+    public static final String ID = "BuildLogs";
+
+    /**
+     * The manifests in the log bucket of the stack {@code stackName}, as an ARN pattern for roles outside that
+     * stack: the bucket has no fixed name, and CloudFormation names it {@code <stack>-<logical ID>-<random>} in
+     * lower case, the logical ID starting with this construct's path ({@code BuildLogsBucket<hash>}).
+     */
+    public static String manifestObjectsPattern(final String partition, final String stackName) {
+        return "arn:" + partition + ":s3:::" + (stackName + "-" + ID + "Bucket").toLowerCase(Locale.ROOT)
+                + "*/" + MANIFESTS_PREFIX + "/*";
     }
 }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fractal.gpuhost.image.BuildLogs;
+import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.settings.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -107,12 +110,16 @@ class CiDeployRoleStackTest {
     void thePermissionsAreExactlyTheListedOnes() {
         Map<String, List<String>> actions = new LinkedHashMap<>();
         Map<String, Set<String>> resources = new LinkedHashMap<>();
+        Map<String, Object> conditions = new LinkedHashMap<>();
         for (Map<String, Object> statement : statements(only("AWS::IAM::Policy"), "PolicyDocument")) {
             String sid = (String) statement.get("Sid");
             assertEquals("Allow", statement.get("Effect"), sid);
             assertFalse(statement.containsKey("NotAction") || statement.containsKey("NotResource"), sid);
             actions.put(sid, TemplateText.list(statement.get("Action")));
             resources.put(sid, new TreeSet<>(TemplateText.list(statement.get("Resource"))));
+            if (statement.containsKey("Condition")) {
+                conditions.put(sid, statement.get("Condition"));
+            }
         }
         String partition = "${AWS::Partition}";
         String account = "${AWS::AccountId}";
@@ -130,7 +137,8 @@ class CiDeployRoleStackTest {
         assertEquals(28, bootstrapRoles.size());
 
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
-                "ReadImagePipelineArn", "ReadAmiIdParameters"), new ArrayList<>(actions.keySet()));
+                "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "TagProjectAmisWithVersions"),
+                new ArrayList<>(actions.keySet()));
         assertEquals(List.of("sts:AssumeRole"), actions.get("AssumeCdkBootstrapRoles"));
         assertEquals(bootstrapRoles, resources.get("AssumeCdkBootstrapRoles"));
         assertEquals(List.of("imagebuilder:StartImagePipelineExecution", "imagebuilder:GetImagePipeline",
@@ -146,6 +154,31 @@ class CiDeployRoleStackTest {
         assertEquals(List.of("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
                 actions.get("ReadAmiIdParameters"));
         assertEquals(amiParameters, resources.get("ReadAmiIdParameters"));
+
+        assertEquals(List.of("s3:GetObject"), actions.get("ReadVersionManifests"));
+        assertEquals(Set.of("arn:" + partition + ":s3:::fractalhostimagepipeline-buildlogsbucket*/manifests/*"),
+                resources.get("ReadVersionManifests"));
+        Set<String> images = new TreeSet<>();
+        settings.activeRegions().forEach(region -> images.add("arn:" + partition + ":ec2:" + region + "::image/*"));
+        assertEquals(7, images.size());
+        assertEquals(List.of("ec2:CreateTags"), actions.get("TagProjectAmisWithVersions"));
+        assertEquals(images, resources.get("TagProjectAmisWithVersions"));
+        assertEquals(Map.of("StringEquals", Map.of("aws:ResourceTag/project", "fractal-gpu-host")),
+                conditions.get("TagProjectAmisWithVersions"));
+        assertEquals(Set.of("TagProjectAmisWithVersions"), conditions.keySet(), "no other statement has a condition");
+    }
+
+    /** The manifest pattern must match the name CloudFormation gives the log bucket: stack, logical ID, random. */
+    @Test
+    void theManifestPatternMatchesThePipelineStacksLogBucket() {
+        Stack pipeline = stacks.stream().filter(HostImagePipelineStack.class::isInstance).findFirst().orElseThrow();
+        Set<String> buckets = Template.fromStack(pipeline).findResources("AWS::S3::Bucket").keySet();
+        assertEquals(1, buckets.size(), buckets::toString);
+        String generatedNameStart = (pipeline.getStackName() + "-" + buckets.iterator().next()).toLowerCase(Locale.ROOT);
+        String pattern = BuildLogs.manifestObjectsPattern("aws", pipeline.getStackName());
+        String bucketPart = pattern.substring("arn:aws:s3:::".length(), pattern.indexOf("*/"));
+        assertTrue(generatedNameStart.startsWith(bucketPart), generatedNameStart + " vs " + pattern);
+        assertTrue(pattern.endsWith("/" + BuildLogs.MANIFESTS_PREFIX + "/*"), pattern);
     }
 
     @Test
