@@ -1,17 +1,22 @@
 package com.fractal.gpuhost;
 
+import com.fractal.gpuhost.settings.ResourceNames;
+import java.util.Map;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Tags;
 
 /** The tags every resource carries, so cost reports and auditors can tell what each one belongs to. */
 public final class ProjectTags {
-    public static final String PROJECT = "fractal-gpu-host";
-
     private ProjectTags() {
     }
 
-    public static void apply(final Stack stack, final String component) {
-        Tags.of(stack).add("project", PROJECT);
+    public static void apply(final Stack stack, final ResourceNames names, final String component) {
+        Tags.of(stack).add("project", names.project());
         Tags.of(stack).add("component", component);
+    }
+
+    /** The tags as a map, for resources that take their own tag maps (Image Builder's). */
+    public static Map<String, String> of(final ResourceNames names, final String component) {
+        return Map.of("project", names.project(), "component", component);
     }
 }

@@ -23,7 +23,6 @@ import software.constructs.Construct;
  * Deployed once by hand, in the build region; IAM is global, so one role serves every region.
  */
 public final class CiDeployRoleStack extends Stack {
-    public static final String NAME = "FractalCiDeployRole";
     /** Longest CI session: long enough to wait for an image build and its distribution to every region. */
     public static final Duration MAX_SESSION = Duration.hours(4);
 
@@ -31,9 +30,9 @@ public final class CiDeployRoleStack extends Stack {
     private final Policy policy;
 
     public CiDeployRoleStack(final Construct scope, final StackProps props, final Settings settings) {
-        super(scope, NAME, props);
+        super(scope, settings.names().ciDeployRoleStack(), props);
         CiSettings ci = settings.ci().orElseThrow();
-        ProjectTags.apply(this, "ci");
+        ProjectTags.apply(this, settings.names(), "ci");
 
         String providerArn = ci.oidcProviderArn().orElseGet(() -> OidcProviderNative.Builder
                 .create(this, "GitHubOidcProvider")
@@ -51,7 +50,7 @@ public final class CiDeployRoleStack extends Stack {
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.ssmNames());
+                settings.names());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))
@@ -62,7 +61,7 @@ public final class CiDeployRoleStack extends Stack {
                 .appliesTo(permissions.wildcardResourcesForNag())
                 .reason("Image Builder names each pipeline run's image by recipe, version and build number, and "
                         + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
-                        + "stay inside the project's name prefix (" + DeployRolePermissions.IMAGE_NAME_PREFIX
+                        + "stay inside the project's name prefix (" + settings.names().prefixed("")
                         + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
                         + "parameters")
                 .build()));

@@ -12,7 +12,6 @@ import software.constructs.Construct;
  * the SSM agent kept in the image. Recipes are immutable too: the version follows the content.
  */
 public final class HostImageRecipe extends Construct {
-    public static final String NAME = "fractal-gpu-host";
     /** Canonical's Ubuntu images boot from this device. */
     static final String ROOT_DEVICE = "/dev/sda1";
     /** Where AWSTOE keeps its files during a build; the documents download the scripts below it. */
@@ -21,7 +20,7 @@ public final class HostImageRecipe extends Construct {
     private final CfnImageRecipe recipe;
 
     /** What the recipe is made of. */
-    public record Props(String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
+    public record Props(String name, String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
             HostScriptsAsset scripts) {
     }
 
@@ -44,7 +43,7 @@ public final class HostImageRecipe extends Construct {
             versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion());
         }
         recipe = CfnImageRecipe.Builder.create(this, "Recipe")
-                .name(NAME)
+                .name(props.name())
                 .version(ContentVersion.of(versionInputs.toArray(String[]::new)))
                 .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
                 .parentImage("ssm:" + props.baseImageSsmParameter())
