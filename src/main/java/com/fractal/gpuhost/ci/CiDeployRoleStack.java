@@ -5,6 +5,7 @@ import com.fractal.gpuhost.settings.CiSettings;
 import com.fractal.gpuhost.settings.Settings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -42,9 +43,7 @@ public final class CiDeployRoleStack extends Stack {
                 .getOidcProviderArn());
 
         role = Role.Builder.create(this, "DeployRole")
-                .assumedBy(new WebIdentityPrincipal(providerArn, Map.of("StringEquals", Map.of(
-                        CiSettings.GITHUB_OIDC_HOST + ":aud", CiSettings.STS_AUDIENCE,
-                        CiSettings.GITHUB_OIDC_HOST + ":sub", ci.trustedSubjects()))))
+                .assumedBy(new WebIdentityPrincipal(providerArn, Map.of("StringEquals", tokenConditions(ci))))
                 .description("GitHub Actions of " + ci.repository() + " (" + String.join(", ", ci.trustedSubjects())
                         + "): cdk deploy through the bootstrap roles, image builds, AMI IDs")
                 .maxSessionDuration(MAX_SESSION)
@@ -74,6 +73,14 @@ public final class CiDeployRoleStack extends Stack {
                 .description("The GitHub OIDC provider the role trusts")
                 .value(providerArn)
                 .build();
+    }
+
+    /** Audience, then subjects, in that order every time (Map.of's order changes between JVMs). */
+    private static Map<String, Object> tokenConditions(final CiSettings ci) {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put(CiSettings.GITHUB_OIDC_HOST + ":aud", CiSettings.STS_AUDIENCE);
+        conditions.put(CiSettings.GITHUB_OIDC_HOST + ":sub", ci.trustedSubjects());
+        return conditions;
     }
 
     public Role role() {

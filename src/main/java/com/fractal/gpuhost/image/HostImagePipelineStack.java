@@ -55,8 +55,9 @@ public final class HostImagePipelineStack extends Stack {
                 StringParameter.valueForStringParameter(this, names.securityGroupId(HostSecurityGroup.IMAGE_BUILDER.key())),
                 scripts, logs, notifications, ProjectTags.of(resourceNames, "image-build")));
 
-        Map<String, String> amiTags = new LinkedHashMap<>(Map.of("project", resourceNames.project(),
-                "recipe-version", recipe.resource().getVersion()));
+        Map<String, String> amiTags = new LinkedHashMap<>();
+        amiTags.put("project", resourceNames.project());
+        amiTags.put("recipe-version", recipe.resource().getVersion());
         pipelineSettings.sourceCommit().ifPresent(commit -> amiTags.put("source-commit", commit));
         HostImageDistribution distribution = new HostImageDistribution(this, "Distribution",
                 new HostImageDistribution.Props(resourceNames.imageDistribution(),
