@@ -127,7 +127,8 @@ class CiDeployRoleStackTest {
             amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal");
             amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal/*");
         }
-        assertEquals(28, bootstrapRoles.size());
+        assertEquals(settings.activeRegions().size() * DeployRolePermissions.BOOTSTRAP_ROLES.size(),
+                bootstrapRoles.size());
 
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
                 "ReadImagePipelineArn", "ReadAmiIdParameters"), new ArrayList<>(actions.keySet()));
