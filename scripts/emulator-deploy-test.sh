@@ -23,19 +23,6 @@ python3 -c 'import moto.server' 2>/dev/null || {
   exit 1
 }
 
-setting() {
-  python3 -c 'import json, sys; print(json.load(open("cdk.json"))["context"][sys.argv[1]])' "$1"
-}
-REGION=$(setting buildRegion)
-BASE_IMAGE_PARAMETER=$(setting baseImageSsmParameter)
-SSM_PREFIX=$(setting ssmPrefix)
-HOST_PORTS=$(setting dynamicHostPorts)
-INSTANCE_TYPE=$(setting devInstanceType)
-ROOT_GIB=$(setting rootVolumeGiB)
-SUBNET_INDEX=$(setting devSubnetIndex)
-readonly REGION BASE_IMAGE_PARAMETER SSM_PREFIX HOST_PORTS INSTANCE_TYPE ROOT_GIB SUBNET_INDEX
-readonly NETWORK_STACK="FractalNetwork-$REGION" DEV_STACK="FractalDevInstance-$DEVELOPER"
-
 work=$(mktemp -d)
 server_pid=""
 finished=""
@@ -93,40 +80,7 @@ not_covered() {
   echo "NOT COVERED: $1 ($2)"
 }
 
-# --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" "$BASE_IMAGE_PARAMETER" >"$work/emulator.log" 2>&1 &
-server_pid=$!
-
-touch "$work/aws-config"
-export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
-unset AWS_PROFILE AWS_DEFAULT_PROFILE
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
-export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION" AWS_EC2_METADATA_DISABLED=true
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-# The CLI hands CloudFormation an S3 URL for each template. moto reads that object from its own store
-# and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of
-# that name happens).
-export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
-export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
-
-echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
-deadline=$((SECONDS + STARTUP_SECONDS))
-until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
-  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-    echo "emulator-deploy-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
-    cat "$work/emulator.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-check "emulator account" "$ACCOUNT" "$(aws sts get-caller-identity --query Account --output text)"
-seeded_ami=$(aws ssm get-parameter --name "$BASE_IMAGE_PARAMETER" --query Parameter.Value --output text)
-check "seeded $BASE_IMAGE_PARAMETER names an AMI in the emulator" "$seeded_ami" \
-  "$(aws ec2 describe-images --image-ids "$seeded_ami" --query 'Images[0].ImageId' --output text)"
-
-# --- Synthesize once, then bootstrap and deploy with the CDK CLI -----------------------------------------
+# --- Synthesize once, without credentials, and read the settings it resolved ------------------------------
 cdk_flags=(--no-notices --no-color)
 deploy_flags=(--require-approval never --progress events)
 # moto's change sets create resources but never the stack outputs, so deploy without one: CreateStack.
@@ -146,7 +100,66 @@ cli_step() {
 synth() {
   cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" >/dev/null
 }
+touch "$work/aws-config"
+export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+export AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
 cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+
+# What this test deploys and expects, as synthesis resolved it (never the CDK app's context file).
+setting() {
+  ASSEMBLY_DIR="$assembly" bash scripts/ci/settings.sh "$1"
+}
+REGION=$(setting .devInstance.region)
+BASE_IMAGE_PARAMETER=$(setting .baseImageSsmParameter)
+SSM_PREFIX=$(setting .ssmPrefix)
+HOST_PORTS="$(setting .dynamicHostPorts.from)-$(setting .dynamicHostPorts.to)"
+INSTANCE_TYPE=$(setting .devInstance.instanceType)
+ROOT_GIB=$(setting .rootVolumeGiB)
+SUBNET_INDEX=$(setting .devInstance.subnetIndex)
+PROJECT_TAG=$(setting .projectTag)
+DEV_NAME_TAG=$(setting .devInstance.nameTag)
+NETWORK_STACK=$(setting ".stacks.network[\"$REGION\"]")
+DEV_STACK=$(setting .stacks.devInstance)
+readonly REGION BASE_IMAGE_PARAMETER SSM_PREFIX HOST_PORTS INSTANCE_TYPE ROOT_GIB SUBNET_INDEX PROJECT_TAG \
+  DEV_NAME_TAG NETWORK_STACK DEV_STACK
+# Security groups by key (as in the SSM names) and their names in EC2.
+declare -A group_names
+for key in $(setting '.securityGroupNames | keys'); do
+  group_names[$key]=$(setting ".securityGroupNames[\"$key\"]")
+done
+readonly TESTING_GROUP=${group_names["container-testing"]} PRODUCTION_GROUP=${group_names["production-hosts"]} \
+  BUILDER_GROUP=${group_names["image-builder"]}
+
+# --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" "$BASE_IMAGE_PARAMETER" >"$work/emulator.log" 2>&1 &
+server_pid=$!
+
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+# The CLI hands CloudFormation an S3 URL for each template. moto reads that object from its own store
+# and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of
+# that name happens).
+export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
+
+echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+deadline=$((SECONDS + STARTUP_SECONDS))
+until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
+  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "emulator-deploy-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
+    cat "$work/emulator.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+check "emulator account" "$ACCOUNT" "$(aws sts get-caller-identity --query Account --output text)"
+seeded_ami=$(aws ssm get-parameter --name "$BASE_IMAGE_PARAMETER" --query Parameter.Value --output text)
+check "seeded $BASE_IMAGE_PARAMETER names an AMI in the emulator" "$seeded_ami" \
+  "$(aws ec2 describe-images --image-ids "$seeded_ami" --query 'Images[0].ImageId' --output text)"
+
 cli_step "cdk bootstrap aws://$ACCOUNT/$REGION" cdk bootstrap "${cdk_flags[@]}" --app "$assembly" "aws://$ACCOUNT/$REGION"
 cli_step "cdk deploy $NETWORK_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$NETWORK_STACK"
 cli_step "cdk deploy $DEV_STACK" cdk deploy "${cdk_flags[@]}" "${deploy_flags[@]}" --app "$assembly" "$DEV_STACK"
@@ -215,19 +228,19 @@ host_udp="udp $HOST_PORTS 0.0.0.0/0"
 host_tcp_text="ECS dynamic host ports $HOST_PORTS TCP (mapped streaming ports) from clients anywhere"
 host_udp_text="ECS dynamic host ports $HOST_PORTS UDP (mapped streaming ports) from clients anywhere"
 declare -A rules described group_ids
-rules["container-testing"]=$(sorted_rules "tcp 32262-32262 0.0.0.0/0" "udp 32263-32263 0.0.0.0/0" \
+rules["$TESTING_GROUP"]=$(sorted_rules "tcp 32262-32262 0.0.0.0/0" "udp 32263-32263 0.0.0.0/0" \
   "tcp 32273-32273 0.0.0.0/0" "$host_tcp" "$host_udp" "tcp 22-22 $SSH_CIDR")
-described["container-testing"]=$(sorted_rules \
+described["$TESTING_GROUP"]=$(sorted_rules \
   "tcp 32262-32262 0.0.0.0/0 \"Streaming protocol TCP 32262 from clients anywhere\"" \
   "udp 32263-32263 0.0.0.0/0 \"Streaming protocol UDP 32263 from clients anywhere\"" \
   "tcp 32273-32273 0.0.0.0/0 \"Streaming protocol TCP 32273 from clients anywhere\"" \
   "$host_tcp \"$host_tcp_text\"" "$host_udp \"$host_udp_text\"" \
   "tcp 22-22 $SSH_CIDR \"SSH from the configured sshCidr only\"")
-rules["fractal-production-hosts"]=$(sorted_rules "$host_tcp" "$host_udp")
-described["fractal-production-hosts"]=$(sorted_rules "$host_tcp \"$host_tcp_text\"" "$host_udp \"$host_udp_text\"")
-rules["fractal-image-builder"]=""
-described["fractal-image-builder"]=""
-for group in container-testing fractal-production-hosts fractal-image-builder; do
+rules["$PRODUCTION_GROUP"]=$(sorted_rules "$host_tcp" "$host_udp")
+described["$PRODUCTION_GROUP"]=$(sorted_rules "$host_tcp \"$host_tcp_text\"" "$host_udp \"$host_udp_text\"")
+rules["$BUILDER_GROUP"]=""
+described["$BUILDER_GROUP"]=""
+for group in "${group_names[@]}"; do
   group_ids[$group]=$(group_id "$group")
   if [[ "${group_ids[$group]}" =~ ^sg-[0-9a-f]+$ ]]; then
     pass "security group $group exists in the stack's VPC: ${group_ids[$group]}"
@@ -250,13 +263,12 @@ check "$network/public-subnet-ids (the VPC's subnets, in AZ order)" "$subnets_by
   "$(parameter "$network/public-subnet-ids")"
 check "the public subnets lie in two AZs" 2 "$(aws ec2 describe-subnets \
   --filters "Name=vpc-id,Values=$vpc_id" --query 'length(Subnets[].AvailabilityZone)' --output text)"
-for key in container-testing production-hosts image-builder; do
-  name=$key
-  [[ "$key" == container-testing ]] || name="fractal-$key"
+for key in "${!group_names[@]}"; do
+  name=${group_names[$key]}
   check "$network/security-groups/$key-id" "${group_ids[$name]:-}" \
     "$(parameter "$network/security-groups/$key-id")"
 done
-check "tags of $network/vpc-id" "project=fractal-gpu-host component=network" \
+check "tags of $network/vpc-id" "project=$PROJECT_TAG component=network" \
   "$(aws ssm list-tags-for-resource --resource-type Parameter --resource-id "$network/vpc-id" \
     --query TagList --output json | tag_list project component)"
 
@@ -271,14 +283,14 @@ check "dev instance image (Canonical's parameter, resolved at deploy time)" "$se
 subnet_ids=$(parameter "$network/public-subnet-ids")
 IFS=, read -r -a subnet_list <<<"$subnet_ids"
 check "dev instance subnet (public subnet $SUBNET_INDEX)" "${subnet_list[$SUBNET_INDEX]:-}" "$(instance SubnetId)"
-check "dev instance security groups" "${group_ids["container-testing"]:-}" \
+check "dev instance security groups" "${group_ids["$TESTING_GROUP"]:-}" \
   "$(instance 'NetworkInterfaces[].Groups[].GroupId')"
 public_ip=$(instance PublicIpAddress)
 if [[ "$public_ip" =~ ^[0-9.]+$ ]]; then pass "dev instance has a public IP: $public_ip"; else fail "dev instance public IP: [$public_ip]"; fi
 root_volume=$(instance "BlockDeviceMappings[?DeviceName==\`$(instance RootDeviceName)\`].Ebs.VolumeId | [0]")
 check "dev instance root volume (size GiB, encrypted, type)" "$ROOT_GIB True gp3" \
   "$(aws ec2 describe-volumes --volume-ids "$root_volume" --query 'Volumes[0].[Size, Encrypted, VolumeType]' --output text | tr '\t' ' ')"
-check "dev instance tags" "project=fractal-gpu-host component=dev-instance owner=$DEVELOPER Name=fractal-dev-$DEVELOPER" \
+check "dev instance tags" "project=$PROJECT_TAG component=dev-instance owner=$DEVELOPER Name=$DEV_NAME_TAG" \
   "$(instance Tags json | tag_list project component owner Name)"
 
 template_id=$(resource_id "$DEV_STACK" AWS::EC2::LaunchTemplate)
@@ -392,7 +404,7 @@ check "instance profile after destroy" 0 \
   "$(aws iam list-instance-profiles --query "length(InstanceProfiles[?InstanceProfileName=='$profile_name'])" --output text)"
 check "$NETWORK_STACK after destroying the dev stack" CREATE_COMPLETE "$(stack_status "$NETWORK_STACK")"
 check "$network/vpc-id after destroying the dev stack" "$vpc_id" "$(parameter "$network/vpc-id")"
-check "container-testing group after destroying the dev stack" "${group_ids["container-testing"]:-}" "$(group_id container-testing)"
+check "container-testing group after destroying the dev stack" "${group_ids["$TESTING_GROUP"]:-}" "$(group_id "$TESTING_GROUP")"
 
 not_covered "the CloudWatch alarm's stop action and the first-boot setup" \
   "no instance really runs in the emulator: nothing boots, reports CPU or executes user data"

@@ -5,14 +5,16 @@
 # A failed build fails this script with Image Builder's own reason.
 #
 # Usage: scripts/ci/build-image.sh          start a build, wait for it, report
-#        scripts/ci/build-image.sh --names  print the SSM names it reads and exit (no AWS call)
+#        scripts/ci/build-image.sh --names  print the regions and SSM names it uses and exit (no AWS call)
 #
 # Environment:
 #   BUILD_TIMEOUT_MINUTES  how long to wait for the image before giving up (default 180)
 #   POLL_SECONDS           how often to ask Image Builder (default 60)
 #   GITHUB_STEP_SUMMARY    the job summary file (default: standard output)
-# Needs the AWS CLI with credentials of the CI deploy role, node and jq. Regions and the SSM prefix come
-# from cdk.json's context, the same defaults the deployed stacks were synthesized with.
+#   ASSEMBLY_DIR           the synthesized cloud assembly whose settings to use (default: cdk.out)
+# Needs the AWS CLI with credentials of the CI deploy role, and jq. Regions, the stack name and the SSM
+# names come from the settings synthesis resolved (scripts/ci/settings.sh), so run `npm run synth`
+# first, with the same -c settings as the deploy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,20 +22,16 @@ readonly TIMEOUT_MINUTES="${BUILD_TIMEOUT_MINUTES:-180}"
 readonly POLL_SECONDS="${POLL_SECONDS:-60}"
 readonly SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 
-# A value of cdk.json's context; a list comes out space-separated.
-context() {
-  node -p 'const v = require("./cdk.json").context[process.argv[1]];
-    if (v === undefined) { throw new Error("cdk.json has no context key " + process.argv[1]); }
-    Array.isArray(v) ? v.join(" ") : String(v)' "$1"
+setting() {
+  bash scripts/ci/settings.sh "$1"
 }
-
-BUILD_REGION=$(context buildRegion)
-read -r -a ACTIVE_REGIONS <<<"$(context activeRegions)"
-SSM_PREFIX=$(context ssmPrefix)
-# The same names as SsmNames.imagePipelineArn() and SsmNames.amiIdPath() (a test holds them equal).
-readonly PIPELINE_ARN_PARAMETER="$SSM_PREFIX/image/pipeline-arn"
-readonly AMI_ID_PATH="/imagebuilder$SSM_PREFIX"
-readonly BUILD_REGION ACTIVE_REGIONS
+BUILD_REGION=$(setting .buildRegion)
+mapfile -t ACTIVE_REGIONS < <(setting .activeRegions)
+((${#ACTIVE_REGIONS[@]} > 0)) || exit 1 # settings.sh said why
+PIPELINE_ARN_PARAMETER=$(setting .ssmNames.imagePipelineArn)
+AMI_ID_PATH=$(setting .ssmNames.amiIdPath)
+PIPELINE_STACK=$(setting .stacks.imagePipeline)
+readonly BUILD_REGION ACTIVE_REGIONS PIPELINE_ARN_PARAMETER AMI_ID_PATH PIPELINE_STACK
 
 fail() {
   local message=$1
@@ -46,7 +44,7 @@ start_build() {
   local pipeline_arn
   pipeline_arn=$(aws ssm get-parameter --region "$BUILD_REGION" --name "$PIPELINE_ARN_PARAMETER" \
     --query Parameter.Value --output text) ||
-    fail "Cannot read the pipeline ARN from SSM parameter $PIPELINE_ARN_PARAMETER in $BUILD_REGION: is FractalHostImagePipeline deployed?"
+    fail "Cannot read the pipeline ARN from SSM parameter $PIPELINE_ARN_PARAMETER in $BUILD_REGION: is $PIPELINE_STACK deployed?"
   echo "Starting $pipeline_arn" >&2
   aws imagebuilder start-image-pipeline-execution --region "$BUILD_REGION" \
     --image-pipeline-arn "$pipeline_arn" --query imageBuildVersionArn --output text
@@ -155,7 +153,8 @@ tag_amis_with_versions() {
 
 main() {
   if [[ "${1:-}" == --names ]]; then
-    printf 'pipelineArnParameter=%s\namiIdPath=%s\n' "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
+    printf 'buildRegion=%s\nactiveRegions=%s\npipelineArnParameter=%s\namiIdPath=%s\n' "$BUILD_REGION" \
+      "${ACTIVE_REGIONS[*]}" "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
     return 0
   fi
   [[ "$TIMEOUT_MINUTES" =~ ^[1-9][0-9]*$ ]] || fail "BUILD_TIMEOUT_MINUTES=$TIMEOUT_MINUTES is not a whole number of minutes"

@@ -3,6 +3,14 @@
 # Backticks in single quotes are Markdown, and each test's exports are meant to stay in that test:
 # shellcheck disable=SC2016,SC2030,SC2031
 
+# write_settings REGION...: a resolved settings file with these active regions, the first one building.
+write_settings() {
+  mkdir -p "$ASSEMBLY_DIR"
+  jq -n --args '{schemaVersion: 1, activeRegions: $ARGS.positional, buildRegion: $ARGS.positional[0],
+    ssmNames: {imagePipelineArn: "/fractal/image/pipeline-arn", amiIdPath: "/imagebuilder/fractal"},
+    stacks: {imagePipeline: "FractalHostImagePipeline"}}' "$@" >"$ASSEMBLY_DIR/gpu-host-settings.json"
+}
+
 setup() {
   bats_load_library bats-support
   bats_load_library bats-assert
@@ -23,6 +31,9 @@ setup() {
  "packages": {"jq": "1.6-1ubuntu0.20.04.1"}}
 JSON
   echo 1000000 >"$STUB_CLOCK"
+  # The settings synthesis resolves, as scripts/check-synth-cli.sh proves the real file carries them.
+  export ASSEMBLY_DIR="$BATS_TEST_TMPDIR/assembly"
+  write_settings us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1
   printf 'BUILDING\nTESTING\nDISTRIBUTING\nAVAILABLE\n' >"$STUB_STATUSES"
 
   # aws: logs its arguments; answers from canned values. Each status query takes the next status.
@@ -75,11 +86,41 @@ STUB
   export PATH="$STUBS:$PATH"
 }
 
-@test "--names prints the SSM names it reads, without calling AWS" {
+@test "--names prints the regions and SSM names it uses, without calling AWS" {
   run bash "$SCRIPT" --names
   assert_success
-  assert_output $'pipelineArnParameter=/fractal/image/pipeline-arn\namiIdPath=/imagebuilder/fractal'
+  assert_output $'buildRegion=us-east-1\nactiveRegions=us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1\npipelineArnParameter=/fractal/image/pipeline-arn\namiIdPath=/imagebuilder/fractal'
   [[ ! -e "$STUB_LOG" ]]
+}
+
+@test "without a synthesized settings file it says to synthesize first, and calls nothing" {
+  rm "$ASSEMBLY_DIR/gpu-host-settings.json"
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output "settings: $ASSEMBLY_DIR/gpu-host-settings.json does not exist: run 'npm run synth' first (add the same -c settings as for the deploy)"
+  [[ ! -e "$STUB_LOG" ]]
+}
+
+@test "a settings file of another schema version is refused" {
+  jq '.schemaVersion = 2' "$ASSEMBLY_DIR/gpu-host-settings.json" >"$BATS_TEST_TMPDIR/v2.json"
+  mv "$BATS_TEST_TMPDIR/v2.json" "$ASSEMBLY_DIR/gpu-host-settings.json"
+  run bash "$SCRIPT" --names
+  assert_failure
+  assert_output --partial "has schemaVersion 2; this script reads version 1"
+}
+
+@test "the report covers exactly the regions of the settings file" {
+  write_settings eu-west-1 us-east-2
+  run bash "$SCRIPT"
+  assert_success
+  run grep -c 'get-parameters-by-path' "$STUB_LOG"
+  assert_output 2
+  run cat "$STUB_LOG"
+  assert_line --index 0 --partial "ssm get-parameter --region eu-west-1 "
+  run cat "$GITHUB_STEP_SUMMARY"
+  assert_line '| eu-west-1 | none under `/imagebuilder/fractal` | | |'
+  assert_line '| us-east-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e002` | yes |'
+  refute_line --partial '| us-east-1 |'
 }
 
 @test "a build starts the pipeline from SSM, waits for AVAILABLE and tables every region's AMI ID" {
@@ -90,7 +131,7 @@ STUB
   assert_line --index 1 --partial "imagebuilder start-image-pipeline-execution --region us-east-1 --image-pipeline-arn arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/fractal-gpu-host"
   assert_equal "$(grep -c 'state.status' "$STUB_LOG")" 4
   assert_equal "$(grep -c '^sleep 60$' "$STUB_LOG")" 3
-  for region in us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1; do
+  for region in $(jq -r '.activeRegions[]' "$ASSEMBLY_DIR/gpu-host-settings.json"); do
     assert_line "ssm get-parameters-by-path --region $region --path /imagebuilder/fractal --recursive --query Parameters[].[Name,Value] --output text"
   done
   run cat "$GITHUB_STEP_SUMMARY"

@@ -4,11 +4,18 @@ import com.fractal.gpuhost.settings.ContextSource;
 import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
 import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 
-/** Entry point: loads the settings and adds the stacks. A settings problem ends it before any template. */
+/**
+ * Entry point: loads the settings, adds the stacks behind cdk-nag's AwsSolutions checks, synthesizes, and
+ * writes the resolved settings for the tools beside the templates. A settings problem ends it before any
+ * template.
+ */
 public final class GpuHostApp {
     /** Exit code for invalid settings, distinct from a crash. */
     static final int INVALID_SETTINGS = 2;
@@ -31,7 +38,13 @@ public final class GpuHostApp {
             return;
         }
         GpuHostStacks.addTo(app, settings, Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
+        addNagChecks(app);
         app.synth();
         ToolSettingsFile.write(settings, Path.of(app.getOutdir()));
+    }
+
+    /** cdk-nag's AwsSolutions pack over every stack of the app: findings become error annotations. */
+    public static void addNagChecks(final App app) {
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
     }
 }

@@ -2,22 +2,22 @@ package com.fractal.gpuhost;
 
 import com.fractal.gpuhost.ci.CiDeployRoleStack;
 import com.fractal.gpuhost.devinstance.DevInstanceStack;
+import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.network.NetworkStack;
 import com.fractal.gpuhost.settings.Settings;
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
-import io.github.cdklabs.cdknag.NagPackProps;
-import com.fractal.gpuhost.image.HostImagePipelineStack;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awscdk.App;
-import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 
-/** Adds every stack the settings call for to an app, behind cdk-nag's AwsSolutions checks. */
+/**
+ * The one composition of the stacks the settings call for, used by the app, the tests and the benchmark.
+ * Checks such as cdk-nag are the caller's to add ({@link GpuHostApp#addNagChecks}).
+ */
 public final class GpuHostStacks {
     private GpuHostStacks() {
     }
@@ -51,7 +51,6 @@ public final class GpuHostStacks {
         settings.ci().ifPresent(ci -> stacks.add(new CiDeployRoleStack(app, props(account, settings.buildRegion(),
                 "Role that GitHub Actions of " + ci.repository() + " assume through OIDC to deploy and build images"),
                 settings)));
-        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stacks;
     }
 

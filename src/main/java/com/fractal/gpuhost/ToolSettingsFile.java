@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fractal.gpuhost.ci.CiDeployRoleStack;
-import com.fractal.gpuhost.image.HostImagePipeline;
-import com.fractal.gpuhost.image.HostImagePipelineStack;
-import com.fractal.gpuhost.network.HostSecurityGroups;
-import com.fractal.gpuhost.network.NetworkStack;
+import com.fractal.gpuhost.network.HostSecurityGroup;
+import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.io.IOException;
@@ -50,6 +47,12 @@ public final class ToolSettingsFile {
         strings(root.putArray("activeRegions"), settings.activeRegions());
         root.put("buildRegion", settings.buildRegion());
         root.put("ssmPrefix", settings.ssmNames().prefix());
+        root.put("baseImageSsmParameter", settings.baseImageSsmParameter());
+        root.put("rootVolumeGiB", settings.rootVolumeGiB());
+        root.putObject("dynamicHostPorts").put("from", settings.dynamicHostPorts().from())
+                .put("to", settings.dynamicHostPorts().to());
+        ResourceNames resourceNames = settings.names();
+        root.put("projectTag", resourceNames.project());
 
         SsmNames names = settings.ssmNames();
         ObjectNode ssm = root.putObject("ssmNames");
@@ -59,19 +62,25 @@ public final class ToolSettingsFile {
         ssm.put("vpcId", names.vpcId());
         ssm.put("publicSubnetIds", names.publicSubnetIds());
         ObjectNode groups = ssm.putObject("securityGroupIds");
-        for (String key : List.of(HostSecurityGroups.CONTAINER_TESTING, HostSecurityGroups.PRODUCTION_HOSTS,
-                HostSecurityGroups.IMAGE_BUILDER)) {
-            groups.put(key, names.securityGroupId(key));
+        ObjectNode groupNames = root.putObject("securityGroupNames");
+        for (HostSecurityGroup group : HostSecurityGroup.values()) {
+            groups.put(group.key(), names.securityGroupId(group.key()));
+            groupNames.put(group.key(), group.groupName(resourceNames));
         }
 
-        root.putObject("imagePipeline").put("name", HostImagePipeline.NAME);
+        root.putObject("imagePipeline").put("name", resourceNames.imagePipeline());
 
         ObjectNode stacks = root.putObject("stacks");
         ObjectNode network = stacks.putObject("network");
-        settings.activeRegions().forEach(region -> network.put(region, NetworkStack.nameIn(region)));
-        stacks.put("imagePipeline", HostImagePipelineStack.NAME);
-        settings.devInstance().ifPresent(dev -> stacks.put("devInstance", dev.stackName()));
-        settings.ci().ifPresent(ci -> stacks.put("ciDeployRole", CiDeployRoleStack.NAME));
+        settings.activeRegions().forEach(region -> network.put(region, resourceNames.networkStack(region)));
+        stacks.put("imagePipeline", resourceNames.imagePipelineStack());
+        settings.devInstance().ifPresent(dev -> {
+            stacks.put("devInstance", resourceNames.devInstanceStack(dev.developer()));
+            root.putObject("devInstance").put("developer", dev.developer()).put("region", dev.region())
+                    .put("instanceType", dev.instanceType()).put("subnetIndex", dev.subnetIndex())
+                    .put("nameTag", resourceNames.devInstanceNameTag(dev.developer()));
+        });
+        settings.ci().ifPresent(ci -> stacks.put("ciDeployRole", resourceNames.ciDeployRoleStack()));
         return root;
     }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fractal.gpuhost.network.NetworkStack;
+import com.fractal.gpuhost.settings.ResourceNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,19 +14,24 @@ import software.amazon.awscdk.Stack;
 
 /** Which stacks the settings produce: CI's `cdk deploy --all` must never touch a dev instance. */
 class StackSetTest {
-    private static final List<String> NETWORK_STACKS = List.of("FractalNetwork-us-east-1", "FractalNetwork-us-east-2",
-            "FractalNetwork-us-west-1", "FractalNetwork-us-west-2", "FractalNetwork-ca-central-1",
-            "FractalNetwork-eu-west-1", "FractalNetwork-eu-central-1");
+    @Test
+    void defaultsGiveOneNetworkStackPerActiveRegionThenThePipelineAndNoDevStack() {
+        TestApps.Synthesized app = TestApps.synthesize(Map.of());
+        ResourceNames names = app.settings().names();
+        List<String> expected = new ArrayList<>();
+        app.settings().activeRegions().forEach(region -> expected.add(names.networkStack(region)));
+        expected.add(names.imagePipelineStack());
+        assertEquals(expected, app.stacks().stream().map(Stack::getStackName).toList());
+        app.stacks().stream().filter(NetworkStack.class::isInstance).forEach(stack ->
+                assertEquals(names.networkStack(stack.getRegion()), stack.getStackName()));
+        assertEquals(app.settings().buildRegion(), app.stack(names.imagePipelineStack()).getRegion());
+    }
 
     @Test
-    void defaultsGiveTheSevenNetworkStacksAndNoDevStack() {
-        List<Stack> stacks = TestApps.synthesize(Map.of()).stacks().stream()
-                .filter(stack -> stack.getStackName().startsWith("FractalNetwork-")
-                        || stack.getStackName().startsWith("FractalDevInstance-"))
-                .toList();
-        assertEquals(NETWORK_STACKS, stacks.stream().map(Stack::getStackName).toList());
-        stacks.forEach(stack -> assertEquals(stack.getStackName().substring("FractalNetwork-".length()),
-                stack.getRegion()));
+    void overriddenRegionsGiveExactlyTheirNetworkStacks() {
+        TestApps.Synthesized app = TestApps.synthesize(Map.of("activeRegions", "us-east-1,eu-west-1"));
+        assertEquals(List.of("FractalNetwork-us-east-1", "FractalNetwork-eu-west-1", "FractalHostImagePipeline"),
+                app.stacks().stream().map(Stack::getStackName).toList());
     }
 
     @Test

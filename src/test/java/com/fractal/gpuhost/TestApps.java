@@ -72,6 +72,7 @@ public final class TestApps {
             App app = new App(AppProps.builder().context(context).outdir(outdir.toString()).build());
             Settings settings = SettingsLoader.load(ContextSource.of(context), GpuHostApp.HOST_SCRIPTS_DIR);
             List<Stack> stacks = GpuHostStacks.addTo(app, settings, Optional.empty());
+            GpuHostApp.addNagChecks(app);
             return new Synthesized(settings, stacks, app.synth());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

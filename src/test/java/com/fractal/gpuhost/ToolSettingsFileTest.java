@@ -35,6 +35,12 @@ class ToolSettingsFileTest {
         assertEquals("FractalNetwork-eu-west-1", file.at("/stacks/network/eu-west-1").asText());
         assertEquals("FractalDevInstance-ada", file.at("/stacks/devInstance").asText());
         assertEquals("FractalCiDeployRole", file.at("/stacks/ciDeployRole").asText());
+        assertEquals("fractal-production-hosts", file.at("/securityGroupNames/production-hosts").asText());
+        assertEquals("container-testing", file.at("/securityGroupNames/container-testing").asText());
+        assertEquals("us-east-1", file.at("/devInstance/region").asText());
+        assertEquals("fractal-dev-ada", file.at("/devInstance/nameTag").asText());
+        assertEquals(32768, file.at("/dynamicHostPorts/from").asInt());
+        assertEquals("fractal-gpu-host", file.at("/projectTag").asText());
     }
 
     @Test

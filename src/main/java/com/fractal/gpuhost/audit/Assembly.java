@@ -3,6 +3,7 @@ package com.fractal.gpuhost.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.audit.model.NagResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -85,12 +86,12 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
                     + " is not a CloudFormation template: it has no \"Resources\" object");
         }
         String[] environment = environment(body.path("environment").asText(""));
-        List<StackTemplate.NagResult> nag = new ArrayList<>();
+        List<NagResult> nag = new ArrayList<>();
         for (Path report : nagReports) {
             String file = report.getFileName().toString();
             int dash = file.indexOf('-');
             if (dash > 0 && file.substring(dash + 1).equals(name + NAG_SUFFIX)) {
-                nag.addAll(NagReportCsv.parse(file.substring(0, dash), file, readText(report)));
+                nag.addAll(NagReportCsv.parse(name, file.substring(0, dash), file, readText(report)));
             }
         }
         return new StackTemplate(name, environment[0], environment[1], templateFile.getFileName().toString(),

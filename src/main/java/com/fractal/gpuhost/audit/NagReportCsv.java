@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.audit;
 
+import com.fractal.gpuhost.audit.model.NagResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,20 +15,20 @@ final class NagReportCsv {
     private NagReportCsv() {
     }
 
-    static List<StackTemplate.NagResult> parse(final String pack, final String fileName, final String text) {
+    static List<NagResult> parse(final String stack, final String pack, final String fileName, final String text) {
         List<List<String>> rows = rows(fileName, text);
         if (rows.isEmpty() || !rows.get(0).equals(HEADER)) {
             throw new AuditException(fileName + " is not a cdk-nag report: its first line is not the header "
                     + String.join(",", HEADER));
         }
-        List<StackTemplate.NagResult> results = new ArrayList<>();
+        List<NagResult> results = new ArrayList<>();
         for (int i = 1; i < rows.size(); i++) {
             List<String> row = rows.get(i);
             if (row.size() != HEADER.size()) {
                 throw new AuditException(fileName + " row " + (i + 1) + " has " + row.size() + " fields, not "
                         + HEADER.size());
             }
-            results.add(new StackTemplate.NagResult(pack, row.get(0), row.get(1), row.get(2), row.get(3), row.get(4),
+            results.add(new NagResult(stack, pack, row.get(0), row.get(1), row.get(2), row.get(3), row.get(4),
                     row.get(5)));
         }
         return results;

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fractal.gpuhost.audit.model.NagResult;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,11 +16,6 @@ import java.util.Map;
  */
 public record StackTemplate(String name, String account, String region, String templateFile, JsonNode template,
         List<NagResult> nagResults) {
-
-    /** One row of a cdk-nag report: a rule's result on one resource. */
-    public record NagResult(String pack, String ruleId, String resourcePath, String compliance, String reason,
-            String level, String info) {
-    }
 
     /** One resource of the template. */
     public record Resource(String logicalId, String type, JsonNode properties, JsonNode metadata) {

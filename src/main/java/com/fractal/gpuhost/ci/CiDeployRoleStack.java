@@ -5,6 +5,7 @@ import com.fractal.gpuhost.settings.CiSettings;
 import com.fractal.gpuhost.settings.Settings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -23,7 +24,6 @@ import software.constructs.Construct;
  * Deployed once by hand, in the build region; IAM is global, so one role serves every region.
  */
 public final class CiDeployRoleStack extends Stack {
-    public static final String NAME = "FractalCiDeployRole";
     /** Longest CI session: long enough to wait for an image build and its distribution to every region. */
     public static final Duration MAX_SESSION = Duration.hours(4);
 
@@ -31,9 +31,9 @@ public final class CiDeployRoleStack extends Stack {
     private final Policy policy;
 
     public CiDeployRoleStack(final Construct scope, final StackProps props, final Settings settings) {
-        super(scope, NAME, props);
+        super(scope, settings.names().ciDeployRoleStack(), props);
         CiSettings ci = settings.ci().orElseThrow();
-        ProjectTags.apply(this, "ci");
+        ProjectTags.apply(this, settings.names(), "ci");
 
         String providerArn = ci.oidcProviderArn().orElseGet(() -> OidcProviderNative.Builder
                 .create(this, "GitHubOidcProvider")
@@ -43,15 +43,13 @@ public final class CiDeployRoleStack extends Stack {
                 .getOidcProviderArn());
 
         role = Role.Builder.create(this, "DeployRole")
-                .assumedBy(new WebIdentityPrincipal(providerArn, Map.of("StringEquals", Map.of(
-                        CiSettings.GITHUB_OIDC_HOST + ":aud", CiSettings.STS_AUDIENCE,
-                        CiSettings.GITHUB_OIDC_HOST + ":sub", ci.trustedSubjects()))))
+                .assumedBy(new WebIdentityPrincipal(providerArn, Map.of("StringEquals", tokenConditions(ci))))
                 .description("GitHub Actions of " + ci.repository() + " (" + String.join(", ", ci.trustedSubjects())
                         + "): cdk deploy through the bootstrap roles, image builds, AMI IDs")
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.ssmNames());
+                settings.names());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))
@@ -62,7 +60,7 @@ public final class CiDeployRoleStack extends Stack {
                 .appliesTo(permissions.wildcardResourcesForNag())
                 .reason("Image Builder names each pipeline run's image by recipe, version and build number, and "
                         + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
-                        + "stay inside the project's name prefix (" + DeployRolePermissions.IMAGE_NAME_PREFIX
+                        + "stay inside the project's name prefix (" + settings.names().prefixed("")
                         + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
                         + "parameters. Version manifests are read-only, under the manifests prefix of the pipeline "
                         + "stack's log bucket, whose name CloudFormation generates. AMI IDs are new with every build: "
@@ -77,6 +75,14 @@ public final class CiDeployRoleStack extends Stack {
                 .description("The GitHub OIDC provider the role trusts")
                 .value(providerArn)
                 .build();
+    }
+
+    /** Audience, then subjects, in that order every time (Map.of's order changes between JVMs). */
+    private static Map<String, Object> tokenConditions(final CiSettings ci) {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put(CiSettings.GITHUB_OIDC_HOST + ":aud", CiSettings.STS_AUDIENCE);
+        conditions.put(CiSettings.GITHUB_OIDC_HOST + ":sub", ci.trustedSubjects());
+        return conditions;
     }
 
     public Role role() {

@@ -1,8 +1,7 @@
 package com.fractal.gpuhost.ci;
 
-import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.image.BuildLogs;
-import com.fractal.gpuhost.image.HostImagePipelineStack;
+import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,9 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  *
  * @param activeRegions every region with a network stack and a copy of the AMI
  * @param buildRegion   the region of the image pipeline
- * @param ssmNames      the names of the parameters CI reads
+ * @param names         the physical names of the pipeline, its images and the parameters CI reads
  */
-public record DeployRolePermissions(List<String> activeRegions, String buildRegion, SsmNames ssmNames) {
-    /** Image Builder resources of this project (pipeline, recipe and so image) are named with this prefix. */
-    public static final String IMAGE_NAME_PREFIX = "fractal-";
-    /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names) {    /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
     public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
 
     public static final String SID_BOOTSTRAP = "AssumeCdkBootstrapRoles";
@@ -72,11 +68,12 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     PolicyStatement pipelineArnParameter() {
         return PolicyStatement.Builder.create().sid(SID_PIPELINE_ARN).actions(List.of("ssm:GetParameter"))
-                .resources(List.of(parameterArn(buildRegion, ssmNames.imagePipelineArn()))).build();
+                .resources(List.of(parameterArn(buildRegion, names.ssm().imagePipelineArn()))).build();
     }
 
     /** The AMI ID path itself (for GetParametersByPath) and the parameters below it, in every region. */
     PolicyStatement amiIdParameters() {
+        SsmNames ssmNames = names.ssm();
         List<String> parameters = new ArrayList<>();
         for (String region : activeRegions) {
             parameters.add(parameterArn(region, ssmNames.amiIdPath()));
@@ -100,12 +97,12 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         activeRegions.forEach(region -> images.add(imageArnPattern(region)));
         return PolicyStatement.Builder.create().sid(SID_TAG_AMIS).actions(List.of("ec2:CreateTags"))
                 .resources(images)
-                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/project", ProjectTags.PROJECT)))
+                .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/project", names.project())))
                 .build();
     }
 
     String manifestPattern() {
-        return BuildLogs.manifestObjectsPattern(Aws.PARTITION, HostImagePipelineStack.NAME);
+        return BuildLogs.manifestObjectsPattern(Aws.PARTITION, names.imagePipelineStack());
     }
 
     /** AMIs have no account in their ARN. */
@@ -113,12 +110,13 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         return "arn:" + Aws.PARTITION + ":ec2:" + region + "::image/*";
     }
 
+    /** Every pipeline the project names (an image's name is its recipe's, also project-prefixed). */
     String imagePipelinePattern() {
-        return imageBuilderArn("image-pipeline/" + IMAGE_NAME_PREFIX + "*");
+        return imageBuilderArn("image-pipeline/" + names.prefixedPattern());
     }
 
     String imagePattern() {
-        return imageBuilderArn("image/" + IMAGE_NAME_PREFIX + "*");
+        return imageBuilderArn("image/" + names.prefixedPattern());
     }
 
     /** The wildcard resources, as cdk-nag names them, so that a suppression can list exactly these. */
@@ -126,7 +124,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         List<String> resources = new ArrayList<>();
         resources.add(nagForm(imagePipelinePattern()));
         resources.add(nagForm(imagePattern()));
-        activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, ssmNames.amiIdPath() + "/*"))));
+        activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, names.ssm().amiIdPath() + "/*"))));
         resources.add(nagForm(manifestPattern()));
         activeRegions.forEach(region -> resources.add(nagForm(imageArnPattern(region))));
         return resources;

@@ -2,7 +2,7 @@ package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
-import com.fractal.gpuhost.network.HostSecurityGroups;
+import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.DevInstanceSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
@@ -36,13 +36,13 @@ public final class DevInstanceStack extends Stack {
     private final HostScriptsAsset scripts;
 
     public DevInstanceStack(final Construct scope, final StackProps props, final Settings settings) {
-        super(scope, settings.devInstance().orElseThrow().stackName(), props);
+        super(scope, settings.names().devInstanceStack(settings.devInstance().orElseThrow().developer()), props);
         DevInstanceSettings dev = settings.devInstance().orElseThrow();
         SsmNames names = settings.ssmNames();
-        ProjectTags.apply(this, "dev-instance");
+        ProjectTags.apply(this, settings.names(), "dev-instance");
         Tags.of(this).add("owner", dev.developer());
         // Above the launch template's own Name tag (its construct path), which means nothing in the console.
-        Tags.of(this).add("Name", "fractal-dev-" + dev.developer(), TagProps.builder().priority(NAME_TAG_PRIORITY).build());
+        Tags.of(this).add("Name", settings.names().devInstanceNameTag(dev.developer()), TagProps.builder().priority(NAME_TAG_PRIORITY).build());
 
         role = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
@@ -55,7 +55,7 @@ public final class DevInstanceStack extends Stack {
         String subnetId = Fn.select(dev.subnetIndex(),
                 StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds()));
         String groupId = StringParameter.valueForStringParameter(this,
-                names.securityGroupId(HostSecurityGroups.CONTAINER_TESTING));
+                names.securityGroupId(HostSecurityGroup.CONTAINER_TESTING.key()));
         devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
                 baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
                 dev.fromPublishedImage() ? DevInstanceUserData.publishedImage()

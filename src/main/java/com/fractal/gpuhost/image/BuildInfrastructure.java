@@ -21,7 +21,7 @@ public final class BuildInfrastructure extends Construct {
     private final Role role;
 
     /** What the build instances need. */
-    public record Props(List<String> instanceTypes, String subnetId, String securityGroupId,
+    public record Props(String name, List<String> instanceTypes, String subnetId, String securityGroupId,
             HostScriptsAsset scripts, BuildLogs logs, BuildNotifications notifications, Map<String, String> tags) {
     }
 
@@ -44,7 +44,7 @@ public final class BuildInfrastructure extends Construct {
         InstanceProfile profile = InstanceProfile.Builder.create(this, "InstanceProfile").role(role).build();
 
         configuration = CfnInfrastructureConfiguration.Builder.create(this, "Configuration")
-                .name("fractal-gpu-host-build")
+                .name(props.name())
                 .description("g3 build and test instances for the GPU host image")
                 .instanceTypes(props.instanceTypes())
                 .instanceProfileName(profile.getInstanceProfileName())

@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.image;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -29,16 +30,22 @@ public final class BuildNotifications extends Construct {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("kms:Decrypt", "kms:GenerateDataKey"))
                 .resources(List.of("*"))
-                .conditions(Map.of(
-                        "StringEquals", Map.of("kms:CallerAccount", Aws.ACCOUNT_ID),
-                        "ArnEquals", Map.of("aws:PrincipalArn", "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
-                                + ":role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder")))
+                .conditions(conditions())
                 .build());
         topic = Topic.Builder.create(this, "Topic")
                 .displayName("GPU host image builds")
                 .masterKey(key)
                 .enforceSsl(true)
                 .build();
+    }
+
+    /** The caller's account, then the role; ordered, as Map.of's order changes between JVMs. */
+    private static Map<String, Object> conditions() {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("StringEquals", Map.of("kms:CallerAccount", Aws.ACCOUNT_ID));
+        conditions.put("ArnEquals", Map.of("aws:PrincipalArn", "arn:" + Aws.PARTITION + ":iam::" + Aws.ACCOUNT_ID
+                + ":role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder"));
+        return conditions;
     }
 
     public Topic topic() {

@@ -12,13 +12,10 @@ import software.constructs.Construct;
  * Object, and its generated builder would write camelCase keys that CloudFormation silently ignores.
  */
 public final class HostImageDistribution extends Construct {
-    /** Image Builder fills in the build date, so every AMI name is unique. */
-    public static final String AMI_NAME = "fractal-gpu-host-{{ imagebuilder:buildDate }}";
-
     private final CfnDistributionConfiguration configuration;
 
     /** What to distribute where. */
-    public record Props(List<String> regions, String amiIdParameter, List<String> launchPermissionAccounts,
+    public record Props(String name, String amiName, List<String> regions, String amiIdParameter, List<String> launchPermissionAccounts,
             Map<String, String> amiTags) {
     }
 
@@ -36,7 +33,7 @@ public final class HostImageDistribution extends Construct {
                         .build())
                 .toList();
         configuration = CfnDistributionConfiguration.Builder.create(this, "Configuration")
-                .name("fractal-gpu-host")
+                .name(props.name())
                 .description("The GPU host AMI in every active region, its ID in SSM at " + props.amiIdParameter())
                 .distributions(distributions)
                 .build();
@@ -44,7 +41,7 @@ public final class HostImageDistribution extends Construct {
 
     private static Map<String, Object> amiSettings(final Props props) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("Name", AMI_NAME);
+        settings.put("Name", props.amiName());
         settings.put("Description", "GPU streaming host (g3, NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
         settings.put("AmiTags", props.amiTags());
         if (!props.launchPermissionAccounts().isEmpty()) {

@@ -11,23 +11,21 @@ import software.constructs.Construct;
  * Image Builder finds a dependency update.
  */
 public final class HostImagePipeline extends Construct {
-    public static final String NAME = "fractal-gpu-host";
-
     private final CfnImagePipeline pipeline;
 
     /** The pieces and settings the pipeline joins. */
-    public record Props(String recipeArn, String infrastructureArn, String distributionArn,
-            ImagePipelineSettings settings, Map<String, String> imageTags) {
+    public record Props(String name, HostImageRecipe recipe, BuildInfrastructure infrastructure,
+            HostImageDistribution distribution, ImagePipelineSettings settings, Map<String, String> imageTags) {
     }
 
     public HostImagePipeline(final Construct scope, final String id, final Props props) {
         super(scope, id);
         CfnImagePipeline.Builder builder = CfnImagePipeline.Builder.create(this, "Pipeline")
-                .name(NAME)
+                .name(props.name())
                 .description("Builds the GPU streaming host AMI and copies it to every active region")
-                .imageRecipeArn(props.recipeArn())
-                .infrastructureConfigurationArn(props.infrastructureArn())
-                .distributionConfigurationArn(props.distributionArn())
+                .imageRecipeArn(props.recipe().arn())
+                .infrastructureConfigurationArn(props.infrastructure().arn())
+                .distributionConfigurationArn(props.distribution().arn())
                 .imageTestsConfiguration(CfnImagePipeline.ImageTestsConfigurationProperty.builder()
                         .imageTestsEnabled(true)
                         .timeoutMinutes(props.settings().testTimeoutMinutes())

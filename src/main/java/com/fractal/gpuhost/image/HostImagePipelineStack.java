@@ -2,8 +2,9 @@ package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
-import com.fractal.gpuhost.network.HostSecurityGroups;
+import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.ImagePipelineSettings;
+import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -26,9 +27,6 @@ import software.constructs.Construct;
  * to every active region with the AMI ID in SSM, the pipeline itself, and retention.
  */
 public final class HostImagePipelineStack extends Stack {
-    public static final String NAME = "FractalHostImagePipeline";
-    /** Tag on every image this pipeline makes; the retention policy selects images by it. */
-    static final Map<String, String> IMAGE_TAGS = Map.of("fractal:image", "gpu-host");
     private static final int LOG_RETENTION_DAYS = 365;
 
     private final BuildInfrastructure infrastructure;
@@ -36,8 +34,9 @@ public final class HostImagePipelineStack extends Stack {
 
     public HostImagePipelineStack(final Construct scope, final StackProps props, final Settings settings,
             final Path componentsDir) {
-        super(scope, NAME, props);
-        ProjectTags.apply(this, "image-pipeline");
+        super(scope, settings.names().imagePipelineStack(), props);
+        ResourceNames resourceNames = settings.names();
+        ProjectTags.apply(this, resourceNames, "image-pipeline");
         SsmNames names = settings.ssmNames();
         ImagePipelineSettings pipelineSettings = settings.imagePipeline();
 
@@ -45,25 +44,29 @@ public final class HostImagePipelineStack extends Stack {
                 settings.pinnedVersions());
         HostComponents components = new HostComponents(this, "Components", componentsDir, scripts);
         BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
-        recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(settings.baseImageSsmParameter(),
-                settings.rootVolumeGiB(), components, scripts, logs));
+        recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(resourceNames.imageRecipe(),
+                settings.baseImageSsmParameter(), settings.rootVolumeGiB(), components, scripts, logs));
 
         BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications");
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
-                settings.buildInstanceTypes(),
+                resourceNames.buildInfrastructure(), settings.buildInstanceTypes(),
                 Fn.select(0, StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds())),
-                StringParameter.valueForStringParameter(this, names.securityGroupId(HostSecurityGroups.IMAGE_BUILDER)),
-                scripts, logs, notifications, Map.of("project", ProjectTags.PROJECT, "component", "image-build")));
+                StringParameter.valueForStringParameter(this, names.securityGroupId(HostSecurityGroup.IMAGE_BUILDER.key())),
+                scripts, logs, notifications, ProjectTags.of(resourceNames, "image-build")));
 
-        Map<String, String> amiTags = new LinkedHashMap<>(Map.of("project", ProjectTags.PROJECT,
-                "recipe-version", recipe.resource().getVersion()));
+        Map<String, String> amiTags = new LinkedHashMap<>();
+        amiTags.put("project", resourceNames.project());
+        amiTags.put("recipe-version", recipe.resource().getVersion());
         pipelineSettings.sourceCommit().ifPresent(commit -> amiTags.put("source-commit", commit));
         HostImageDistribution distribution = new HostImageDistribution(this, "Distribution",
-                new HostImageDistribution.Props(settings.activeRegions(), names.hostAmiId(),
+                new HostImageDistribution.Props(resourceNames.imageDistribution(),
+                        resourceNames.amiName(), settings.activeRegions(), names.hostAmiId(),
                         pipelineSettings.launchPermissionAccounts(), amiTags));
         HostImagePipeline pipeline = new HostImagePipeline(this, "Pipeline", new HostImagePipeline.Props(
-                recipe.arn(), infrastructure.arn(), distribution.arn(), pipelineSettings, IMAGE_TAGS));
-        ImageRetention retention = new ImageRetention(this, "Retention", pipelineSettings.retainedImages(), IMAGE_TAGS);
+                resourceNames.imagePipeline(), recipe, infrastructure, distribution, pipelineSettings,
+                resourceNames.imageTags()));
+        ImageRetention retention = new ImageRetention(this, "Retention", resourceNames.imageRetention(),
+                pipelineSettings.retainedImages(), resourceNames.imageTags());
 
         StringParameter.Builder.create(this, "PipelineArnParameter")
                 .parameterName(names.imagePipelineArn())

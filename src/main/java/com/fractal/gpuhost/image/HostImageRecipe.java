@@ -14,7 +14,6 @@ import software.constructs.Construct;
  * the SSM agent kept in the image. Recipes are immutable too: the version follows the content.
  */
 public final class HostImageRecipe extends Construct {
-    public static final String NAME = "fractal-gpu-host";
     /** Canonical's Ubuntu images boot from this device. */
     static final String ROOT_DEVICE = "/dev/sda1";
     /** Where AWSTOE keeps its files during a build; the documents download the scripts below it. */
@@ -23,7 +22,7 @@ public final class HostImageRecipe extends Construct {
     private final CfnImageRecipe recipe;
 
     /** What the recipe is made of. */
-    public record Props(String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
+    public record Props(String name, String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
             HostScriptsAsset scripts, BuildLogs logs) {
     }
 
@@ -40,14 +39,14 @@ public final class HostImageRecipe extends Construct {
         Map<String, String> parameterValues = Map.of(
                 HostComponents.SCRIPTS_PARAMETER, props.scripts().s3ObjectUrl(),
                 "BuildLogBucket", props.logs().bucket().getBucketName(),
-                "ImageName", NAME,
+                "ImageName", props.name(),
                 "ImageVersion", version);
         List<Object> components = new ArrayList<>();
         for (HostComponents.Component component : props.components().inOrder()) {
             components.add(configuration(component, parameterValues));
         }
         recipe = CfnImageRecipe.Builder.create(this, "Recipe")
-                .name(NAME)
+                .name(props.name())
                 .version(version)
                 .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
                 .parentImage("ssm:" + props.baseImageSsmParameter())

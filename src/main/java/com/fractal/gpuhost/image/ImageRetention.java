@@ -16,7 +16,8 @@ import software.constructs.Construct;
 public final class ImageRetention extends Construct {
     private final Role role;
 
-    public ImageRetention(final Construct scope, final String id, final int keep, final Map<String, String> imageTags) {
+    public ImageRetention(final Construct scope, final String id, final String name, final int keep,
+            final Map<String, String> imageTags) {
         super(scope, id);
         role = Role.Builder.create(this, "ExecutionRole")
                 .assumedBy(new ServicePrincipal("imagebuilder.amazonaws.com"))
@@ -25,7 +26,7 @@ public final class ImageRetention extends Construct {
                         "service-role/EC2ImageBuilderLifecycleExecutionPolicy")))
                 .build();
         CfnLifecyclePolicy.Builder.create(this, "Policy")
-                .name("fractal-gpu-host-retention")
+                .name(name)
                 .description("Keep the newest " + keep + " GPU host images; remove older AMIs and snapshots everywhere")
                 .executionRole(role.getRoleArn())
                 .resourceType("AMI_IMAGE")

@@ -1,83 +1,41 @@
 package com.fractal.gpuhost.network;
 
-import com.fractal.gpuhost.settings.PortRange;
-import java.util.Optional;
+import com.fractal.gpuhost.settings.ResourceNames;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import software.amazon.awscdk.services.ec2.IVpc;
-import software.amazon.awscdk.services.ec2.Peer;
-import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.constructs.Construct;
 
-/**
- * The three security groups around GPU hosts. Streaming clients connect from anywhere, so the streaming
- * ports are open to the internet; SSH never is (Session Manager gives shell access).
- */
+/** One EC2 security group for each {@link HostSecurityGroup}, in the VPC, with all outbound traffic allowed. */
 public final class HostSecurityGroups extends Construct {
-    /** Keys naming each group in SSM parameter names. */
-    public static final String CONTAINER_TESTING = "container-testing";
-    public static final String PRODUCTION_HOSTS = "production-hosts";
-    public static final String IMAGE_BUILDER = "image-builder";
-
-    private final SecurityGroup containerTesting;
-    private final SecurityGroup productionHosts;
-    private final SecurityGroup imageBuilder;
+    private final Map<HostSecurityGroup, SecurityGroup> groups = new EnumMap<>(HostSecurityGroup.class);
 
     /** What the groups need to know. */
-    public record Props(IVpc vpc, PortRange dynamicHostPorts, Optional<String> sshCidr) {
+    public record Props(IVpc vpc, ResourceNames names, HostSecurityGroup.Rules rules) {
     }
 
     public HostSecurityGroups(final Construct scope, final String id, final Props props) {
         super(scope, id);
-        containerTesting = group("ContainerTesting", props.vpc(), "container-testing",
-                "Engineer dev instances: streaming ports and ECS host ports from anywhere"
-                        + props.sshCidr().map(cidr -> "; SSH from " + cidr).orElse(""));
-        addStreamingPorts(containerTesting);
-        addDynamicHostPorts(containerTesting, props.dynamicHostPorts());
-        props.sshCidr().ifPresent(cidr -> containerTesting.addIngressRule(Peer.ipv4(cidr),
-                Port.tcp(StreamingPorts.SSH), "SSH from the configured sshCidr only"));
-
-        productionHosts = group("ProductionHosts", props.vpc(), "fractal-production-hosts",
-                "Production GPU hosts: streaming traffic on the ECS dynamic host-port range from anywhere, no SSH");
-        addDynamicHostPorts(productionHosts, props.dynamicHostPorts());
-
-        imageBuilder = group("ImageBuilder", props.vpc(), "fractal-image-builder",
-                "EC2 Image Builder build and test instances: no ingress, outbound only");
+        for (HostSecurityGroup kind : HostSecurityGroup.values()) {
+            SecurityGroup group = SecurityGroup.Builder.create(this, kind.constructId())
+                    .vpc(props.vpc())
+                    .securityGroupName(kind.groupName(props.names()))
+                    .description(kind.description(props.rules()))
+                    .allowAllOutbound(true)
+                    .build();
+            kind.addRules(group, props.rules());
+            groups.put(kind, group);
+        }
     }
 
-    public SecurityGroup containerTesting() {
-        return containerTesting;
+    public SecurityGroup group(final HostSecurityGroup kind) {
+        return groups.get(kind);
     }
 
-    public SecurityGroup productionHosts() {
-        return productionHosts;
-    }
-
-    public SecurityGroup imageBuilder() {
-        return imageBuilder;
-    }
-
-    private SecurityGroup group(final String id, final IVpc vpc, final String name, final String description) {
-        return SecurityGroup.Builder.create(this, id)
-                .vpc(vpc)
-                .securityGroupName(name)
-                .description(description)
-                .allowAllOutbound(true)
-                .build();
-    }
-
-    private static void addStreamingPorts(final SecurityGroup group) {
-        group.addIngressRule(Peer.anyIpv4(), Port.tcp(StreamingPorts.TCP_CONTROL),
-                "Streaming protocol TCP " + StreamingPorts.TCP_CONTROL + " from clients anywhere");
-        group.addIngressRule(Peer.anyIpv4(), Port.udp(StreamingPorts.UDP_MEDIA),
-                "Streaming protocol UDP " + StreamingPorts.UDP_MEDIA + " from clients anywhere");
-        group.addIngressRule(Peer.anyIpv4(), Port.tcp(StreamingPorts.TCP_AUXILIARY),
-                "Streaming protocol TCP " + StreamingPorts.TCP_AUXILIARY + " from clients anywhere");
-    }
-
-    private static void addDynamicHostPorts(final SecurityGroup group, final PortRange ports) {
-        group.addIngressRule(Peer.anyIpv4(), Port.tcpRange(ports.from(), ports.to()),
-                "ECS dynamic host ports " + ports + " TCP (mapped streaming ports) from clients anywhere");
-        group.addIngressRule(Peer.anyIpv4(), Port.udpRange(ports.from(), ports.to()),
-                "ECS dynamic host ports " + ports + " UDP (mapped streaming ports) from clients anywhere");
+    /** Every group, in declaration order. */
+    public Map<HostSecurityGroup, SecurityGroup> all() {
+        return Collections.unmodifiableMap(groups);
     }
 }

@@ -1,9 +1,6 @@
 package com.fractal.gpuhost.network;
 
-import com.fractal.gpuhost.ConstructIds;
 import com.fractal.gpuhost.settings.SsmNames;
-import java.util.Map;
-import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ssm.StringListParameter;
@@ -16,7 +13,7 @@ import software.constructs.Construct;
  */
 public final class NetworkParameters extends Construct {
     public NetworkParameters(final Construct scope, final String id, final SsmNames names, final IVpc vpc,
-            final Map<String, ISecurityGroup> groupsByKey) {
+            final HostSecurityGroups groups) {
         super(scope, id);
         StringParameter.Builder.create(this, "VpcId")
                 .parameterName(names.vpcId())
@@ -28,10 +25,9 @@ public final class NetworkParameters extends Construct {
                 .description("IDs of the GPU hosts' public subnets, one per availability zone")
                 .stringListValue(vpc.getPublicSubnets().stream().map(ISubnet::getSubnetId).toList())
                 .build();
-        groupsByKey.forEach((key, group) -> StringParameter.Builder.create(this,
-                        ConstructIds.pascalCase(key) + "GroupId")
-                .parameterName(names.securityGroupId(key))
-                .description("ID of the " + key + " security group")
+        groups.all().forEach((kind, group) -> StringParameter.Builder.create(this, kind.constructId() + "GroupId")
+                .parameterName(names.securityGroupId(kind.key()))
+                .description("ID of the " + kind.key() + " security group")
                 .stringValue(group.getSecurityGroupId())
                 .build());
     }

@@ -4,13 +4,12 @@ import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.settings.Settings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.constructs.Construct;
 
 /** One region's network for GPU hosts: the VPC, the security groups, and their IDs in SSM. */
@@ -18,29 +17,23 @@ public final class NetworkStack extends Stack {
     private final HostSecurityGroups groups;
 
     public NetworkStack(final Construct scope, final StackProps props, final Settings settings) {
-        super(scope, nameIn(props.getEnv().getRegion()), props);
+        super(scope, settings.names().networkStack(props.getEnv().getRegion()), props);
         String region = props.getEnv().getRegion();
-        ProjectTags.apply(this, "network");
+        ProjectTags.apply(this, settings.names(), "network");
 
         HostVpc hostVpc = new HostVpc(this, "HostVpc", settings.existingVpc(region));
-        groups = new HostSecurityGroups(this, "SecurityGroups", new HostSecurityGroups.Props(
-                hostVpc.vpc(), settings.dynamicHostPorts(), settings.sshCidr()));
-        Map<String, ISecurityGroup> groupsByKey = new LinkedHashMap<>();
-        groupsByKey.put(HostSecurityGroups.CONTAINER_TESTING, groups.containerTesting());
-        groupsByKey.put(HostSecurityGroups.PRODUCTION_HOSTS, groups.productionHosts());
-        groupsByKey.put(HostSecurityGroups.IMAGE_BUILDER, groups.imageBuilder());
-        new NetworkParameters(this, "Parameters", settings.ssmNames(), hostVpc.vpc(), groupsByKey);
+        groups = new HostSecurityGroups(this, "SecurityGroups", new HostSecurityGroups.Props(hostVpc.vpc(),
+                settings.names(), new HostSecurityGroup.Rules(settings.dynamicHostPorts(), settings.sshCidr())));
+        new NetworkParameters(this, "Parameters", settings.ssmNames(), hostVpc.vpc(), groups);
 
-        NagSuppressions.addResourceSuppressions(List.of(groups.containerTesting(), groups.productionHosts()),
+        List<SecurityGroup> openToClients = groups.all().entrySet().stream()
+                .filter(entry -> entry.getKey().openToClients()).map(Map.Entry::getValue).toList();
+        NagSuppressions.addResourceSuppressions(openToClients,
                 List.of(NagPackSuppression.builder().id("AwsSolutions-EC23")
                         .reason("Streaming clients connect from anywhere on the internet, so the streaming ports "
                                 + "and the ECS dynamic host-port range must accept 0.0.0.0/0; SSH is never open "
                                 + "to the world (sshCidr must be /8 or narrower)")
                         .build()));
-    }
-
-    public static String nameIn(final String region) {
-        return "FractalNetwork-" + region;
     }
 
     public HostSecurityGroups groups() {

@@ -25,47 +25,33 @@ final class CiSettingsParser {
 
     /** The CI settings, or empty when {@code githubRepo} is not set (then no deploy-role stack is made). */
     static Optional<CiSettings> parse(final ContextValues values) {
-        Optional<String> repository = values.optionalString("githubRepo");
-        repository.ifPresent(repo -> checkRepository(values, repo));
+        Optional<String> repository = SettingDeclarations.GITHUB_REPO.read(values);
 
         int before = values.problemCount();
-        String branch = values.requiredString("githubDeployBranch", "a branch name such as main");
+        String branch = SettingDeclarations.GITHUB_DEPLOY_BRANCH.read(values);
+        String branchKey = SettingDeclarations.GITHUB_DEPLOY_BRANCH.key();
         if (branch.isEmpty() && values.problemCount() == before) {
-            values.problem("githubDeployBranch", branch, "is empty; allowed: one exact branch name, such as main");
+            values.problem(branchKey, branch, "is empty; allowed: one exact branch name, such as main");
         } else if (branch.startsWith("refs/")) {
-            values.problem("githubDeployBranch", branch, "is a full ref; allowed: the branch name alone, such as "
+            values.problem(branchKey, branch, "is a full ref; allowed: the branch name alone, such as "
                     + branch.replaceFirst("^refs/heads/", ""));
         } else if (!branch.isEmpty() && !BRANCH.matcher(branch).matches()) {
-            values.problem("githubDeployBranch", branch, "is not allowed; allowed: one exact branch name of "
+            values.problem(branchKey, branch, "is not allowed; allowed: one exact branch name of "
                     + "letters, digits, '.', '_', '-' and '/' (no wildcard, no '..', no leading '-' or '/', "
                     + "no trailing '/', '.' or '.lock'), such as main or release/2026");
         }
 
-        Optional<String> environment = values.optionalString("githubEnvironment");
-        environment.filter(name -> !ENVIRONMENT.matcher(name).matches())
-                .ifPresent(name -> values.problem("githubEnvironment", name, "is not allowed; allowed: one exact "
-                        + "GitHub environment name of 1 to 255 letters, digits, '.', '_' and '-' (no wildcard), "
-                        + "such as production"));
-
-        Optional<String> providerArn = values.optionalString("githubOidcProviderArn");
-        providerArn.filter(arn -> !OIDC_PROVIDER_ARN.matcher(arn).matches())
-                .ifPresent(arn -> values.problem("githubOidcProviderArn", arn, "is not allowed; allowed: the ARN "
-                        + "of the account's GitHub OIDC provider, arn:aws:iam::ACCOUNT:oidc-provider/"
-                        + CiSettings.GITHUB_OIDC_HOST + ", or empty to create one"));
+        Optional<String> environment = SettingDeclarations.GITHUB_ENVIRONMENT.read(values);
+        Optional<String> providerArn = SettingDeclarations.GITHUB_OIDC_PROVIDER_ARN.read(values);
 
         return repository.map(repo -> new CiSettings(repo, branch, environment, providerArn));
     }
 
-    private static void checkRepository(final ContextValues values, final String repository) {
+    /** OWNER/NAME as GitHub allows them: one slash, no wildcard, no URL. */
+    static boolean isRepository(final String repository) {
         int slash = repository.indexOf('/');
-        boolean wellFormed = slash > 0 && slash == repository.lastIndexOf('/')
+        return slash > 0 && slash == repository.lastIndexOf('/')
                 && OWNER.matcher(repository.substring(0, slash)).matches()
                 && REPOSITORY_NAME.matcher(repository.substring(slash + 1)).matches();
-        if (!wellFormed) {
-            values.problem("githubRepo", repository, "is not a GitHub repository; allowed: OWNER/NAME exactly as "
-                    + "GitHub spells it (owner: letters, digits and single hyphens, up to 39; name: letters, "
-                    + "digits, '.', '_' and '-', up to 100; no wildcard, no URL), such as octo-org/gpu-host-infra,"
-                    + " or empty for no CI deploy role");
-        }
     }
 }

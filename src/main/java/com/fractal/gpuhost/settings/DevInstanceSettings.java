@@ -24,10 +24,6 @@ public record DevInstanceSettings(
         int idleCpuPercent,
         boolean fromPublishedImage) {
 
-    public String stackName() {
-        return "FractalDevInstance-" + developer;
-    }
-
     public boolean idleStopEnabled() {
         return idleStopMinutes > 0;
     }

@@ -13,8 +13,9 @@ final class PortRanges {
     private PortRanges() {
     }
 
-    static PortRange parse(final ContextValues values, final String key) {
-        String text = values.requiredString(key, "a port range such as 32768-65535");
+    static PortRange parse(final ContextValues values, final Setting<String> setting) {
+        String key = setting.key();
+        String text = setting.read(values);
         if (text.isEmpty()) {
             return new PortRange(LOWEST_DYNAMIC_PORT, HIGHEST_PORT);
         }

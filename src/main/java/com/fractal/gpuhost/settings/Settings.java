@@ -46,6 +46,11 @@ public record Settings(
         existingVpcs = Map.copyOf(existingVpcs);
     }
 
+    /** Every physical name, from the settings that shape names. */
+    public ResourceNames names() {
+        return new ResourceNames(ssmNames);
+    }
+
     public Optional<ExistingVpc> existingVpc(final String region) {
         return Optional.ofNullable(existingVpcs.get(region));
     }

@@ -1,5 +1,7 @@
 package com.fractal.gpuhost.settings;
 
+import static com.fractal.gpuhost.settings.SettingDeclarations.*;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,26 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Turns the context into {@link Settings}: the only place context is read. Every rule is checked and
  * every problem reported in one {@link InvalidSettingsException}, before any stack exists.
  */
 public final class SettingsLoader {
-    /** Keys this app reads; listed so that a misspelt key is pointed out. */
-    static final Set<String> KNOWN_KEYS = Set.of(
-            "activeRegions", "buildRegion", "buildInstanceTypes", "rootVolumeGiB", "baseImageSsmParameter",
-            "ssmPrefix", "dynamicHostPorts", "sshCidr", "existingVpcs",
-            "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
-            "devIdleCpuPercent", "devFromPublishedImage",
-            "imageRetentionCount", "pipelineSchedule", "launchPermissionAccounts", "sourceCommit", "imageScanning",
-            "imageTestTimeoutMinutes",
-            "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn");
-
-    /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
-    private static final Pattern CRON = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
+    /** Keys this app reads, so that a misspelt key is pointed out. */
+    static final Set<String> KNOWN_KEYS = SettingDeclarations.keys();
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
@@ -65,20 +55,20 @@ public final class SettingsLoader {
 
     private Settings read() {
         List<String> activeRegions = regions();
-        String buildRegion = values.string("buildRegion", activeRegions.isEmpty() ? "" : activeRegions.get(0));
-        requireActive("buildRegion", buildRegion, activeRegions);
-        List<String> buildTypes = instanceTypes("buildInstanceTypes", values.list("buildInstanceTypes"));
-        if (values.list("buildInstanceTypes").isEmpty()) {
-            problems.add("buildInstanceTypes: is empty; allowed: one or more of " + AllowedValues.G3_INSTANCE_TYPES);
+        String buildRegion = BUILD_REGION.read(values).orElse(activeRegions.isEmpty() ? "" : activeRegions.get(0));
+        requireActive(BUILD_REGION, buildRegion, activeRegions);
+        List<String> requestedTypes = BUILD_INSTANCE_TYPES.read(values);
+        List<String> buildTypes = instanceTypes(BUILD_INSTANCE_TYPES, requestedTypes);
+        if (requestedTypes.isEmpty()) {
+            problems.add(BUILD_INSTANCE_TYPES.key() + ": is empty; allowed: " + BUILD_INSTANCE_TYPES.allowed());
         }
-        int rootVolume = values.integer("rootVolumeGiB",
-                AllowedValues.MIN_ROOT_VOLUME_GIB, AllowedValues.MAX_ROOT_VOLUME_GIB);
-        String baseImage = ssmPath("baseImageSsmParameter", true);
-        String prefix = ssmPath("ssmPrefix", false);
-        PortRange ports = PortRanges.parse(values, "dynamicHostPorts");
-        Optional<String> sshCidr = values.optionalString("sshCidr");
-        sshCidr.ifPresent(cidr -> Cidrs.check("sshCidr", cidr, values));
-        Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, activeRegions);
+        int rootVolume = ROOT_VOLUME_GIB.read(values);
+        String baseImage = ssmPath(BASE_IMAGE_SSM_PARAMETER, true);
+        String prefix = ssmPath(SSM_PREFIX, false);
+        PortRange ports = PortRanges.parse(values, DYNAMIC_HOST_PORTS);
+        Optional<String> sshCidr = SSH_CIDR.read(values);
+        sshCidr.ifPresent(cidr -> Cidrs.check(SSH_CIDR.key(), cidr, values));
+        Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, EXISTING_VPCS.read(values), activeRegions);
         Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
         ImagePipelineSettings pipeline = imagePipeline();
@@ -92,39 +82,40 @@ public final class SettingsLoader {
     }
 
     private List<String> regions() {
-        List<String> regions = values.list("activeRegions");
+        List<String> regions = ACTIVE_REGIONS.read(values);
+        String key = ACTIVE_REGIONS.key();
         if (regions.isEmpty()) {
-            problems.add("activeRegions: is missing or empty; allowed: a list of AWS region codes, "
+            problems.add(key + ": is missing or empty; allowed: a list of AWS region codes, "
                     + "the build region among them");
             return regions;
         }
         Set<String> seen = new HashSet<>();
         for (String region : regions) {
             if (!knownRegions.contains(region)) {
-                values.problem("activeRegions", region,
-                        "is not an AWS region code; allowed: " + String.join(", ", knownRegions));
+                values.problem(key, region, "is not an AWS region code; allowed: " + String.join(", ", knownRegions));
             } else if (!seen.add(region)) {
-                values.problem("activeRegions", region, "is listed twice; allowed: each region once");
+                values.problem(key, region, "is listed twice; allowed: each region once");
             }
         }
         return regions;
     }
 
-    private void requireActive(final String key, final String region, final List<String> activeRegions) {
+    private void requireActive(final Setting<?> setting, final String region, final List<String> activeRegions) {
         if (!activeRegions.isEmpty() && !activeRegions.contains(region)) {
-            values.problem(key, region, "is not an active region; allowed: " + String.join(", ", activeRegions));
+            values.problem(setting.key(), region, "is not an active region; allowed: "
+                    + String.join(", ", activeRegions));
         }
     }
 
-    private List<String> instanceTypes(final String key, final List<String> types) {
+    private List<String> instanceTypes(final Setting<?> setting, final List<String> types) {
         List<String> valid = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String type : types) {
             if (!AllowedValues.G3_INSTANCE_TYPES.contains(type)) {
-                values.problem(key, type, "is not a g3 instance type; allowed: "
+                values.problem(setting.key(), type, "is not a g3 instance type; allowed: "
                         + String.join(", ", AllowedValues.G3_INSTANCE_TYPES));
             } else if (!seen.add(type)) {
-                values.problem(key, type, "is listed twice; allowed: each type once");
+                values.problem(setting.key(), type, "is listed twice; allowed: each type once");
             } else {
                 valid.add(type);
             }
@@ -132,60 +123,39 @@ public final class SettingsLoader {
         return valid;
     }
 
-    private String ssmPath(final String key, final boolean mayBeAwsOwned) {
-        String value = values.requiredString(key, "an SSM parameter path such as /fractal");
+    private String ssmPath(final Setting<String> setting, final boolean mayBeAwsOwned) {
+        String value = setting.read(values);
         if (value.isEmpty()) {
             return "/missing";
         }
         boolean reserved = value.toLowerCase().startsWith("/aws") || value.toLowerCase().startsWith("/ssm");
         if (!AllowedValues.SSM_PATH.matcher(value).matches() || (reserved && !mayBeAwsOwned)) {
-            values.problem(key, value, "is not allowed; allowed: a path of letters, digits, '_', '.' and '-' "
-                    + "segments that starts with '/', does not end with '/'"
+            values.problem(setting.key(), value, "is not allowed; allowed: a path of letters, digits, '_', '.' and "
+                    + "'-' segments that starts with '/', does not end with '/'"
                     + (mayBeAwsOwned ? "" : " and is not under /aws or /ssm"));
         }
         return value;
     }
 
     private ImagePipelineSettings imagePipeline() {
-        int retained = values.integer("imageRetentionCount", 1, 1000);
-        Optional<String> schedule = values.optionalString("pipelineSchedule");
-        schedule.filter(cron -> !CRON.matcher(cron).matches()).ifPresent(cron -> values.problem("pipelineSchedule",
-                cron, "is not allowed; allowed: empty (build on demand only) or an Image Builder cron expression "
-                        + "with six fields, such as cron(0 6 ? * MON *)"));
-        List<String> accounts = values.list("launchPermissionAccounts");
-        accounts.stream().filter(id -> !AllowedValues.ACCOUNT_ID.matcher(id).matches()).forEach(id ->
-                values.problem("launchPermissionAccounts", id, "is not an AWS account ID; allowed: 12 digits"));
-        Optional<String> commit = values.optionalString("sourceCommit");
-        commit.filter(sha -> !COMMIT.matcher(sha).matches()).ifPresent(sha -> values.problem("sourceCommit", sha,
-                "is not a git commit; allowed: 7 to 40 lowercase hex digits"));
-        boolean scanning = values.bool("imageScanning");
-        int testTimeout = values.integer("imageTestTimeoutMinutes", 60, 1440);
-        return new ImagePipelineSettings(retained, schedule, accounts, commit, scanning, testTimeout);
+        return new ImagePipelineSettings(IMAGE_RETENTION_COUNT.read(values), PIPELINE_SCHEDULE.read(values),
+                LAUNCH_PERMISSION_ACCOUNTS.read(values), SOURCE_COMMIT.read(values), IMAGE_SCANNING.read(values),
+                IMAGE_TEST_TIMEOUT_MINUTES.read(values));
     }
 
     private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions) {
-        Optional<String> developer = values.optionalString("developer");
-        developer.filter(name -> !AllowedValues.DEVELOPER_NAME.matcher(name).matches())
-                .ifPresent(name -> values.problem("developer", name, "is not allowed; allowed: a lowercase DNS "
-                        + "label of 1 to 32 characters (a-z, 0-9 and '-', not starting or ending with '-')"));
-        String region = values.string("devRegion", buildRegion);
-        requireActive("devRegion", region, activeRegions);
-        String type = values.requiredString("devInstanceType", "one of " + AllowedValues.G3_INSTANCE_TYPES);
+        Optional<String> developer = DEVELOPER.read(values);
+        String region = DEV_REGION.read(values).orElse(buildRegion);
+        requireActive(DEV_REGION, region, activeRegions);
+        String type = DEV_INSTANCE_TYPE.read(values);
         if (!type.isEmpty()) {
-            instanceTypes("devInstanceType", List.of(type));
+            instanceTypes(DEV_INSTANCE_TYPE, List.of(type));
         }
-        Optional<String> keyPair = values.optionalString("keyPair");
-        keyPair.filter(name -> name.length() > 255 || !name.matches("[\\x20-\\x7E]+"))
-                .ifPresent(name -> values.problem("keyPair", name,
-                        "is not an EC2 key pair name; allowed: 1 to 255 printable ASCII characters"));
-        int subnetIndex = values.integer("devSubnetIndex", 0, 5);
-        int idleMinutes = values.integer("devIdleStopMinutes", 0, 1440);
-        if (idleMinutes % 5 != 0) {
-            values.problem("devIdleStopMinutes", idleMinutes,
-                    "is not allowed; allowed: 0 (off) or a multiple of 5 from 5 to 1440 (CloudWatch's one-day limit)");
-        }
-        int idleCpu = values.integer("devIdleCpuPercent", 1, 99);
-        boolean fromImage = values.bool("devFromPublishedImage");
+        Optional<String> keyPair = KEY_PAIR.read(values);
+        int subnetIndex = DEV_SUBNET_INDEX.read(values);
+        int idleMinutes = DEV_IDLE_STOP_MINUTES.read(values);
+        int idleCpu = DEV_IDLE_CPU_PERCENT.read(values);
+        boolean fromImage = DEV_FROM_PUBLISHED_IMAGE.read(values);
         return developer.map(name -> new DevInstanceSettings(name, region, type, keyPair, subnetIndex, idleMinutes,
                 idleCpu, fromImage));
     }
@@ -195,12 +165,13 @@ public final class SettingsLoader {
         private ExistingVpcs() {
         }
 
-        static Map<String, ExistingVpc> parse(final ContextValues values, final List<String> activeRegions) {
+        static Map<String, ExistingVpc> parse(final ContextValues values, final Map<String, Object> vpcsByRegion,
+                final List<String> activeRegions) {
             Map<String, ExistingVpc> result = new LinkedHashMap<>();
-            values.object("existingVpcs").forEach((region, raw) -> {
-                String key = "existingVpcs." + region;
+            vpcsByRegion.forEach((region, raw) -> {
+                String key = EXISTING_VPCS.key() + "." + region;
                 if (!activeRegions.contains(region)) {
-                    values.problem("existingVpcs", region, "is not an active region; allowed: "
+                    values.problem(EXISTING_VPCS.key(), region, "is not an active region; allowed: "
                             + String.join(", ", activeRegions));
                     return;
                 }

@@ -1,22 +1,37 @@
 package com.fractal.gpuhost.ci;
 
-import com.fractal.gpuhost.TestApps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fractal.gpuhost.settings.SsmNames;
+import com.fractal.gpuhost.TestApps;
+import com.fractal.gpuhost.ToolSettingsFile;
+import com.fractal.gpuhost.settings.Settings;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CI script reads the SSM parameters under the names the stacks give them. */
+/** The CI script uses the regions and SSM names the stacks were synthesized with, -c overrides included. */
 class BuildImageScriptTest {
     @Test
-    void theScriptReadsTheNamesTheStacksUse() throws IOException, InterruptedException {
-        Process names = new ProcessBuilder("bash", "scripts/ci/build-image.sh", "--names").start();
+    void theScriptReadsTheResolvedSettingsNotTheDefaults() throws IOException, InterruptedException {
+        Settings settings = TestApps.settings(Map.of("ssmPrefix", "/probe", "activeRegions", "eu-west-1,us-east-1",
+                "buildRegion", "us-east-1"));
+        Path assembly = Files.createTempDirectory("assembly-");
+        ToolSettingsFile.write(settings, assembly);
+
+        ProcessBuilder command = new ProcessBuilder("bash", "scripts/ci/build-image.sh", "--names");
+        command.environment().put("ASSEMBLY_DIR", assembly.toString());
+        Process names = command.start();
         String output = new String(names.getInputStream().readAllBytes());
         String errors = new String(names.getErrorStream().readAllBytes());
+
         assertEquals(0, names.waitFor(), errors);
-        SsmNames expected = new SsmNames((String) TestApps.defaultContext().get("ssmPrefix"));
-        assertEquals("pipelineArnParameter=" + expected.imagePipelineArn() + "\namiIdPath=" + expected.amiIdPath() + "\n",
-                output);
+        assertEquals("buildRegion=" + settings.buildRegion() + "\n"
+                + "activeRegions=" + String.join(" ", settings.activeRegions()) + "\n"
+                + "pipelineArnParameter=" + settings.ssmNames().imagePipelineArn() + "\n"
+                + "amiIdPath=" + settings.ssmNames().amiIdPath() + "\n", output);
+        assertEquals("buildRegion=us-east-1\nactiveRegions=eu-west-1 us-east-1\n"
+                + "pipelineArnParameter=/probe/image/pipeline-arn\namiIdPath=/imagebuilder/probe\n", output);
     }
 }

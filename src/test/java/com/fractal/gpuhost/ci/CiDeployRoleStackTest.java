@@ -134,7 +134,8 @@ class CiDeployRoleStackTest {
             amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal");
             amiParameters.add("arn:" + partition + ":ssm:" + region + ":" + account + ":parameter/imagebuilder/fractal/*");
         }
-        assertEquals(28, bootstrapRoles.size());
+        assertEquals(settings.activeRegions().size() * DeployRolePermissions.BOOTSTRAP_ROLES.size(),
+                bootstrapRoles.size());
 
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
                 "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "TagProjectAmisWithVersions"),
@@ -179,6 +180,39 @@ class CiDeployRoleStackTest {
         String bucketPart = pattern.substring("arn:aws:s3:::".length(), pattern.indexOf("*/"));
         assertTrue(generatedNameStart.startsWith(bucketPart), generatedNameStart + " vs " + pattern);
         assertTrue(pattern.endsWith("/" + BuildLogs.MANIFESTS_PREFIX + "/*"), pattern);
+    }
+
+    /** The role's Image Builder scopes come from the same names as the pipeline: they cover it, and only ours. */
+    @Test
+    void theImageBuilderScopesCoverThePipelineAndTheImagesItBuilds() {
+        Template pipelineStack = Template.fromStack(stacks.stream()
+                .filter(s -> s.getStackName().equals(settings.names().imagePipelineStack())).findFirst().orElseThrow());
+        String pipelineName = nameOf(pipelineStack, "AWS::ImageBuilder::ImagePipeline");
+        String recipeName = nameOf(pipelineStack, "AWS::ImageBuilder::ImageRecipe"); // images carry the recipe's name
+        Map<String, String> scopes = new LinkedHashMap<>();
+        for (Map<String, Object> statement : statements(only("AWS::IAM::Policy"), "PolicyDocument")) {
+            TemplateText.list(statement.get("Resource")).forEach(arn -> scopes.put(arn, (String) statement.get("Sid")));
+        }
+        String pipelineScope = scopeAfter(scopes, "StartAndWatchImagePipeline", ":image-pipeline/");
+        String imageScope = scopeAfter(scopes, "WatchImageBuilds", ":image/");
+        assertTrue(globMatches(pipelineScope, pipelineName), pipelineScope + " must cover " + pipelineName);
+        assertTrue(globMatches(imageScope, recipeName + "/1.0.0/1"), imageScope + " must cover " + recipeName);
+        assertFalse(globMatches(pipelineScope, "someone-elses-pipeline"), pipelineScope);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String nameOf(final Template template, final String type) {
+        return (String) ((Map<String, Object>) template.findResources(type).values().iterator().next()
+                .get("Properties")).get("Name");
+    }
+
+    private static String scopeAfter(final Map<String, String> scopes, final String sid, final String marker) {
+        return scopes.entrySet().stream().filter(e -> e.getValue().equals(sid)).map(Map.Entry::getKey)
+                .map(arn -> arn.substring(arn.indexOf(marker) + marker.length())).findFirst().orElseThrow();
+    }
+
+    private static boolean globMatches(final String glob, final String name) {
+        return name.matches(java.util.regex.Pattern.quote(glob).replace("*", "\\E.*\\Q"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.TestApps;
+import com.fractal.gpuhost.settings.Settings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,12 +16,15 @@ import software.amazon.awscdk.assertions.Template;
 /** alice's dev instance with defaults; bob's in another region with a key pair and no idle stop. */
 class DevInstanceStackTest {
     private static Stack aliceStack;
+    private static Settings aliceSettings;
     private static Template alice;
     private static Template bob;
 
     @BeforeAll
     static void synthesize() {
-        aliceStack = TestApps.synthesize(Map.of("developer", "alice")).stack("FractalDevInstance-alice");
+        TestApps.Synthesized app = TestApps.synthesize(Map.of("developer", "alice"));
+        aliceSettings = app.settings();
+        aliceStack = app.stack(aliceSettings.names().devInstanceStack("alice"));
         alice = Template.fromStack(aliceStack);
         bob = Template.fromStack(TestApps.synthesize(Map.of("developer", "bob", "devRegion", "eu-west-1",
                 "devInstanceType", "g3.4xlarge", "keyPair", "bob-laptop", "devIdleStopMinutes", 0,
@@ -74,9 +78,14 @@ class DevInstanceStackTest {
         alice.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
                 "Statement", List.of(Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Effect", "Allow",
                         "Action", "s3:GetObject", "Resource", List.of(
-                                Match.anyValue(),
+                                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
+                                        Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-"
+                                                + aliceSettings.devInstance().orElseThrow().region()),
+                                        Match.stringLikeRegexp("/[0-9a-f]{64}\\.zip")))),
                                 Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
-                                        Match.stringLikeRegexp(":s3:::ec2-linux-nvidia-drivers/grid-16\\..*\\.run"))))))))));
+                                        ":s3:::" + aliceSettings.pinnedVersions().nvidiaDriverBucket() + "/"
+                                                + aliceSettings.pinnedVersions().nvidiaGridDriverKey())))))))));
+        alice.resourceCountIs("AWS::IAM::Policy", 1);
     }
 
     @Test

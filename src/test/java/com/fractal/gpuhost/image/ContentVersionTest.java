@@ -93,7 +93,7 @@ class ContentVersionTest {
                 .outdir(repo.resolve("cdk.out").toString()).build());
         Settings settings = SettingsLoader.load(ContextSource.of(context), repo.resolve("host-scripts"));
         Stack stack = GpuHostStacks.addTo(app, settings, Optional.empty(), repo.resolve("components")).stream()
-                .filter(s -> s.getStackName().equals(HostImagePipelineStack.NAME)).findFirst().orElseThrow();
+                .filter(HostImagePipelineStack.class::isInstance).findFirst().orElseThrow();
         Template template = Template.fromStack(stack);
         Map<String, String> versions = template.findResources("AWS::ImageBuilder::Component").values().stream()
                 .map(r -> (Map<?, ?>) r.get("Properties"))

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.TestApps;
+import com.fractal.gpuhost.settings.Settings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,19 +16,20 @@ import software.amazon.awscdk.assertions.Template;
 
 /** The pipeline stack with defaults, and with a schedule, launch permissions, a commit and scanning. */
 class HostImagePipelineStackTest {
-    private static final List<String> ACTIVE_REGIONS = List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2",
-            "ca-central-1", "eu-west-1", "eu-central-1");
+    private static Settings settings;
     private static Stack stack;
     private static Template defaults;
     private static Template configured;
 
     @BeforeAll
     static void synthesize() {
-        stack = TestApps.synthesize(Map.of()).stack(HostImagePipelineStack.NAME);
+        TestApps.Synthesized app = TestApps.synthesize(Map.of());
+        settings = app.settings();
+        stack = app.stack(settings.names().imagePipelineStack());
         defaults = Template.fromStack(stack);
         configured = Template.fromStack(TestApps.synthesize(Map.of("pipelineSchedule", "cron(0 6 ? * MON *)",
                 "launchPermissionAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
-                "imageScanning", true, "imageRetentionCount", 5)).stack(HostImagePipelineStack.NAME));
+                "imageScanning", true, "imageRetentionCount", 5)).stack(settings.names().imagePipelineStack()));
     }
 
     @Test
@@ -94,7 +96,7 @@ class HostImagePipelineStackTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> validate = (List<Map<String, Object>>) components.get(2).get("Parameters");
         assertEquals(List.of(Map.of("Ref", logBucketLogicalId())), validate.get(1).get("Value"));
-        assertEquals(List.of(HostImageRecipe.NAME), validate.get(2).get("Value"));
+        assertEquals(List.of(settings.names().imageRecipe()), validate.get(2).get("Value"));
         assertEquals(List.of(recipe.get("Version")), validate.get(3).get("Value"));
     }
 
@@ -150,10 +152,27 @@ class HostImagePipelineStackTest {
 
     @Test
     void buildRoleReadsOnlyTheScriptsAndDriverAndWritesOnlyLogs() {
+        defaults.resourceCountIs("AWS::IAM::Policy", 1);
         defaults.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
                 "Statement", List.of(
-                        Match.objectLike(Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Action", "s3:GetObject")),
-                        Match.objectLike(Map.of("Sid", "WriteBuildLogs", "Action", "s3:PutObject"))))));
+                        Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Effect", "Allow", "Action", "s3:GetObject",
+                                "Resource", List.of(scriptsAssetArn(settings.buildRegion()),
+                                        s3ObjectArn(settings.pinnedVersions().nvidiaDriverBucket() + "/"
+                                                + settings.pinnedVersions().nvidiaGridDriverKey()))),
+                        Map.of("Sid", "WriteBuildLogs", "Effect", "Allow", "Action", "s3:PutObject",
+                                "Resource", List.of(objectsUnder("image-builds"),
+                                        objectsUnder(BuildLogs.MANIFESTS_PREFIX)))))));
+    }
+
+    /** The host-scripts asset: one object in the CDK bootstrap bucket of the region, named by its hash. */
+    static Map<String, Object> scriptsAssetArn(final String region) {
+        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
+                Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-" + region),
+                Match.stringLikeRegexp("/[0-9a-f]{64}\\.zip"))));
+    }
+
+    static Map<String, Object> s3ObjectArn(final String bucketAndKey) {
+        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::" + bucketAndKey)));
     }
 
     @Test
@@ -162,7 +181,7 @@ class HostImagePipelineStackTest {
         List<Map<String, Object>> distributions = (List<Map<String, Object>>) ((Map<String, Object>) defaults
                 .findResources("AWS::ImageBuilder::DistributionConfiguration").values().iterator().next()
                 .get("Properties")).get("Distributions");
-        assertEquals(ACTIVE_REGIONS, distributions.stream().map(d -> d.get("Region")).toList());
+        assertEquals(settings.activeRegions(), distributions.stream().map(d -> d.get("Region")).toList());
         for (Map<String, Object> distribution : distributions) {
             @SuppressWarnings("unchecked")
             Map<String, Object> ami = (Map<String, Object>) distribution.get("AmiDistributionConfiguration");
@@ -190,7 +209,7 @@ class HostImagePipelineStackTest {
                 "EnhancedImageMetadataEnabled", true,
                 "ImageScanningConfiguration", Map.of("ImageScanningEnabled", false),
                 "Status", "ENABLED",
-                "ImageTags", HostImagePipelineStack.IMAGE_TAGS,
+                "ImageTags", Map.of("fractal:image", "gpu-host"),
                 "Schedule", Match.absent()));
         configured.hasResourceProperties("AWS::ImageBuilder::ImagePipeline", Map.of(
                 "ImageScanningConfiguration", Map.of("ImageScanningEnabled", true),
@@ -205,7 +224,7 @@ class HostImagePipelineStackTest {
                 "PolicyDetails", List.of(Map.of(
                         "Action", Map.of("Type", "DELETE", "IncludeResources", Map.of("Amis", true, "Snapshots", true)),
                         "Filter", Map.of("Type", "COUNT", "Value", 3))),
-                "ResourceSelection", Map.of("TagMap", HostImagePipelineStack.IMAGE_TAGS)));
+                "ResourceSelection", Map.of("TagMap", Map.of("fractal:image", "gpu-host"))));
         configured.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of("PolicyDetails",
                 List.of(Match.objectLike(Map.of("Filter", Map.of("Type", "COUNT", "Value", 5))))));
     }

@@ -37,7 +37,7 @@ class SettingsLoaderTest {
     @Test
     void developerAddsADevInstanceInTheBuildRegionOnG3sXlarge() {
         DevInstanceSettings dev = TestApps.settings(Map.of("developer", "alice")).devInstance().orElseThrow();
-        assertEquals("FractalDevInstance-alice", dev.stackName());
+        assertEquals("alice", dev.developer());
         assertEquals("us-east-1", dev.region());
         assertEquals("g3s.xlarge", dev.instanceType());
         assertEquals(120, dev.idleStopMinutes());

@@ -1,0 +1,83 @@
+package com.fractal.gpuhost.settings;
+
+import java.util.Map;
+
+/**
+ * Every physical name the stacks give to AWS resources, and the name patterns IAM policies scope to, made
+ * in one place so that a policy and the resources it covers cannot drift apart.
+ *
+ * @param ssm the SSM parameter names, under the configured prefix
+ */
+public record ResourceNames(SsmNames ssm) {
+    /** Starts the name of every resource this project names (Image Builder resources, security groups). */
+    private static final String PREFIX = "fractal";
+    /** Starts every stack name. */
+    private static final String STACK_PREFIX = "Fractal";
+    private static final String HOST_IMAGE = PREFIX + "-gpu-host";
+
+    /** A project resource's name: "fractal-" and the given name. */
+    public String prefixed(final String name) {
+        return PREFIX + "-" + name;
+    }
+
+    /** The pattern that matches every name {@link #prefixed} makes: what IAM scopes the CI role's rights to. */
+    public String prefixedPattern() {
+        return prefixed("*");
+    }
+
+    /** The project tag on every resource, and the name shared by the image pipeline, recipe and distribution. */
+    public String project() {
+        return HOST_IMAGE;
+    }
+
+    public String imagePipeline() {
+        return HOST_IMAGE;
+    }
+
+    public String imageRecipe() {
+        return HOST_IMAGE;
+    }
+
+    public String imageDistribution() {
+        return HOST_IMAGE;
+    }
+
+    public String buildInfrastructure() {
+        return HOST_IMAGE + "-build";
+    }
+
+    public String imageRetention() {
+        return HOST_IMAGE + "-retention";
+    }
+
+    /** Image Builder fills in the build date, so every AMI name is unique. */
+    public String amiName() {
+        return HOST_IMAGE + "-{{ imagebuilder:buildDate }}";
+    }
+
+    /** The tag on every image the pipeline makes; the retention policy selects images by it. */
+    public Map<String, String> imageTags() {
+        return Map.of(PREFIX + ":image", "gpu-host");
+    }
+
+    public String networkStack(final String region) {
+        return STACK_PREFIX + "Network-" + region;
+    }
+
+    public String imagePipelineStack() {
+        return STACK_PREFIX + "HostImagePipeline";
+    }
+
+    public String devInstanceStack(final String developer) {
+        return STACK_PREFIX + "DevInstance-" + developer;
+    }
+
+    public String ciDeployRoleStack() {
+        return STACK_PREFIX + "CiDeployRole";
+    }
+
+    /** The Name tag of a dev instance, what the EC2 console shows. */
+    public String devInstanceNameTag(final String developer) {
+        return prefixed("dev-" + developer);
+    }
+}

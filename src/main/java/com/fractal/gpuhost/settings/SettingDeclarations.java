@@ -1,0 +1,142 @@
+package com.fractal.gpuhost.settings;
+
+import static com.fractal.gpuhost.settings.Setting.Group.CI;
+import static com.fractal.gpuhost.settings.Setting.Group.DEV_INSTANCE;
+import static com.fractal.gpuhost.settings.Setting.Group.GENERAL;
+import static com.fractal.gpuhost.settings.Setting.Group.IMAGE_PIPELINE;
+
+import com.fractal.gpuhost.settings.Setting.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the app, each declared once, in the order the documentation lists them. Adding a
+ * setting: declare it here, put its default in cdk.json (unless it is only ever given with -c), and read
+ * it where it is used; the known keys, the checks and the documentation tables follow from this.
+ */
+public final class SettingDeclarations {
+    /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
+    private static final Pattern CRON = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
+    private static final Pattern KEY_PAIR_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
+    private static final String G3_TYPES = String.join(", ", AllowedValues.G3_INSTANCE_TYPES);
+
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+
+    public static final Setting<List<String>> ACTIVE_REGIONS = add(Setting.list("activeRegions", GENERAL,
+            Rule.none(), "AWS region codes, each once, the build region among them",
+            "regions that get a network stack (and a copy of every AMI)"));
+    public static final Setting<Optional<String>> BUILD_REGION = add(Setting.optionalText("buildRegion", GENERAL,
+            true, "the first active region", Rule.none(), "one of `activeRegions`",
+            "where images are built"));
+    public static final Setting<List<String>> BUILD_INSTANCE_TYPES = add(Setting.list("buildInstanceTypes", GENERAL,
+            Rule.none(), "one or more of " + G3_TYPES + ", each once", "g3 types for builds, preferred first"));
+    public static final Setting<Integer> ROOT_VOLUME_GIB = add(Setting.wholeNumber("rootVolumeGiB", GENERAL,
+            AllowedValues.MIN_ROOT_VOLUME_GIB, AllowedValues.MAX_ROOT_VOLUME_GIB,
+            "root volume of images and dev instances, in GiB"));
+    public static final Setting<String> BASE_IMAGE_SSM_PARAMETER = add(Setting.text("baseImageSsmParameter", GENERAL,
+            "an SSM parameter path", "the base image (Canonical's Ubuntu 20.04 `ami-id` parameter); moving to 22.04 "
+                    + "is a change of this value"));
+    public static final Setting<String> SSM_PREFIX = add(Setting.text("ssmPrefix", GENERAL,
+            "an SSM parameter path such as /fractal, not under /aws or /ssm",
+            "where the stacks publish shared IDs and tools find them"));
+    public static final Setting<String> DYNAMIC_HOST_PORTS = add(Setting.text("dynamicHostPorts", GENERAL,
+            "a port range FROM-TO within 1024-65535", "the host-port range ECS maps container ports to; open to clients"));
+    public static final Setting<Optional<String>> SSH_CIDR = add(Setting.optionalText("sshCidr", GENERAL, true, "",
+            Rule.none(), "empty (no SSH) or an IPv4 block of /8 or narrower",
+            "one network allowed SSH into `container-testing`"));
+    public static final Setting<Map<String, Object>> EXISTING_VPCS = add(Setting.object("existingVpcs", GENERAL,
+            "per active region, `{\"vpcId\": …, \"subnetIds\": […], \"availabilityZones\": […]}` with at least two "
+                    + "public subnets, one zone per subnet",
+            "VPCs to use instead of creating one"));
+
+    public static final Setting<Optional<String>> DEVELOPER = add(Setting.optionalText("developer", DEV_INSTANCE,
+            false, "none: no dev stack", new Rule<>(AllowedValues.DEVELOPER_NAME.asMatchPredicate(), "is not allowed"),
+            "a lowercase DNS label of 1 to 32 characters (a-z, 0-9 and '-', not starting or ending with '-')",
+            "your name: adds `FractalDevInstance-<developer>`"));
+    public static final Setting<Optional<String>> DEV_REGION = add(Setting.optionalText("devRegion", DEV_INSTANCE,
+            false, "the build region", Rule.none(), "one of `activeRegions`", "where your dev instance runs"));
+    public static final Setting<String> DEV_INSTANCE_TYPE = add(Setting.text("devInstanceType", DEV_INSTANCE,
+            "one of " + G3_TYPES, "your dev instance's type"));
+    public static final Setting<Optional<String>> KEY_PAIR = add(Setting.optionalText("keyPair", DEV_INSTANCE, false,
+            "none", new Rule<>(KEY_PAIR_NAME.asMatchPredicate(), "is not an EC2 key pair name"),
+            "1 to 255 printable ASCII characters", "an existing EC2 key pair, if you want SSH as well as Session Manager"));
+    public static final Setting<Integer> DEV_SUBNET_INDEX = add(Setting.wholeNumber("devSubnetIndex", DEV_INSTANCE,
+            0, 5, "which public subnet (AZ) to launch in: try `1` if an AZ has no g3 capacity"));
+    public static final Setting<Integer> DEV_IDLE_STOP_MINUTES = add(Setting.wholeNumber("devIdleStopMinutes",
+            DEV_INSTANCE, 0, 1440, new Rule<>(minutes -> minutes % 5 == 0, "is not allowed"),
+            "0 (off) or a multiple of 5 from 5 to 1440 (CloudWatch's one-day limit)",
+            "stop the instance after this long below `devIdleCpuPercent` CPU; `0` turns it off"));
+    public static final Setting<Integer> DEV_IDLE_CPU_PERCENT = add(Setting.wholeNumber("devIdleCpuPercent",
+            DEV_INSTANCE, 1, 99, "average CPU below which the instance counts as idle"));
+    public static final Setting<Boolean> DEV_FROM_PUBLISHED_IMAGE = add(Setting.flag("devFromPublishedImage",
+            DEV_INSTANCE, "start from the region's latest published host AMI (`/imagebuilder/<ssmPrefix>/gpu-host/ami-id`) "
+                    + "instead of stock Ubuntu, skipping the setup at boot"));
+
+    public static final Setting<Integer> IMAGE_RETENTION_COUNT = add(Setting.wholeNumber("imageRetentionCount",
+            IMAGE_PIPELINE, 1, 1000, "newest images kept; older AMIs are deregistered and their snapshots deleted in "
+                    + "every region (the newest, which SSM points to, is always kept)"));
+    public static final Setting<Optional<String>> PIPELINE_SCHEDULE = add(Setting.optionalText("pipelineSchedule",
+            IMAGE_PIPELINE, true, "", new Rule<>(CRON.asMatchPredicate(), "is not allowed"),
+            "empty (build on demand only) or an Image Builder cron expression with six fields, such as "
+                    + "cron(0 6 ? * MON *)",
+            "a scheduled build that runs only when Image Builder finds a dependency update"));
+    public static final Setting<List<String>> LAUNCH_PERMISSION_ACCOUNTS = add(Setting.list("launchPermissionAccounts",
+            IMAGE_PIPELINE, new Rule<>(AllowedValues.ACCOUNT_ID.asMatchPredicate(), "is not an AWS account ID"),
+            "12 digits", "other AWS accounts that may launch the AMIs"));
+    public static final Setting<Optional<String>> SOURCE_COMMIT = add(Setting.optionalText("sourceCommit",
+            IMAGE_PIPELINE, true, "", new Rule<>(COMMIT.asMatchPredicate(), "is not a git commit"),
+            "7 to 40 lowercase hex digits", "git commit tagged on every AMI (CI passes it)"));
+    public static final Setting<Boolean> IMAGE_SCANNING = add(Setting.flag("imageScanning", IMAGE_PIPELINE,
+            "scan images with Amazon Inspector (enable Inspector first)"));
+    public static final Setting<Integer> IMAGE_TEST_TIMEOUT_MINUTES = add(Setting.wholeNumber(
+            "imageTestTimeoutMinutes", IMAGE_PIPELINE, 60, 1440, "limit for the test phase, in minutes"));
+
+    public static final Setting<Optional<String>> GITHUB_REPO = add(Setting.optionalText("githubRepo", CI, true, "",
+            new Rule<>(CiSettingsParser::isRepository, "is not a GitHub repository"),
+            "OWNER/NAME exactly as GitHub spells it (owner: letters, digits and single hyphens, up to 39; name: "
+                    + "letters, digits, '.', '_' and '-', up to 100; no wildcard, no URL), such as "
+                    + "octo-org/gpu-host-infra, or empty for no CI deploy role",
+            "the repository whose workflows may assume the role; empty: no `FractalCiDeployRole` stack is "
+                    + "synthesized (so `cdk synth` and CI need no value)"));
+    public static final Setting<String> GITHUB_DEPLOY_BRANCH = add(Setting.text("githubDeployBranch", CI,
+            "one exact branch name, without refs/heads/ and without wildcards, such as main or release/2026",
+            "the one branch whose jobs may assume the role (token subject `repo:OWNER/NAME:ref:refs/heads/BRANCH`)"));
+    public static final Setting<Optional<String>> GITHUB_ENVIRONMENT = add(Setting.optionalText("githubEnvironment",
+            CI, true, "", new Rule<>(CiSettingsParser.ENVIRONMENT.asMatchPredicate(), "is not allowed"),
+            "one exact GitHub environment name of 1 to 255 letters, digits, '.', '_' and '-' (no wildcard), such as "
+                    + "production",
+            "a GitHub environment whose jobs may also assume the role (subject `repo:OWNER/NAME:environment:ENV`)"));
+    public static final Setting<Optional<String>> GITHUB_OIDC_PROVIDER_ARN = add(Setting.optionalText(
+            "githubOidcProviderArn", CI, true, "",
+            new Rule<>(CiSettingsParser.OIDC_PROVIDER_ARN.asMatchPredicate(), "is not allowed"),
+            "the ARN of the account's GitHub OIDC provider, arn:aws:iam::ACCOUNT:oidc-provider/"
+                    + CiSettings.GITHUB_OIDC_HOST + ", or empty to create one",
+            "an existing GitHub OIDC provider to trust instead of creating one"));
+
+    private SettingDeclarations() {
+    }
+
+    private static <T> Setting<T> add(final Setting<T> setting) {
+        ALL.add(setting);
+        return setting;
+    }
+
+    /** Every declaration, in documentation order. */
+    public static List<Setting<?>> all() {
+        return List.copyOf(ALL);
+    }
+
+    public static List<Setting<?>> in(final Setting.Group group) {
+        return ALL.stream().filter(setting -> setting.group() == group).toList();
+    }
+
+    public static Set<String> keys() {
+        return ALL.stream().map(Setting::key).collect(Collectors.toUnmodifiableSet());
+    }
+}
