@@ -8,10 +8,13 @@ readonly ROUTE_LOCALNET_CONF=/etc/sysctl.d/90-fractal-route-localnet.conf
 readonly IPTABLES_RULES_V4=/etc/iptables/rules.v4
 readonly ECS_CREDENTIALS_IP=169.254.170.2
 readonly ECS_AGENT_CREDENTIALS_PORT=51679
+readonly ECS_DIRS=(/var/log/ecs /var/lib/ecs/data /var/lib/ecs/gpu /etc/ecs)
+# The host service starts these after its handshake with the web backend; none may start at boot.
+readonly UNITS_OFF_AT_BOOT=(docker.service docker.socket ecs.service)
 
 create_ecs_dirs() {
   local dir
-  for dir in /var/log/ecs /var/lib/ecs/data /var/lib/ecs/gpu /etc/ecs; do
+  for dir in "${ECS_DIRS[@]}"; do
     ensure_dir "$dir"
   done
 }
@@ -97,12 +100,19 @@ ecs_init_url() {
     "$region" "$region" "$ECS_INIT_VERSION"
 }
 
-# install_ecs_agent: amazon-ecs-init from the regional ECS agent bucket. Its package installs
-# ecs.service without enabling it; keep_ecs_agent_off_at_boot makes sure.
+# install_ecs_agent: amazon-ecs-init from the regional ECS agent bucket, or the local package
+# ECS_INIT_DEB names. Its package installs ecs.service without enabling it;
+# keep_ecs_agent_off_at_boot makes sure.
 install_ecs_agent() {
   local region tmp
   if is_pkg_installed amazon-ecs-init; then
     log "amazon-ecs-init is already installed"
+    return 0
+  fi
+  if [[ -n "${ECS_INIT_DEB:-}" ]]; then
+    [[ -f "$ECS_INIT_DEB" ]] || die "ECS_INIT_DEB '$ECS_INIT_DEB' is not a file (expected a local amazon-ecs-init .deb)"
+    apt_get install "$(realpath "$ECS_INIT_DEB")"
+    log "installed amazon-ecs-init from $ECS_INIT_DEB (ECS_INIT_DEB)"
     return 0
   fi
   region=$(aws_region)
@@ -123,13 +133,13 @@ keep_ecs_agent_off_at_boot() {
 # require_boot_services_off: Docker and the ECS agent must not start at boot.
 require_boot_services_off() {
   local unit state
-  for unit in docker.service docker.socket ecs.service; do
+  for unit in "${UNITS_OFF_AT_BOOT[@]}"; do
     state=$(unit_enabled_state "$unit")
     if [[ "$state" == enabled || "$state" == enabled-runtime ]]; then
       die "$unit is enabled at boot; the host service must start it"
     fi
   done
-  log "docker.service, docker.socket and ecs.service are off at boot"
+  log "${UNITS_OFF_AT_BOOT[*]} are off at boot"
 }
 
 install_userdata_bootstrap() {

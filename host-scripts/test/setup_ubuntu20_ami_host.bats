@@ -239,3 +239,32 @@ setup() {
   run calls_matching '^(apt-get|systemctl|iptables)'
   assert_output ''
 }
+
+@test "part 2 installs amazon-ecs-init from ECS_INIT_DEB without a download, and refuses a missing file" {
+  echo "local deb" >"$BATS_TEST_TMPDIR/amazon-ecs-init.deb"
+  ECS_INIT_DEB="$BATS_TEST_TMPDIR/amazon-ecs-init.deb" run_script setup_ubuntu20_ami_host.sh
+  assert_success
+  run calls_matching "^apt-get .* install $BATS_TEST_TMPDIR/amazon-ecs-init\.deb$"
+  refute_output ''
+  run calls_matching '^curl .*amazon-ecs-init'
+  assert_output ''
+  assert_equal "$(systemctl is-enabled ecs.service)" disabled
+
+  rm -f "$STUB_STATE/pkgs/amazon-ecs-init"
+  ECS_INIT_DEB=/nonexistent/ecs.deb run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "ECS_INIT_DEB '/nonexistent/ecs.deb' is not a file (expected a local amazon-ecs-init .deb)"
+}
+
+@test "OS_RELEASE_FILE names the file the OS check reads" {
+  mv "$ROOT/etc/os-release" "$ROOT/etc/os-release.ubuntu"
+  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' >"$ROOT/etc/os-release"
+  run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "unsupported OS 'debian 12'"
+  OS_RELEASE_FILE=/etc/os-release.ubuntu run_script setup_ubuntu20_ami_host.sh
+  assert_success
+  OS_RELEASE_FILE=/etc/missing run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "cannot read $ROOT/etc/missing: unsupported OS"
+}
