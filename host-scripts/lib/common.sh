@@ -35,6 +35,13 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_ENV_FILE=/usr/share/fractal/app_env.env \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
 
+# The timers first, so no new run starts while a running one finishes. They stay masked in the
+# image: hosts are replaced by new images, not upgraded in place.
+readonly APT_BACKGROUND_UNITS=(apt-daily.timer apt-daily-upgrade.timer apt-daily.service
+  apt-daily-upgrade.service unattended-upgrades.service)
+readonly DPKG_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock
+  /var/cache/apt/archives/lock)
+
 # print_script_help <file>: the comment block at the top of a script, without the "# ".
 print_script_help() {
   sed -n '3,/^[^#]/{/^#/p}' "$1" | sed 's/^# \{0,1\}//'
@@ -228,24 +235,20 @@ mask_unit_now() {
 }
 
 # stop_apt_background_jobs: unattended-upgrades and the apt-daily timers take the dpkg lock
-# right after boot; stop and mask them (they stay masked in the image: hosts are replaced by
-# new images, not upgraded in place).
+# right after boot; stop and mask them (APT_BACKGROUND_UNITS).
 stop_apt_background_jobs() {
   local unit
-  for unit in apt-daily.timer apt-daily-upgrade.timer apt-daily.service \
-    apt-daily-upgrade.service unattended-upgrades.service; do
+  for unit in "${APT_BACKGROUND_UNITS[@]}"; do
     mask_unit_now "$unit"
   done
 }
 
-# wait_for_apt_locks: waits until no process holds a dpkg/apt lock (APT_LOCK_TIMEOUT seconds).
+# wait_for_apt_locks: waits until no process holds a DPKG_LOCKS lock (APT_LOCK_TIMEOUT seconds).
 wait_for_apt_locks() {
   local waited=0 lock busy
-  local locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock
-    /var/cache/apt/archives/lock)
   while :; do
     busy=
-    for lock in "${locks[@]}"; do
+    for lock in "${DPKG_LOCKS[@]}"; do
       if [[ -e "$ROOT$lock" ]] && fuser "$ROOT$lock" >/dev/null 2>&1; then
         busy=$lock
         break
@@ -412,7 +415,6 @@ aws_region() {
   printf '%s\n' "$region"
 }
 
-# add_snap_paths: the AWS CLI is a snap; user data and AWSTOE do not always have /snap/bin.
 # begin_entry_script SCRIPT [ARGS...]: how an entry script that takes no arguments starts: --help prints
 # SCRIPT's header and exits, any other argument is refused, then strict mode.
 begin_entry_script() {
@@ -445,8 +447,16 @@ prepare_apt() {
   stage "stop apt background jobs and wait for the dpkg lock"
   stop_apt_background_jobs
   wait_for_apt_locks
+  finish_interrupted_dpkg
 }
 
+# finish_interrupted_dpkg: a job stopped mid-way (or a reboot) can leave packages half
+# configured, and then every apt-get install fails; a no-op otherwise.
+finish_interrupted_dpkg() {
+  dpkg --configure -a
+}
+
+# add_snap_paths: the AWS CLI is a snap; user data and AWSTOE do not always have /snap/bin.
 add_snap_paths() {
   case ":$PATH:" in
     *:/snap/bin:*) ;;

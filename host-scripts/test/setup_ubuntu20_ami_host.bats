@@ -90,7 +90,7 @@ setup() {
 @test "part 2 installs the ECS agent from the instance region's bucket and leaves it off at boot" {
   use_shared_run
   assert_success
-  assert_output --partial 'docker.service, docker.socket and ecs.service are off at boot'
+  assert_output --partial 'docker.service docker.socket ecs.service are off at boot'
   run calls_matching '^curl .* -o '
   assert_output --partial 'https://s3.us-west-2.amazonaws.com/amazon-ecs-agent-us-west-2/amazon-ecs-init-latest.amd64.deb'
   run calls_matching '^apt-get .* install .*amazon-ecs-init\.deb$'

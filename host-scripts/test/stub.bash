@@ -11,7 +11,8 @@
 #                                  when its arguments contain <text>
 #   STUB_UID, STUB_ARCH, STUB_NO_USER, STUB_IPTABLES_DOCKER=1, STUB_NVIDIA_SMI_L,
 #   STUB_SSM_VALUE, STUB_SECRET_VALUE, STUB_IMDS_REGION, STUB_DOCKER_KEY_FPR,
-#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN
+#   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
+#   STUB_CONTAINER_NVIDIA_SMI_L (what nvidia-smi -L prints inside a container)
 set -euo pipefail
 
 name=${STUB_NAME:-${0##*/}}
@@ -70,6 +71,8 @@ apt_get_install() {
         unit_start docker.socket
         ;;
       amazon-ecs-init) unit_set ecs.service disabled ;;
+      # Its package enables the unit that restores rules.v4 at boot.
+      iptables-persistent) unit_set netfilter-persistent.service enabled ;;
     esac
   done
 }
@@ -108,7 +111,9 @@ case "$name" in
     esac
     ;;
   dpkg)
-    [[ "$*" == --print-architecture ]] && echo amd64
+    if [[ "$*" == --print-architecture ]]; then
+      echo amd64
+    fi
     ;;
   systemctl)
     quiet=0 now=0 verb='' units=()
@@ -210,6 +215,26 @@ case "$name" in
         ;;
       "ssm get-parameter") printf '%s\n' "${STUB_SSM_VALUE:-FROM_SSM=1}" ;;
       "secretsmanager get-secret-value") printf '%s\n' "${STUB_SECRET_VALUE:-FROM_SECRETS_MANAGER=1}" ;;
+      *) exit 2 ;;
+    esac
+    ;;
+  docker)
+    # The daemon answers only while docker.service runs; its default runtime is what
+    # daemon.json says.
+    case "${1:-}" in
+      info)
+        [[ -f "$state/units/docker.service.active" ]] || {
+          echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock." >&2
+          exit 1
+        }
+        runtime=$(jq -r '.["default-runtime"] // "runc"' "$ROOT/etc/docker/daemon.json" 2>/dev/null || echo runc)
+        printf ' Runtimes: io.containerd.runc.v2 nvidia runc\n Default Runtime: %s\n' "$runtime"
+        ;;
+      pull) touch "$state/image-pulled" ;;
+      run)
+        [[ -f "$state/image-pulled" ]] || exit 125
+        printf '%s\n' "${STUB_CONTAINER_NVIDIA_SMI_L:-${STUB_NVIDIA_SMI_L:-GPU 0: Tesla M60 (UUID: GPU-5a7c3d7e-1111-2222-3333-444455556666)}}"
+        ;;
       *) exit 2 ;;
     esac
     ;;

@@ -12,7 +12,7 @@ export HOST_SCRIPTS
 
 STUBBED_COMMANDS=(apt-get dpkg dpkg-query systemctl id usermod curl gpg aws nvidia-installer
   modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap fuser debconf-set-selections
-  uname cloud-init modprobe update-grub update-initramfs udevadm sleep)
+  uname cloud-init modprobe update-grub update-initramfs udevadm sleep docker)
 
 # versions_value <KEY>: a value from versions.env, read the simplest way.
 versions_value() {
@@ -174,4 +174,33 @@ expected_stage_lines() {
   preflights=$(grep -c '^  preflight ' "$script" || true)
   apt_preps=$(grep -c '^  prepare_apt$' "$script" || true)
   echo $((own + preflights + 2 * apt_preps))
+}
+
+# setup_image_host <dir>: for setup_file: a sandbox host as the image build leaves it before its
+# validate phase: part 1, a reboot (nothing running, the pinned driver loaded), part 2.
+setup_image_host() {
+  setup_sandbox "$1"
+  bash "$HOST_SCRIPTS/setup_ubuntu20_host.sh" >"$SANDBOX/setup.log" 2>&1
+  rm -f "$STUB_STATE"/units/*.active
+  mkdir -p "$ROOT/sys/module/nvidia"
+  echo "$STUB_DRIVER_VERSION" >"$ROOT/sys/module/nvidia/version"
+  bash "$HOST_SCRIPTS/setup_ubuntu20_ami_host.sh" >>"$SANDBOX/setup.log" 2>&1
+  : >"$STUB_LOG"
+}
+
+# use_copy_of <dir>: the test's own copy of the sandbox in <dir>, to change as it likes.
+use_copy_of() {
+  rm -rf "$BATS_TEST_TMPDIR/sandbox"
+  cp -a "$1" "$BATS_TEST_TMPDIR/sandbox"
+  use_sandbox "$BATS_TEST_TMPDIR/sandbox"
+}
+
+# unpack_scripts_on_host: the asset's files where an image component unpacks them
+# ($ROOT/var/tmp/host-setup/host-scripts, without what the asset leaves out); prints that folder.
+unpack_scripts_on_host() {
+  local dir="$ROOT/var/tmp/host-setup/host-scripts"
+  mkdir -p "$dir"
+  cp -r "$HOST_SCRIPTS/." "$dir"
+  rm -rf "$dir/test" "$dir"/*.md
+  printf '%s\n' "$dir"
 }

@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.ec2.UserData;
 final class DevInstanceUserData {
     static final String LOG_FILE = "/var/log/fractal-dev-setup.log";
     static final String SCRIPTS_DIR = "/opt/fractal/host-scripts";
+    static final String SCRIPTS_ZIP = "/opt/fractal/host-scripts.zip";
 
     private DevInstanceUserData() {
     }
@@ -29,9 +30,8 @@ final class DevInstanceUserData {
                 "command -v aws >/dev/null || snap install aws-cli --classic",
                 "mkdir -p " + SCRIPTS_DIR,
                 Fn.join("", List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
-                        scripts.bucketName(), "/", scripts.objectKey(), "' /opt/fractal/host-scripts.zip")),
-                // Ubuntu Server has python3 but not unzip.
-                "python3 -m zipfile -e /opt/fractal/host-scripts.zip " + SCRIPTS_DIR,
+                        scripts.bucketName(), "/", scripts.objectKey(), "' " + SCRIPTS_ZIP)),
+                HostScriptsAsset.unpackCommand(SCRIPTS_ZIP, SCRIPTS_DIR),
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
                 "bash " + SCRIPTS_DIR + "/setup_ubuntu20_host.sh",

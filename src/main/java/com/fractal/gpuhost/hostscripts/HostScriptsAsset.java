@@ -29,6 +29,14 @@ public final class HostScriptsAsset extends Construct {
                 .build();
     }
 
+    /**
+     * The one command that unpacks the asset on a host, for the image components and the dev instance's user
+     * data alike: CDK zips the folder, and Ubuntu Server has python3 but no unzip.
+     */
+    public static String unpackCommand(final String zipFile, final String folder) {
+        return "python3 -m zipfile -e " + zipFile + " " + folder;
+    }
+
     /** Changes exactly when a shipped file changes. */
     public String assetHash() {
         return asset.getAssetHash();

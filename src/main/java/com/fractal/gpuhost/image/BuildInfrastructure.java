@@ -38,7 +38,8 @@ public final class BuildInfrastructure extends Construct {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("WriteBuildLogs")
                 .actions(List.of("s3:PutObject"))
-                .resources(List.of(props.logs().bucket().arnForObjects(BuildLogs.PREFIX + "/*")))
+                .resources(List.of(props.logs().bucket().arnForObjects(BuildLogs.PREFIX + "/*"),
+                        props.logs().bucket().arnForObjects(BuildLogs.MANIFESTS_PREFIX + "/*")))
                 .build());
         InstanceProfile profile = InstanceProfile.Builder.create(this, "InstanceProfile").role(role).build();
 

@@ -16,6 +16,8 @@ import software.constructs.Construct;
  */
 public final class BuildLogs extends Construct {
     public static final String PREFIX = "image-builds";
+    /** The validate component uploads each image's version manifest to manifests/<image name>/<version>.json. */
+    public static final String MANIFESTS_PREFIX = "manifests";
 
     private final Bucket bucket;
 

@@ -1,29 +1,46 @@
 package com.fractal.gpuhost.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-/** An AWSTOE document from components/: its text, and the parameters it declares. */
-record ComponentDocument(String key, String text, String description, List<String> parameterNames) {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+/**
+ * An AWSTOE document from components/ as Image Builder receives it: a document that runs the host scripts
+ * gets the steps that fetch them (HostScriptsSteps). Every string is written double-quoted, as AWSTOE wants
+ * for {{ }} references.
+ */
+record ComponentDocument(String key, String text, String description, List<String> parameterNames,
+        List<String> requiredParameters) {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build();
 
     static ComponentDocument read(final Path componentsDir, final String key) {
         Path file = componentsDir.resolve(key + ".yml");
         try {
-            String text = Files.readString(file);
-            Map<?, ?> document = YAML.readValue(text, Map.class);
+            ObjectNode document = (ObjectNode) YAML.readTree(Files.readString(file));
             List<String> parameters = new ArrayList<>();
-            if (document.get("parameters") instanceof List<?> declared) {
-                declared.forEach(entry -> ((Map<?, ?>) entry).keySet().forEach(name -> parameters.add(name.toString())));
+            List<String> required = new ArrayList<>();
+            for (JsonNode entry : document.path("parameters")) {
+                entry.fields().forEachRemaining(parameter -> {
+                    parameters.add(parameter.getKey());
+                    if (!parameter.getValue().has("default")) {
+                        required.add(parameter.getKey());
+                    }
+                });
             }
-            return new ComponentDocument(key, text, String.valueOf(document.get("description")), parameters);
+            if (parameters.contains(HostScriptsSteps.PARAMETER)) {
+                HostScriptsSteps.addTo(document);
+            }
+            return new ComponentDocument(key, YAML.writeValueAsString(document),
+                    document.path("description").asText(), parameters, required);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the component document " + file, e);
         }

@@ -4,7 +4,9 @@ import com.fractal.gpuhost.ConstructIds;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.services.imagebuilder.CfnComponent;
 import software.constructs.Construct;
 
@@ -16,7 +18,7 @@ public final class HostComponents extends Construct {
     /** The documents in components/, in build order: part 1, reboot, part 2; then validate; then test. */
     public static final List<String> ORDER = List.of("host-setup", "ami-setup", "validate", "test");
     /** The document parameter through which a component learns where the scripts asset is. */
-    public static final String SCRIPTS_PARAMETER = "HostScriptsS3Uri";
+    public static final String SCRIPTS_PARAMETER = HostScriptsSteps.PARAMETER;
 
     private final List<Component> components = new ArrayList<>();
 
@@ -42,6 +44,13 @@ public final class HostComponents extends Construct {
                     .build();
             components.add(new Component(component, document));
         }
+    }
+
+    /** Each document of components/ as Image Builder receives it, by key, in build order. */
+    public static Map<String, String> documents(final Path componentsDir) {
+        Map<String, String> documents = new LinkedHashMap<>();
+        ORDER.forEach(key -> documents.put(key, ComponentDocument.read(componentsDir, key).text()));
+        return documents;
     }
 
     public List<Component> inOrder() {

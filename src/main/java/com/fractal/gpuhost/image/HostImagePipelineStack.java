@@ -44,10 +44,10 @@ public final class HostImagePipelineStack extends Stack {
         HostScriptsAsset scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir(),
                 settings.pinnedVersions());
         HostComponents components = new HostComponents(this, "Components", componentsDir, scripts);
-        recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(settings.baseImageSsmParameter(),
-                settings.rootVolumeGiB(), components, scripts));
-
         BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
+        recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(settings.baseImageSsmParameter(),
+                settings.rootVolumeGiB(), components, scripts, logs));
+
         BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications");
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
                 settings.buildInstanceTypes(),
@@ -87,10 +87,12 @@ public final class HostImagePipelineStack extends Stack {
                                 + "the SSM agent that runs AWSTOE, and Image Builder's calls from the instance")
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .appliesTo(List.of("Resource::<" + getLogicalId((CfnElement) logs.bucket().getNode()
-                                .getDefaultChild()) + ".Arn>/" + BuildLogs.PREFIX + "/*"))
-                        .reason("Each build writes logs under keys it creates at run time; writes are confined to "
-                                + "the build-log prefix of the project's own log bucket")
+                        .appliesTo(List.of(BuildLogs.PREFIX, BuildLogs.MANIFESTS_PREFIX).stream()
+                                .map(prefix -> "Resource::<" + getLogicalId((CfnElement) logs.bucket().getNode()
+                                        .getDefaultChild()) + ".Arn>/" + prefix + "/*")
+                                .toList())
+                        .reason("Each build writes logs and its version manifest under keys it creates at run "
+                                + "time; writes are confined to those two prefixes of the project's own log bucket")
                         .build()), true);
         NagSuppressions.addResourceSuppressions(retention.role(), List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM4")

@@ -3,6 +3,8 @@ package com.fractal.gpuhost.image;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import software.amazon.awscdk.services.imagebuilder.CfnImageRecipe;
 import software.constructs.Construct;
 
@@ -22,30 +24,31 @@ public final class HostImageRecipe extends Construct {
 
     /** What the recipe is made of. */
     public record Props(String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
-            HostScriptsAsset scripts) {
+            HostScriptsAsset scripts, BuildLogs logs) {
     }
 
     public HostImageRecipe(final Construct scope, final String id, final Props props) {
         super(scope, id);
-        List<Object> components = new ArrayList<>();
         List<String> versionInputs = new ArrayList<>(List.of(props.baseImageSsmParameter(),
                 String.valueOf(props.rootVolumeGiB()), WORKING_DIRECTORY, props.scripts().assetHash()));
         for (HostComponents.Component component : props.components().inOrder()) {
-            CfnImageRecipe.ComponentConfigurationProperty.Builder entry =
-                    CfnImageRecipe.ComponentConfigurationProperty.builder()
-                            .componentArn(component.resource().getAttrArn());
-            if (component.document().declares(HostComponents.SCRIPTS_PARAMETER)) {
-                entry.parameters(List.of(CfnImageRecipe.ComponentParameterProperty.builder()
-                        .name(HostComponents.SCRIPTS_PARAMETER)
-                        .value(List.of(props.scripts().s3ObjectUrl()))
-                        .build()));
-            }
-            components.add(entry.build());
-            versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion());
+            versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion()
+                    + component.document().parameterNames());
+        }
+        String version = ContentVersion.of(versionInputs.toArray(String[]::new));
+        // What the recipe can tell a component; each gets the parameters its document declares.
+        Map<String, String> parameterValues = Map.of(
+                HostComponents.SCRIPTS_PARAMETER, props.scripts().s3ObjectUrl(),
+                "BuildLogBucket", props.logs().bucket().getBucketName(),
+                "ImageName", NAME,
+                "ImageVersion", version);
+        List<Object> components = new ArrayList<>();
+        for (HostComponents.Component component : props.components().inOrder()) {
+            components.add(configuration(component, parameterValues));
         }
         recipe = CfnImageRecipe.Builder.create(this, "Recipe")
                 .name(NAME)
-                .version(ContentVersion.of(versionInputs.toArray(String[]::new)))
+                .version(version)
                 .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
                 .parentImage("ssm:" + props.baseImageSsmParameter())
                 .components(components)
@@ -65,6 +68,29 @@ public final class HostImageRecipe extends Construct {
                                 .build())
                         .build())
                 .build();
+    }
+
+    private static CfnImageRecipe.ComponentConfigurationProperty configuration(
+            final HostComponents.Component component, final Map<String, String> parameterValues) {
+        List<CfnImageRecipe.ComponentParameterProperty> parameters = new ArrayList<>();
+        for (String name : component.document().parameterNames()) {
+            String value = parameterValues.get(name);
+            if (value != null) {
+                parameters.add(CfnImageRecipe.ComponentParameterProperty.builder()
+                        .name(name).value(List.of(value)).build());
+            } else if (component.document().requiredParameters().contains(name)) {
+                throw new IllegalStateException("components/" + component.document().key() + ".yml declares the "
+                        + "parameter " + name + " without a default, and the recipe has no value for it; it can "
+                        + "pass " + new TreeSet<>(parameterValues.keySet()));
+            }
+        }
+        CfnImageRecipe.ComponentConfigurationProperty.Builder entry =
+                CfnImageRecipe.ComponentConfigurationProperty.builder()
+                        .componentArn(component.resource().getAttrArn());
+        if (!parameters.isEmpty()) {
+            entry.parameters(parameters);
+        }
+        return entry.build();
     }
 
     public String arn() {

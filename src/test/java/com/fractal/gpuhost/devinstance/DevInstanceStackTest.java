@@ -80,13 +80,37 @@ class DevInstanceStackTest {
     }
 
     @Test
-    void userDataRunsTheHostSetupFromTheScriptsAssetThenReboots() {
-        String userData = alice.toJSON().toString();
-        for (String step : List.of("snap install aws-cli --classic", "python3 -m zipfile -e",
-                "bash /opt/fractal/host-scripts/setup_ubuntu20_host.sh", "bash /opt/fractal/host-scripts/install_go.sh",
-                "TARGET_USER=ubuntu", "reboot", DevInstanceUserData.LOG_FILE)) {
-            assertTrue(userData.contains(step), () -> "user data lacks: " + step);
+    void userDataRunsTheHostSetupFromTheScriptsAssetThenRebootsInThisOrder() {
+        assertEquals(List.of(
+                "#!/bin/bash",
+                "set -euo pipefail",
+                "exec > >(tee -a " + DevInstanceUserData.LOG_FILE + ") 2>&1",
+                "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
+                "export PATH=\"$PATH:/snap/bin\"",
+                "command -v aws >/dev/null || snap install aws-cli --classic",
+                "mkdir -p /opt/fractal/host-scripts",
+                "aws s3 cp --only-show-errors --region us-east-1 's3://<assets bucket>/<asset hash>.zip' "
+                        + "/opt/fractal/host-scripts.zip",
+                "python3 -m zipfile -e /opt/fractal/host-scripts.zip /opt/fractal/host-scripts",
+                "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
+                "bash /opt/fractal/host-scripts/setup_ubuntu20_host.sh",
+                "bash /opt/fractal/host-scripts/install_go.sh",
+                "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
+                "reboot"), userDataLines(alice));
+    }
+
+    /** The launch template's user data, one command per element, with the asset's bucket and hash named. */
+    private static List<String> userDataLines(final Template template) {
+        Map<?, ?> data = (Map<?, ?>) template.findResources("AWS::EC2::LaunchTemplate").values().iterator().next()
+                .get("Properties");
+        Object userData = ((Map<?, ?>) ((Map<?, ?>) data.get("LaunchTemplateData")).get("UserData")).get("Fn::Base64");
+        StringBuilder text = new StringBuilder();
+        for (Object part : (List<?>) ((List<?>) ((Map<?, ?>) userData).get("Fn::Join")).get(1)) {
+            text.append(part instanceof String literal ? literal
+                    : String.valueOf(((Map<?, ?>) part).get("Fn::Sub")).matches("cdk-[a-z0-9]+-assets-.*")
+                            ? "<assets bucket>" : "<" + part + ">");
         }
+        return List.of(text.toString().replaceAll("/[0-9a-f]{64}\\.zip", "/<asset hash>.zip").split("\n"));
     }
 
     @Test

@@ -46,11 +46,7 @@ class HostImagePipelineStackTest {
     }
 
     private static String readDocument(final String key) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("components", key + ".yml"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return HostComponents.documents(java.nio.file.Path.of("components")).get(key);
     }
 
     @Test
@@ -80,6 +76,42 @@ class HostImagePipelineStackTest {
                 Map.of("ComponentArn", Match.anyValue(), "Parameters", List.of(Map.of("Name", "HostScriptsS3Uri",
                         "Value", List.of(Map.of("Fn::Sub", Match.stringLikeRegexp(
                                 "s3://cdk-hnb659fds-assets-\\$\\{AWS::AccountId\\}-us-east-1/[0-9a-f]{64}\\.zip"))))))))));
+    }
+
+    @Test
+    void validateIsGivenTheBuildLogBucketAndTheImagesNameAndVersionForItsManifest() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> recipe = (Map<String, Object>) defaults.findResources("AWS::ImageBuilder::ImageRecipe")
+                .values().iterator().next().get("Properties");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> components = (List<Map<String, Object>>) recipe.get("Components");
+        List<String> parameterNames = components.stream()
+                .map(c -> c.containsKey("Parameters") ? ((List<?>) c.get("Parameters")).stream()
+                        .map(p -> String.valueOf(((Map<?, ?>) p).get("Name"))).toList().toString() : "[]")
+                .toList();
+        assertEquals(List.of("[HostScriptsS3Uri]", "[HostScriptsS3Uri]",
+                "[HostScriptsS3Uri, BuildLogBucket, ImageName, ImageVersion]", "[HostScriptsS3Uri]"), parameterNames);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> validate = (List<Map<String, Object>>) components.get(2).get("Parameters");
+        assertEquals(List.of(Map.of("Ref", logBucketLogicalId())), validate.get(1).get("Value"));
+        assertEquals(List.of(HostImageRecipe.NAME), validate.get(2).get("Value"));
+        assertEquals(List.of(recipe.get("Version")), validate.get(3).get("Value"));
+    }
+
+    @Test
+    void buildRoleMayWriteOnlyLogsAndManifestsToTheLogBucket() {
+        defaults.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Map.of("Sid", "WriteBuildLogs", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", List.of(objectsUnder("image-builds"), objectsUnder(BuildLogs.MANIFESTS_PREFIX))))))));
+    }
+
+    private static Map<String, Object> objectsUnder(final String prefix) {
+        return Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(logBucketLogicalId(), "Arn")),
+                "/" + prefix + "/*")));
+    }
+
+    private static String logBucketLogicalId() {
+        return defaults.findResources("AWS::S3::Bucket").keySet().iterator().next();
     }
 
     @Test

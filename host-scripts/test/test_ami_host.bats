@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+#
+# test_ami_host.sh and the checks of lib/checks.sh it runs, on a sandbox host as an instance
+# launched from the image boots: part 1, part 2, a reboot with nothing running.
+
+load test_helper
+
+readonly IMAGE=nvidia/cuda:12.2.2-base-ubuntu20.04
+
+setup_file() {
+  setup_image_host "$BATS_FILE_TMPDIR/image-host"
+}
+
+setup() {
+  use_copy_of "$BATS_FILE_TMPDIR/image-host"
+  SCRIPTS=$(unpack_scripts_on_host)
+  export GPU_TEST_IMAGE=$IMAGE DOCKER_START_TIMEOUT=6
+}
+
+run_tests() {
+  run bash "$SCRIPTS/test_ami_host.sh"
+}
+
+the_checks() {
+  # shellcheck disable=SC1090,SC1091,SC2034 # the script defines TEST_CHECKS and runs nothing when sourced
+  (source "$SCRIPTS/test_ami_host.sh" && printf '%s\n' "${TEST_CHECKS[@]}")
+}
+
+@test "a booted image passes every check: Docker started on demand, a GPU container, Docker stopped again" {
+  run_tests
+  assert_success
+  run grep -E '^(PASS|FAIL) ' <<<"$output"
+  assert_equal "$output" "$(the_checks | sed 's/^/PASS /')"
+  run calls_matching '^(systemctl (start|stop)|docker (pull|run))'
+  assert_line --index 0 'systemctl start docker.service'
+  assert_line --index 1 "docker pull --quiet $IMAGE"
+  assert_line --index 2 "docker run --rm --gpus all $IMAGE nvidia-smi -L"
+  assert_line --index 3 'systemctl stop docker.socket docker.service'
+  run systemctl is-active --quiet docker.service
+  assert_failure
+}
+
+@test "Docker running after boot fails check_units_not_running, and the others still run" {
+  systemctl start docker.socket
+  run_tests
+  assert_failure
+  assert_line 'FAIL check_units_not_running: running, but only the host service may start them: docker.socket'
+  assert_line 'PASS check_gpu_container'
+  assert_line 'PASS check_docker_stops_again'
+}
+
+@test "a container that sees no GPU fails check_gpu_container, and Docker is stopped all the same" {
+  STUB_CONTAINER_NVIDIA_SMI_L='No devices were found' run_tests
+  assert_failure
+  assert_line "FAIL check_gpu_container: nvidia-smi -L in $IMAGE lists no GPU: No devices were found"
+  assert_line 'PASS check_docker_stops_again'
+  run systemctl is-active --quiet docker.service
+  assert_failure
+}
+
+@test "an image that cannot be pulled is retried, then fails check_gpu_container" {
+  STUB_FAIL='docker:pull' run_tests
+  assert_failure
+  assert_line "FAIL check_gpu_container: cannot pull $IMAGE: docker: failing on purpose (STUB_FAIL=docker:pull)"
+  run calls_matching '^docker pull'
+  assert_equal "${#lines[@]}" 3
+}
+
+@test "a daemon that never answers, or runs without the nvidia runtime, fails check_docker_starts_on_demand" {
+  STUB_FAIL='docker:info' run_tests
+  assert_failure
+  assert_line 'FAIL check_docker_starts_on_demand: the Docker daemon does not answer 6s after its start'
+  jq '.["default-runtime"] = "runc"' "$ROOT/etc/docker/daemon.json" >"$SANDBOX/daemon.json"
+  mv "$SANDBOX/daemon.json" "$ROOT/etc/docker/daemon.json"
+  run_tests
+  assert_failure
+  assert_line "FAIL check_docker_starts_on_demand: Docker's default runtime is not nvidia:  Default Runtime: runc"
+}
+
+@test "no driver loaded fails check_nvidia_driver_loaded" {
+  rm -rf "$ROOT/sys/module/nvidia"
+  run_tests
+  assert_failure
+  assert_line 'FAIL check_nvidia_driver_loaded: the nvidia kernel module is not loaded'
+}
+
+@test "a missing or malformed GPU_TEST_IMAGE is refused in one line before anything runs" {
+  local bad
+  for bad in '' 'bad image' 'Nvidia/CUDA' 'nvidia/cuda:'; do
+    GPU_TEST_IMAGE=$bad run_tests
+    assert_failure
+    assert_output --partial "GPU_TEST_IMAGE='$bad' is not a container image reference"
+    assert_equal "${#lines[@]}" 1
+  done
+  run calls_matching '^(systemctl|docker)'
+  assert_output ''
+}
