@@ -7,8 +7,8 @@
 # the validate checks on the correct host and after each injected fault, and the boot bootstrap
 # as cloud-init runs it. Prints PASS or FAIL per fact and ends with "N passed, N failed".
 #
-# Needs root, debootstrap and systemd-container (Debian/Ubuntu: apt-get install debootstrap
-# systemd-container) and, the first time or after scripts/booted-host/root-packages.txt
+# Needs root and the Debian/Ubuntu packages debootstrap, debian-archive-keyring and
+# systemd-container and, the first time or after scripts/booted-host/root-packages.txt
 # changed, Debian's archive. Fails (never skips) when the container cannot be built or booted.
 # The container is stopped and its copy removed at the end, also on failure.
 #
@@ -293,7 +293,7 @@ main() {
   trap 'exit 130' INT TERM
   missing=$(missing_host_tools)
   if [[ -n "$missing" ]]; then
-    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap systemd-container)"
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container)"
     finish
   fi
 

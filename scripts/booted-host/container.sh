@@ -23,6 +23,9 @@ missing_host_tools() {
   for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb sha256sum; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
+  if [[ ! -r /usr/share/keyrings/debian-archive-keyring.gpg ]]; then
+    missing+=(debian-archive-keyring)
+  fi
   if [[ "$(id -u)" != 0 ]]; then
     missing+=("root (debootstrap and systemd-nspawn need it)")
   fi
