@@ -35,8 +35,9 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_ENV_FILE=/usr/share/fractal/app_env.env \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
 
-# The timers first, so no new run starts while a running one finishes. They stay masked in the
-# image: hosts are replaced by new images, not upgraded in place.
+# The timers first, so no new run starts, then the services (a run stopped mid-way is finished by
+# finish_interrupted_dpkg). They stay masked in the image: hosts are replaced by new images, not
+# upgraded in place.
 readonly APT_BACKGROUND_UNITS=(apt-daily.timer apt-daily-upgrade.timer apt-daily.service
   apt-daily-upgrade.service unattended-upgrades.service)
 readonly DPKG_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock

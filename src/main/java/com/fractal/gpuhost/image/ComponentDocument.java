@@ -13,13 +13,15 @@ import java.util.List;
 
 /**
  * An AWSTOE document from components/ as Image Builder receives it: a document that runs the host scripts
- * gets the steps that fetch them (HostScriptsSteps). Every string is written double-quoted, as AWSTOE wants
- * for {{ }} references.
+ * gets the steps that fetch them (HostScriptsSteps). Every string is written double-quoted and on one line,
+ * as AWSTOE wants for {{ }} references.
  */
 record ComponentDocument(String key, String text, String description, List<String> parameterNames,
         List<String> requiredParameters) {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            // A line break inside a {{ }} reference could hide it from AWSTOE's substitution.
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .build();
 
     static ComponentDocument read(final Path componentsDir, final String key) {

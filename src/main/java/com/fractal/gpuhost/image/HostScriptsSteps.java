@@ -28,9 +28,14 @@ final class HostScriptsSteps {
 
     /** Adds the constant and the fetch steps to a parsed document (changed in place). */
     static void addTo(final ObjectNode document) {
-        ArrayNode constants = document.has("constants") ? (ArrayNode) document.get("constants")
-                : document.putArray("constants");
-        constants.addObject().putObject(FOLDER_CONSTANT).put("type", "string").put("value", FOLDER);
+        if (!document.has("constants")) {
+            // Before the phases, where a reader looks for it.
+            JsonNode phases = document.remove("phases");
+            document.putArray("constants");
+            document.set("phases", phases);
+        }
+        ((ArrayNode) document.get("constants")).addObject().putObject(FOLDER_CONSTANT)
+                .put("type", "string").put("value", FOLDER);
         for (JsonNode phase : document.path("phases")) {
             ArrayNode steps = (ArrayNode) phase.get("steps");
             steps.insert(0, bash("UnpackHostScripts", 120, HostScriptsAsset.unpackCommand(ZIP, FOLDER),

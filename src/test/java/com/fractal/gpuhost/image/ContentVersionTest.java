@@ -27,20 +27,28 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * A changed document or script gives a new component version; an unchanged one keeps its version.
  * Synthesizes the pipeline stack from copies of components/ and host-scripts/: as they are, with one
- * document changed, and with one script changed.
+ * document changed, with only a comment added to it (Image Builder receives the same document), and with
+ * one script changed.
  */
 class ContentVersionTest {
     private static Map<String, String> original;
     private static Map<String, String> documentChanged;
     private static Map<String, String> scriptChanged;
+    private static Map<String, String> commentAdded;
 
     @BeforeAll
     static void synthesize() throws IOException {
         original = versions(copyOfRepo());
         Path withDocument = copyOfRepo();
-        Files.writeString(withDocument.resolve("components/validate.yml"), "\n# changed\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        Path validate = withDocument.resolve("components/validate.yml");
+        String document = Files.readString(validate);
+        assertTrue(document.contains("timeoutSeconds: 900"));
+        Files.writeString(validate, document.replace("timeoutSeconds: 900", "timeoutSeconds: 901"));
         documentChanged = versions(withDocument);
+        Path withComment = copyOfRepo();
+        Files.writeString(withComment.resolve("components/validate.yml"), "\n# changed\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        commentAdded = versions(withComment);
         Path withScript = copyOfRepo();
         Files.writeString(withScript.resolve("host-scripts/versions.env"), "\n# changed\n",
                 java.nio.file.StandardOpenOption.APPEND);
@@ -64,11 +72,16 @@ class ContentVersionTest {
     }
 
     @Test
+    void aCommentAloneChangesNoVersion() {
+        assertEquals(original, commentAdded);
+    }
+
+    @Test
     void aChangedScriptGivesNewVersionsToTheComponentsThatRunTheScripts() {
-        assertNotEquals(original.get("fractal-host-setup"), scriptChanged.get("fractal-host-setup"));
-        assertNotEquals(original.get("fractal-ami-setup"), scriptChanged.get("fractal-ami-setup"));
-        assertEquals(original.get("fractal-validate"), scriptChanged.get("fractal-validate"));
-        assertEquals(original.get("fractal-test"), scriptChanged.get("fractal-test"));
+        // Every component runs the scripts.
+        for (String name : new String[] {"fractal-host-setup", "fractal-ami-setup", "fractal-validate", "fractal-test"}) {
+            assertNotEquals(original.get(name), scriptChanged.get(name), name);
+        }
         assertNotEquals(original.get("recipe"), scriptChanged.get("recipe"));
     }
 

@@ -154,6 +154,15 @@ class ComponentDocumentsTest {
     }
 
     @Test
+    void everyReferenceSitsOnOneLine() {
+        for (ComponentDocument document : documents.values()) {
+            document.source().lines().filter(line -> line.contains("{{")).forEach(line -> assertTrue(
+                    line.lastIndexOf("}}") > line.lastIndexOf("{{"), document.name() + ": a {{ }} reference broken "
+                            + "across lines: " + line));
+        }
+    }
+
+    @Test
     void componentsStayShort() throws IOException {
         long lines = 0;
         for (ComponentDocument document : sources.values()) {
