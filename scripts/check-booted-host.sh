@@ -312,8 +312,10 @@ main() {
     abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, Ubuntu 20.04 os-release"
   echo "stand-ins: amazon-ecs-init and docker-ce packages built with dpkg-deb; nvidia-smi, modinfo, aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu 20.04 os-release, all named 'stand-in'"
 
-  boot_container "$RUN_ROOT" "$RUN_DIR/console.log" ||
-    abort "boot: systemd-nspawn boots the root to multi-user within ${BOOT_TIMEOUT}s (console: $RUN_DIR/console.log)"
+  boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
+    tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
+    abort "boot: systemd-nspawn boots the root to multi-user within ${BOOT_TIMEOUT}s (its console below)"
+  }
   pass "boot: Debian 12 booted to multi-user by systemd-nspawn"
   # shellcheck disable=SC2016 # expanded inside the container
   fact "boot: the container's own network namespace has only a loopback device" \
@@ -331,8 +333,10 @@ main() {
   fact "AMI setup: cloud-init's instance folder is gone" test ! -e "$RUN_ROOT/var/lib/cloud/instances"
   fact "AMI setup: remove_host_scripts.sh removes the scripts and finds no source left" remove_scripts
 
-  reboot_container "$RUN_ROOT" "$RUN_DIR/console.log" ||
-    abort "reboot: systemctl reboot ends the container and it boots again within ${BOOT_TIMEOUT}s"
+  reboot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
+    tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
+    abort "reboot: systemctl reboot ends the container and it boots again within ${BOOT_TIMEOUT}s (its console below)"
+  }
   pass "reboot: systemctl reboot, then the same root booted again"
   fact "after reboot: netfilter-persistent restored the rules at boot (active)" \
     in_container systemctl is-active netfilter-persistent.service

@@ -175,12 +175,12 @@ reboot_container() {
   boot_container "$1" "$2"
 }
 
-# stop_container: powers the container off, or ends the nspawn this script started.
+# stop_container: powers the container off, or else makes the nspawn this script started shut it
+# down (SIGTERM), or kills it.
 stop_container() {
   [[ -n "$NSPAWN_PID" ]] || return 0
   if kill -0 "$NSPAWN_PID" 2>/dev/null; then
-    in_container systemctl poweroff >/dev/null 2>&1 || true
-    if ! wait_nspawn_exit 30; then
+    if ! in_container systemctl poweroff >/dev/null 2>&1 || ! wait_nspawn_exit 30; then
       kill -TERM "$NSPAWN_PID" 2>/dev/null || true
       wait_nspawn_exit 10 || kill -KILL "$NSPAWN_PID" 2>/dev/null || true
     fi
