@@ -310,7 +310,7 @@ main() {
   cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
   write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" >"$OUT" 2>&1 ||
     abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, Ubuntu 20.04 os-release"
-  echo "stand-ins: amazon-ecs-init and docker-ce packages built with dpkg-deb; nvidia-smi, modinfo, aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu 20.04 os-release, all named 'stand-in'"
+  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi, modinfo, aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu 20.04 os-release, all named 'stand-in'"
 
   boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"

@@ -10,11 +10,14 @@ readonly STAND_IN_DIR=/usr/local/lib/stand-ins
 readonly STAND_IN_DRIVER_VERSION=535.183.01
 readonly STAND_IN_GPU_UUID=GPU-5e6b4a32-0f1d-4c2e-9a7b-3c8d2e1f0a11
 readonly STAND_IN_ENV_CONTENT=HOST_SERVICE_TOKEN=stand-in-not-a-secret
-# The documented variables through which the setup learns of its stand-ins.
-# shellcheck disable=SC2034 # used by check-booted-host.sh
-readonly STAND_IN_ENV=(
+readonly STAND_IN_ECS_INIT_VERSION=1.0.0-1
+# The documented variables through which the setup learns of its stand-ins; write_stand_ins adds
+# those that depend on what it built (the signing key's fingerprint, the binary's SHA-256).
+STAND_IN_ENV=(
   "OS_RELEASE_FILE=$STAND_IN_DIR/os-release"
   "ECS_INIT_DEB=$STAND_IN_DIR/amazon-ecs-init.deb"
+  "ECS_INIT_VERSION=$STAND_IN_ECS_INIT_VERSION"
+  "ECS_PGP_KEY_FILE=$STAND_IN_DIR/ecs-signing-key.asc"
   "HOST_SERVICE_BINARY=$STAND_IN_DIR/ecs-host-service"
   AWS_REGION=us-east-1
   WAIT_FOR_CLOUD_INIT=0
@@ -58,7 +61,7 @@ ExecStart=/bin/sleep infinity
 [Install]
 WantedBy=multi-user.target
 UNIT
-  build_deb "$root" amazon-ecs-init 1.0.0-stand-in "amazon-ecs-init stand-in: only ecs.service" "$files"
+  build_deb "$root" amazon-ecs-init "$STAND_IN_ECS_INIT_VERSION" "amazon-ecs-init stand-in: only ecs.service" "$files"
 }
 
 # docker-ce: docker.socket and docker.service, enabled and started on install as Docker's own
@@ -151,6 +154,21 @@ export OS_RELEASE_FILE=$STAND_IN_DIR/os-release
 USERDATA
 }
 
+# sign_ecs_init_stand_in <root> <scratch dir>: a detached signature beside the package, by a
+# throw-away key whose public half and fingerprint the setup is given (as for AWS's real key).
+sign_ecs_init_stand_in() {
+  local root=$1 home=$2/gnupg fingerprint
+  install -d -m 700 "$home"
+  GNUPGHOME=$home gpg --batch --quiet --passphrase '' \
+    --quick-gen-key "ECS init stand-in signer (booted-host test)" ed25519 sign never
+  fingerprint=$(GNUPGHOME=$home gpg --batch --with-colons --list-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+  GNUPGHOME=$home gpg --batch --armor --export "$fingerprint" >"$root$STAND_IN_DIR/ecs-signing-key.asc"
+  GNUPGHOME=$home gpg --batch --armor --detach-sign --local-user "$fingerprint" \
+    --output "$root$STAND_IN_DIR/amazon-ecs-init.deb.asc" "$root$STAND_IN_DIR/amazon-ecs-init.deb"
+  gpgconf --homedir "$home" --kill all
+  STAND_IN_ENV+=("ECS_PGP_KEY_FINGERPRINT=$fingerprint")
+}
+
 # write_stand_ins <root> <scratch dir> <cluster>
 write_stand_ins() {
   local root=$1 scratch=$2 cluster=$3
@@ -159,11 +177,16 @@ write_stand_ins() {
     'PRETTY_NAME="Ubuntu 20.04 stand-in (booted-host test on Debian 12)"' >"$root$STAND_IN_DIR/os-release"
   printf '%s\n' '#!/bin/sh' '# ecs-host-service stand-in (booted-host test)' 'exec sleep infinity' |
     install -m 755 /dev/stdin "$root$STAND_IN_DIR/ecs-host-service"
+  STAND_IN_ENV+=("HOST_SERVICE_BINARY_SHA256=$(sha256sum <"$root$STAND_IN_DIR/ecs-host-service" | cut -d' ' -f1)")
   build_ecs_init_stand_in "$root" "$scratch"
+  sign_ecs_init_stand_in "$root" "$scratch"
   build_docker_stand_in "$root" "$scratch"
   write_gpu_stand_ins "$root"
   write_aws_stand_in "$root"
   write_cloud_init_stand_in "$root" "$cluster"
+  # No package source: the container has no network, and every package it needs is local.
+  : >"$root/etc/apt/sources.list"
+  rm -f "$root"/etc/apt/sources.list.d/*
   # An instance cloud-init already ran on, as on a builder: the setup must remove it.
   mkdir -p "$root/var/lib/cloud/instances/i-0123456789abcdef0"
 }
