@@ -27,6 +27,13 @@ mvn -B -ntp verify
 echo "== Host scripts: shellcheck, shfmt, bats in a sandbox"
 bash scripts/check-host-scripts.sh
 
+echo "== Host scripts on a booted Debian 12 in systemd-nspawn: AMI setup, reboot, validate with faults, bootstrap"
+if [[ "$(id -u)" == 0 ]]; then
+  bash scripts/check-booted-host.sh
+else
+  sudo -n bash scripts/check-booted-host.sh
+fi
+
 echo "== Benchmark: its floor matches the project and its helpers compile (no timing)"
 bash bench/synth.sh --check
 

@@ -22,6 +22,8 @@ APT_LOCK_TIMEOUT="${APT_LOCK_TIMEOUT:-900}"
 CLOUD_INIT_TIMEOUT="${CLOUD_INIT_TIMEOUT:-1800}"
 WAIT_FOR_CLOUD_INIT="${WAIT_FOR_CLOUD_INIT:-auto}"
 ALLOW_UNSUPPORTED_OS="${ALLOW_UNSUPPORTED_OS:-0}"
+# The file the OS checks read (under ROOT); a test host that is not Ubuntu names a stand-in here.
+OS_RELEASE_FILE="${OS_RELEASE_FILE:-/etc/os-release}"
 # Set to 1 by install_file/install_content when they wrote the destination, 0 when it was
 # already up to date.
 CHANGED=0
@@ -98,10 +100,10 @@ require_root() {
   fi
 }
 
-# os_release_value <KEY>: a value from ROOT/etc/os-release, without quotes.
+# os_release_value <KEY>: a value from ROOT/OS_RELEASE_FILE, without quotes.
 os_release_value() {
   local key=$1 line
-  line=$(grep -E "^${key}=" "$ROOT/etc/os-release" | head -n 1) || true
+  line=$(grep -E "^${key}=" "$ROOT$OS_RELEASE_FILE" | head -n 1) || true
   line=${line#*=}
   line=${line#\"}
   line=${line%\"}
@@ -115,7 +117,7 @@ require_supported_os() {
   if [[ "$arch" != x86_64 ]]; then
     die "unsupported architecture '$arch': these scripts support x86_64 only (g3 instances)"
   fi
-  [[ -r "$ROOT/etc/os-release" ]] || die "cannot read $ROOT/etc/os-release: unsupported OS"
+  [[ -r "$ROOT$OS_RELEASE_FILE" ]] || die "cannot read $ROOT$OS_RELEASE_FILE: unsupported OS"
   id=$(os_release_value ID)
   version=$(os_release_value VERSION_ID)
   if [[ "$id" == ubuntu && "$version" == 20.04 ]]; then

@@ -303,3 +303,16 @@ setup() {
   run calls_matching '^(apt-get|systemctl|iptables)'
   assert_output ''
 }
+
+@test "OS_RELEASE_FILE names the file the OS check reads" {
+  mv "$ROOT/etc/os-release" "$ROOT/etc/os-release.ubuntu"
+  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' >"$ROOT/etc/os-release"
+  run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "unsupported OS 'debian 12'"
+  OS_RELEASE_FILE=/etc/os-release.ubuntu run_script setup_ubuntu20_ami_host.sh
+  assert_success
+  OS_RELEASE_FILE=/etc/missing run_script setup_ubuntu20_ami_host.sh
+  assert_failure
+  assert_output --partial "cannot read $ROOT/etc/missing: unsupported OS"
+}

@@ -1,0 +1,191 @@
+# shellcheck shell=bash
+#
+# The booted test host: a Debian 12 root file system made with debootstrap (cached under
+# build/booted-host/, rebuilt only when root-packages.txt changes), booted with systemd-nspawn in
+# its own network namespace, and driven from outside with nsenter into its PID 1's namespaces.
+# Sourced by scripts/check-booted-host.sh; defines functions and variables only.
+
+BOOTED_HOST_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+readonly BOOTED_HOST_LIB_DIR
+readonly ROOT_PACKAGES_FILE="$BOOTED_HOST_LIB_DIR/root-packages.txt"
+readonly BOOTED_HOST_SUITE=bookworm
+BOOTED_HOST_BUILD_DIR="${BOOTED_HOST_BUILD_DIR:-$BOOTED_HOST_LIB_DIR/../../build/booted-host}"
+# Boot (and reboot) must reach multi-user within this many seconds.
+BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
+
+NSPAWN_PID=''
+LEADER_PID=''
+CHROOT_PROC=''
+
+# missing_host_tools: prints what this machine lacks to build and boot the test host.
+missing_host_tools() {
+  local tool missing=()
+  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb gpg gpgconf sha256sum; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if [[ ! -r /usr/share/keyrings/debian-archive-keyring.gpg ]]; then
+    missing+=(debian-archive-keyring)
+  fi
+  if [[ "$(id -u)" != 0 ]]; then
+    missing+=("root (debootstrap and systemd-nspawn need it)")
+  fi
+  printf '%s\n' "${missing[@]}"
+}
+
+root_packages() {
+  sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$ROOT_PACKAGES_FILE"
+}
+
+root_cache_key() {
+  sha256sum "$ROOT_PACKAGES_FILE" | cut -c1-16
+}
+
+cached_root_dir() {
+  printf '%s/root-%s\n' "$BOOTED_HOST_BUILD_DIR" "$(root_cache_key)"
+}
+
+release_chroot_proc() {
+  if [[ -n "$CHROOT_PROC" ]] && mountpoint -q "$CHROOT_PROC"; then
+    umount "$CHROOT_PROC"
+  fi
+  CHROOT_PROC=''
+}
+
+# build_root <dir>: debootstrap, the listed packages through chroot apt-get (the host's network
+# is used here, and only here), iptables on the legacy backend. No service starts in the chroot.
+build_root() {
+  local dir=$1
+  local -a packages
+  mapfile -t packages < <(root_packages)
+  debootstrap --variant=minbase "$BOOTED_HOST_SUITE" "$dir"
+  printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
+  chmod 755 "$dir/usr/sbin/policy-rc.d"
+  CHROOT_PROC="$dir/proc"
+  mount -t proc proc "$CHROOT_PROC"
+  # Saving rules now would read this machine's tables: the test saves them inside the container.
+  chroot "$dir" debconf-set-selections <<'SEL'
+iptables-persistent iptables-persistent/autosave_v4 boolean false
+iptables-persistent iptables-persistent/autosave_v6 boolean false
+SEL
+  chroot "$dir" apt-get -q update
+  DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get -y -q install --no-install-recommends "${packages[@]}"
+  chroot "$dir" update-alternatives --set iptables /usr/sbin/iptables-legacy
+  chroot "$dir" update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy
+  chroot "$dir" apt-get clean
+  release_chroot_proc
+  rm -f "$dir/usr/sbin/policy-rc.d"
+  rm -rf "$dir"/var/lib/apt/lists/*
+  : >"$dir/etc/machine-id"
+}
+
+# ensure_cached_root: prints the cached root's path, building it first when its package list
+# changed (then older roots are removed).
+ensure_cached_root() {
+  local dir tmp
+  dir=$(cached_root_dir)
+  if [[ -f "$dir/.complete" ]]; then
+    printf '%s\n' "$dir"
+    return 0
+  fi
+  mkdir -p "$BOOTED_HOST_BUILD_DIR"
+  tmp="$dir.partial"
+  rm -rf "$tmp"
+  build_root "$tmp" >"$BOOTED_HOST_BUILD_DIR/build-root.log" 2>&1 || {
+    release_chroot_proc
+    echo "check-booted-host: building the Debian root failed; last lines of $BOOTED_HOST_BUILD_DIR/build-root.log:" >&2
+    tail -n 15 "$BOOTED_HOST_BUILD_DIR/build-root.log" >&2
+    return 1
+  }
+  touch "$tmp/.complete"
+  find "$BOOTED_HOST_BUILD_DIR" -mindepth 1 -maxdepth 1 -name 'root-*' ! -name "${tmp##*/}" -exec rm -rf {} +
+  mv "$tmp" "$dir"
+  printf '%s\n' "$dir"
+}
+
+# boot_container <root> <console log>: boots the root in the background (own network namespace:
+# only a loopback device, nothing leaves this machine) and waits for multi-user.
+boot_container() {
+  local root=$1 console=$2 waited=0
+  setsid systemd-nspawn -q --register=no --keep-unit --private-network --console=read-only \
+    -D "$root" -b </dev/null >>"$console" 2>&1 &
+  NSPAWN_PID=$!
+  LEADER_PID=''
+  while [[ -z "$LEADER_PID" ]]; do
+    if ! kill -0 "$NSPAWN_PID" 2>/dev/null || ((waited >= BOOT_TIMEOUT * 10)); then
+      return 1
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+    LEADER_PID=$(pgrep -P "$NSPAWN_PID" -x systemd || true)
+  done
+  # shellcheck disable=SC2016 # the inner bash expands $1
+  timeout "$BOOT_TIMEOUT" bash -c 'until [[ -S /proc/$1/root/run/systemd/private ]]; do sleep 0.2; done' _ "$LEADER_PID" &&
+    boot_finished
+}
+
+# boot_finished: systemd reached multi-user with no failed unit (otherwise they are listed).
+boot_finished() {
+  local state
+  state=$(in_container timeout "$BOOT_TIMEOUT" systemctl is-system-running --wait)
+  [[ "$state" == running ]] && return 0
+  echo "check-booted-host: the container's systemd is '$state':" >&2
+  in_container systemctl --failed --no-legend >&2
+  return 1
+}
+
+# container_is_ours: LEADER_PID is still the PID 1 of the container this script started, in
+# namespaces of its own (never a reused PID of this machine's processes).
+container_is_ours() {
+  local stat ppid
+  [[ -n "$LEADER_PID" && -n "$NSPAWN_PID" ]] || return 1
+  stat=$(cat "/proc/$LEADER_PID/stat" 2>/dev/null) || return 1
+  read -r _ ppid _ <<<"${stat##*) }"
+  [[ "$ppid" == "$NSPAWN_PID" ]] &&
+    [[ "$(readlink "/proc/$LEADER_PID/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ]] &&
+    [[ "$(readlink "/proc/$LEADER_PID/ns/net")" != "$(readlink /proc/self/ns/net)" ]]
+}
+
+# in_container <command...>: runs a command in every namespace and the root of the container's
+# PID 1, with a clean environment. Nothing of it runs on this machine's own system.
+in_container() {
+  container_is_ours || {
+    echo "check-booted-host: the container is not running" >&2
+    return 1
+  }
+  nsenter -t "$LEADER_PID" -a -r -w /usr/bin/env -i \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+}
+
+# wait_nspawn_exit <seconds>: true when nspawn ended within that time.
+wait_nspawn_exit() {
+  local limit=$(($1 * 10)) waited=0
+  while kill -0 "$NSPAWN_PID" 2>/dev/null; do
+    ((waited < limit)) || return 1
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  wait "$NSPAWN_PID" 2>/dev/null || true
+}
+
+# reboot_container <root> <console log>: `systemctl reboot` inside ends nspawn; booting the same
+# root again is what a reboot does to its files.
+reboot_container() {
+  in_container systemctl reboot || return 1
+  wait_nspawn_exit "$BOOT_TIMEOUT" || return 1
+  boot_container "$1" "$2"
+}
+
+# stop_container: powers the container off, or else makes the nspawn this script started shut it
+# down (SIGTERM), or kills it.
+stop_container() {
+  [[ -n "$NSPAWN_PID" ]] || return 0
+  if kill -0 "$NSPAWN_PID" 2>/dev/null; then
+    if ! in_container systemctl poweroff >/dev/null 2>&1 || ! wait_nspawn_exit 30; then
+      kill -TERM "$NSPAWN_PID" 2>/dev/null || true
+      wait_nspawn_exit 10 || kill -KILL "$NSPAWN_PID" 2>/dev/null || true
+    fi
+  fi
+  wait "$NSPAWN_PID" 2>/dev/null || true
+  NSPAWN_PID=''
+  LEADER_PID=''
+}

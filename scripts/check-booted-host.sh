@@ -1,0 +1,363 @@
+#!/usr/bin/env bash
+#
+# check-booted-host.sh: the host scripts on a real, booted Linux. Boots a Debian 12 root
+# (debootstrap, cached in build/booted-host/) with systemd-nspawn in its own network namespace,
+# installs stand-ins for what cannot come from these machines (named "stand-in" below), then
+# runs, inside the container only: the AMI setup (part 2), a reboot, a second run of the setup,
+# the validate checks on the correct host and after each injected fault, and the boot bootstrap
+# as cloud-init runs it. Prints PASS or FAIL per fact and ends with "N passed, N failed".
+#
+# Needs root and the Debian/Ubuntu packages debootstrap, debian-archive-keyring and
+# systemd-container and, the first time or after scripts/booted-host/root-packages.txt
+# changed, Debian's archive. Fails (never skips) when the container cannot be built or booted.
+# The container is stopped and its copy removed at the end, also on failure.
+#
+# Usage: sudo bash scripts/check-booted-host.sh   (from anywhere; exit 0 only when all passed)
+set -uo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly REPO_DIR
+# shellcheck source=booted-host/container.sh
+source "$REPO_DIR/scripts/booted-host/container.sh"
+# shellcheck source=booted-host/stand-ins.sh
+source "$REPO_DIR/scripts/booted-host/stand-ins.sh"
+
+# Where the image components unpack the host-scripts asset (HostScriptsSteps.WORK_FOLDER).
+readonly WORK_DIR=/var/tmp/host-setup
+readonly SCRIPTS="$WORK_DIR/host-scripts"
+readonly CLUSTER=booted-host-test
+# AWS's documented rules for the ECS task credentials endpoint, as `iptables -S` prints them.
+readonly NAT_RULES=(
+  "-A PREROUTING -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 127.0.0.1:51679"
+  "-A OUTPUT -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679"
+)
+readonly OFF_AT_BOOT=(docker.service docker.socket ecs.service)
+readonly ECS_CONFIG_EXPECTED="ECS_CLUSTER=$CLUSTER
+ECS_DATADIR=/var/lib/ecs/data
+ECS_ENABLE_TASK_IAM_ROLE=true
+ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST=true
+ECS_LOGFILE=/var/log/ecs/ecs-agent.log
+ECS_AVAILABLE_LOGGING_DRIVERS=[\"syslog\",\"json-file\",\"journald\",\"awslogs\"]
+ECS_LOGLEVEL=info
+ECS_ENABLE_GPU_SUPPORT=true
+ECS_NVIDIA_RUNTIME=nvidia
+ECS_SELINUX_CAPABLE=true"
+readonly HOST_SERVICE_UNIT_FILE=/etc/systemd/system/fractal-ecs-host-service.service
+# Validate checks that need part 1 (Docker's and NVIDIA's repositories) or a GPU: they run, and
+# their result is reported, but only a g3 build can show them.
+readonly NEEDS_PART_1_OR_GPU=(check_nvidia_driver_loaded check_docker_daemon_config
+  check_seccomp_profile check_udev_rules)
+# Injected faults: name, what the validate phase must name, how to break, how to restore.
+readonly FAULTS=(
+  "a NAT rule deleted (and the rules saved)|check_ecs_nat_rules_saved|cp -p /etc/iptables/rules.v4 /root/rules.v4.good && iptables -w -t nat -D OUTPUT -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679 && iptables-save >/etc/iptables/rules.v4|mv /root/rules.v4.good /etc/iptables/rules.v4 && iptables-restore </etc/iptables/rules.v4"
+  "Docker enabled at boot|check_units_off_at_boot|systemctl enable docker.service|systemctl disable docker.service"
+  "route_localnet reset to 0|check_route_localnet|sysctl -q -w net.ipv4.conf.all.route_localnet=0|sysctl -q -w net.ipv4.conf.all.route_localnet=1"
+  "a source folder left in /var/tmp|check_no_source_left|mkdir -p /var/tmp/old-build/host-scripts && touch /var/tmp/old-build/host-scripts/setup_ubuntu20_ami_host.sh|rm -rf /var/tmp/old-build"
+)
+
+PASSED=0
+FAILED=0
+RUN_DIR=''
+RUN_ROOT=''
+OUT=''
+
+pass() {
+  PASSED=$((PASSED + 1))
+  printf 'PASS %s\n' "$1"
+}
+
+fail() {
+  FAILED=$((FAILED + 1))
+  printf 'FAIL %s\n' "$1"
+  if [[ -s "$OUT" ]]; then
+    sed 's/^/    | /' "$OUT" | tail -n 25
+  fi
+}
+
+# finish: the closing line; the exit status says whether every fact passed.
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  exit "$((FAILED > 0 ? 1 : 0))"
+}
+
+# abort <what>: a step the rest depends on failed.
+abort() {
+  fail "$1"
+  echo "check-booted-host: stopping here: the remaining facts need that step"
+  finish
+}
+
+# fact <what> <command...>: PASS when the command succeeds; FAIL with its output otherwise.
+fact() {
+  local what=$1
+  shift
+  if "$@" >"$OUT" 2>&1; then
+    pass "$what"
+  else
+    fail "$what"
+  fi
+}
+
+# sh_in <shell code>: bash code run inside the container.
+sh_in() {
+  in_container bash -c "set -euo pipefail; $1"
+}
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+  stop_container
+  release_chroot_proc
+  if [[ -n "$RUN_DIR" ]]; then
+    rm -rf "$RUN_DIR"
+  fi
+}
+
+# ---- the facts ----------------------------------------------------------------------------
+
+# shellcheck disable=SC2317 # run by fact
+nat_rules_live() {
+  local live rule
+  live=$(in_container iptables -w -t nat -S) || return 1
+  for rule in "${NAT_RULES[@]}"; do
+    grep -qxF -- "$rule" <<<"$live" || {
+      echo "not live: $rule"
+      echo "$live"
+      return 1
+    }
+  done
+}
+
+# shellcheck disable=SC2317 # run by fact
+nat_rules_saved() {
+  local rule
+  for rule in "${NAT_RULES[@]}"; do
+    grep -qxF -- "$rule" "$RUN_ROOT/etc/iptables/rules.v4" || {
+      echo "not in /etc/iptables/rules.v4: $rule"
+      return 1
+    }
+  done
+}
+
+# shellcheck disable=SC2317 # run by fact
+# unit_off <unit>: neither enabled nor active.
+unit_off() {
+  local enabled active
+  enabled=$(in_container systemctl is-enabled "$1")
+  active=$(in_container systemctl is-active "$1")
+  echo "$1: is-enabled $enabled, is-active $active"
+  [[ "$enabled" == disabled && "$active" == inactive ]]
+}
+
+# shellcheck disable=SC2317 # run by fact
+# unit_verifies_cleanly <unit file>: systemd-analyze verify passes and prints nothing (an unknown
+# key is only a warning to systemd, but a mistake to us).
+unit_verifies_cleanly() {
+  local output
+  output=$(in_container systemd-analyze verify "$1" 2>&1) || {
+    echo "$output"
+    return 1
+  }
+  echo "$output"
+  [[ -z "$output" ]]
+}
+
+copy_scripts_in() {
+  rm -rf "$RUN_ROOT$WORK_DIR"
+  install -d -m 700 "$RUN_ROOT$WORK_DIR"
+  cp -a "$REPO_DIR/host-scripts" "$RUN_ROOT$SCRIPTS"
+}
+
+# shellcheck disable=SC2317 # run by fact
+# remove_scripts: a component's last step; it fails if any source is left.
+remove_scripts() {
+  in_container bash "$SCRIPTS/remove_host_scripts.sh"
+}
+
+# shellcheck disable=SC2317 # run by fact
+# no_source_left: the repository's verify_no_source_left.sh, run from a copy inside, then removed.
+no_source_left() {
+  install -m 755 "$REPO_DIR/host-scripts/verify_no_source_left.sh" "$RUN_ROOT/root/verify-clean.sh"
+  # shellcheck disable=SC2016 # expanded inside the container
+  sh_in 'rc=0; bash /root/verify-clean.sh --exclude /root/verify-clean.sh || rc=$?; rm -f /root/verify-clean.sh; exit $rc'
+}
+
+# shellcheck disable=SC2317 # run by fact
+# run_setup: the AMI setup component's steps before its clean-up.
+run_setup() {
+  in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/wait_for_host.sh" &&
+    in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/setup_ubuntu20_ami_host.sh"
+}
+
+# shellcheck disable=SC2317 # run by second_run_changes_nothing
+# root_checksums: every file, link and folder of the root with its mode, owner and content hash,
+# minus what changes by itself (logs, systemd's state, caches), dpkg's backup of its status file
+# (rewritten by every `dpkg --configure -a`; the status file itself is compared) and the scripts
+# folder.
+root_checksums() {
+  local -a volatile=(-path ./var/log -o -path ./var/lib/systemd -o -path ./var/cache
+    -o -path ./var/lib/dpkg/status-old -o -path ".$WORK_DIR")
+  (
+    cd "$RUN_ROOT" || exit 1
+    find . -xdev \( "${volatile[@]}" \) -prune -o -printf '%y %m %u:%g %p -> %l\n' | sort
+    find . -xdev \( "${volatile[@]}" \) -prune -o -type f -print0 | sort -z | xargs -0 sha256sum
+  )
+}
+
+# shellcheck disable=SC2317 # run by fact
+second_run_changes_nothing() {
+  local before=$RUN_DIR/checksums.before after=$RUN_DIR/checksums.after
+  copy_scripts_in
+  root_checksums >"$before"
+  run_setup || return 1
+  root_checksums >"$after"
+  remove_scripts >/dev/null 2>&1 || return 1
+  echo "$(wc -l <"$before") entries compared"
+  diff "$before" "$after"
+}
+
+# shellcheck disable=SC2317 # run by fact
+# validate_fails_with <expected check|-> : runs the validate phase; the checks that fail (but
+# those only a g3 build can show) must be exactly the expected one (- for none).
+validate_fails_with() {
+  local want=$1 output rc=0 failing name
+  output=$(in_container env "OS_RELEASE_FILE=$STAND_IN_DIR/os-release" bash "$SCRIPTS/validate_ami_host.sh" 2>&1) || rc=$?
+  echo "$output"
+  failing=$(sed -n 's/^FAIL \([a-z_0-9]*\).*/\1/p' <<<"$output" | while read -r name; do
+    [[ " ${NEEDS_PART_1_OR_GPU[*]} " == *" $name "* ]] || echo "$name"
+  done)
+  grep -q '^PASS ' <<<"$output" || return 1
+  if [[ "$want" == - ]]; then
+    [[ -z "$failing" ]] && return 0
+  else
+    [[ "$rc" == 1 && "$failing" == "$want" ]] && return 0
+  fi
+  echo "expected failing: $want; got: ${failing:-none} (exit status $rc)"
+  return 1
+}
+
+report_needs_part_1() {
+  local output check
+  output=$(in_container env "OS_RELEASE_FILE=$STAND_IN_DIR/os-release" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
+  for check in "${NEEDS_PART_1_OR_GPU[@]}"; do
+    if grep -q "^[A-Z]* $check\b" <<<"$output"; then
+      echo "NOT SHOWN HERE $check: needs part 1 or a GPU ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
+    fi
+  done
+}
+
+check_validate_and_faults() {
+  local fault what check break restore
+  copy_scripts_in
+  [[ -f "$RUN_ROOT$SCRIPTS/validate_ami_host.sh" ]] ||
+    abort "host-scripts/validate_ami_host.sh exists (the validate phase's checks)"
+  fact "validate: every check passes on the set-up host (but those needing part 1 or a GPU)" validate_fails_with -
+  report_needs_part_1
+  for fault in "${FAULTS[@]}"; do
+    IFS='|' read -r what check break restore <<<"$fault"
+    if ! sh_in "$break" >"$OUT" 2>&1; then
+      fail "fault injected: $what"
+      continue
+    fi
+    fact "validate: fails naming $check after $what" validate_fails_with "$check"
+    fact "restored: $what" sh_in "$restore"
+  done
+  fact "validate: the same checks pass again after the faults were undone" validate_fails_with -
+  fact "validate: remove_host_scripts.sh removes the scripts and finds no source left" remove_scripts
+}
+
+check_bootstrap() {
+  fact "bootstrap: user data ran userdata-bootstrap.sh from the cloud-init stand-in (cloud-final.service)" \
+    in_container systemctl start cloud-final.service
+  fact "bootstrap: /etc/ecs/ecs.config has exactly the expected keys and values" \
+    diff <(printf '%s\n' "$ECS_CONFIG_EXPECTED") "$RUN_ROOT/etc/ecs/ecs.config"
+  # shellcheck disable=SC2016 # jq variables
+  fact "bootstrap: nvidia-gpu-info.json has DriverVersion $STAND_IN_DRIVER_VERSION and the GPU's UUID (stand-in answers)" \
+    jq -e --arg v "$STAND_IN_DRIVER_VERSION" --arg id "$STAND_IN_GPU_UUID" \
+    '. == {DriverVersion: $v, GPUIDs: [$id]}' "$RUN_ROOT/var/lib/ecs/gpu/nvidia-gpu-info.json"
+  fact "bootstrap: app_env.env from the (stand-in) SSM parameter, mode 600" \
+    sh_in "[[ \$(stat -c %a /usr/share/fractal/app_env.env) == 600 ]] &&
+      grep -qxF '$STAND_IN_ENV_CONTENT' /usr/share/fractal/app_env.env"
+  fact "bootstrap: systemd-analyze verify accepts $HOST_SERVICE_UNIT_FILE, without a warning" \
+    unit_verifies_cleanly "$HOST_SERVICE_UNIT_FILE"
+  fact "bootstrap: the host service is enabled at boot and running (Restart=no)" \
+    sh_in "unit=fractal-ecs-host-service.service; systemctl is-enabled \$unit && systemctl is-active \$unit &&
+      [[ \$(systemctl show -P Restart \$unit) == no ]]"
+  fact "bootstrap: its Requires= started docker.service; ecs.service stays stopped for the host service" \
+    sh_in "systemctl is-active docker.service && ! systemctl is-active ecs.service && ! systemctl is-enabled ecs.service"
+}
+
+main() {
+  local missing key start=$SECONDS unit
+  OUT=$(mktemp)
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  missing=$(missing_host_tools)
+  if [[ -n "$missing" ]]; then
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container)"
+    finish
+  fi
+
+  key=$(root_cache_key)
+  if [[ -f "$(cached_root_dir)/.complete" ]]; then
+    echo "root: cached Debian 12 root $key (scripts/booted-host/root-packages.txt unchanged)"
+  else
+    echo "root: building the Debian 12 root $key with debootstrap (root-packages.txt changed or no cache)"
+  fi
+  ROOT_DIR=$(ensure_cached_root) || abort "root: Debian 12 root built with debootstrap"
+  RUN_DIR=$(realpath "$BOOTED_HOST_BUILD_DIR")/run-$$
+  RUN_ROOT=$RUN_DIR/root
+  mkdir -p "$RUN_DIR"
+  cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
+  write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" >"$OUT" 2>&1 ||
+    abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, Ubuntu 20.04 os-release"
+  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi, modinfo, aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu 20.04 os-release, all named 'stand-in'"
+
+  boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
+    tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
+    abort "boot: systemd-nspawn boots the root to multi-user within ${BOOT_TIMEOUT}s (its console below)"
+  }
+  pass "boot: Debian 12 booted to multi-user by systemd-nspawn"
+  # shellcheck disable=SC2016 # expanded inside the container
+  fact "boot: the container's own network namespace has only a loopback device" \
+    sh_in '[[ "$(ls /sys/class/net)" == lo ]]'
+  fact "iptables runs on the legacy backend, as on Ubuntu 20.04" sh_in 'iptables -V | grep -q legacy'
+  fact "stand-in docker-ce installed: docker.socket and docker.service enabled and running, as Docker's package leaves them" \
+    sh_in "dpkg -i $STAND_IN_DIR/docker-ce.deb && systemctl is-enabled docker.service docker.socket && systemctl is-active docker.service"
+
+  copy_scripts_in
+  fact "AMI setup: wait_for_host.sh and setup_ubuntu20_ami_host.sh (part 2) run to the end" run_setup
+  fact "AMI setup: the NAT rules are live (iptables -t nat -S)" nat_rules_live
+  fact "AMI setup: the NAT rules are in /etc/iptables/rules.v4" nat_rules_saved
+  fact "AMI setup: the amazon-ecs-init stand-in is installed through ECS_INIT_DEB" \
+    in_container dpkg-query -W amazon-ecs-init
+  fact "AMI setup: cloud-init's instance folder is gone" test ! -e "$RUN_ROOT/var/lib/cloud/instances"
+  fact "AMI setup: remove_host_scripts.sh removes the scripts and finds no source left" remove_scripts
+
+  reboot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
+    tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
+    abort "reboot: systemctl reboot ends the container and it boots again within ${BOOT_TIMEOUT}s (its console below)"
+  }
+  pass "reboot: systemctl reboot, then the same root booted again"
+  fact "after reboot: netfilter-persistent restored the rules at boot (active)" \
+    in_container systemctl is-active netfilter-persistent.service
+  fact "after reboot: the NAT rules are live" nat_rules_live
+  fact "after reboot: the NAT rules are still in /etc/iptables/rules.v4" nat_rules_saved
+  # shellcheck disable=SC2016 # expanded inside the container
+  fact "after reboot: net.ipv4.conf.all.route_localnet = 1 (from sysctl.d at boot)" \
+    sh_in '[[ $(sysctl -n net.ipv4.conf.all.route_localnet) == 1 ]]'
+  for unit in "${OFF_AT_BOOT[@]}"; do
+    fact "after reboot: $unit not enabled, not active" unit_off "$unit"
+  done
+  fact "after reboot: no source tree, scripts folder or .git left (verify_no_source_left.sh)" no_source_left
+  fact "second run of the setup: succeeds and changes no file (checksums of the root)" second_run_changes_nothing
+
+  check_validate_and_faults
+  check_bootstrap
+
+  stop_container
+  fact "the container is powered off" test -z "$NSPAWN_PID"
+  echo "time: $((SECONDS - start)) s"
+  finish
+}
+
+main "$@"
