@@ -41,6 +41,12 @@ final class ReportBuilder {
     static final String NAG = "cdk-nag results and suppressions";
     static final String SUMMARY = "Summary";
     static final String CONTROL_TOWER = "AWS Control Tower proactive controls";
+    /** The summary's status when a check needs no attention. */
+    static final String OK = "OK";
+    /** Control Tower results: a failure not listed, an exception that no longer fails, a listed failure. */
+    static final String FAILED = "FAILED";
+    static final String STALE = "STALE";
+    static final String EXCEPTED = "EXCEPTED";
 
     private final AuditReport report;
     private final AuditModel model;
@@ -94,19 +100,19 @@ final class ReportBuilder {
         for (Map.Entry<Severity, Long> count : counts.entrySet()) {
             long accepted = report.flags().stream().filter(f -> f.severity() == count.getKey()
                     && !f.acknowledgement().isEmpty()).count();
-            rows.add(List.of(count.getValue() == 0 ? "" : count.getKey().name(), "Audit flags, "
+            rows.add(List.of(count.getValue() == 0 ? OK : count.getKey().name(), "Audit flags, "
                     + count.getKey().label(), count.getValue() + (accepted == 0 ? "" : " (" + accepted + " accepted)")));
         }
         report.controlTower().ifPresent(ct -> rows.add(List.of(ct.unlisted().isEmpty() && ct.stale().isEmpty()
-                ? "" : Severity.HIGH.name(), "Control Tower proactive controls", ct.unlisted().size()
+                ? OK : Severity.HIGH.name(), "Control Tower proactive controls", ct.unlisted().size()
                         + " failures not listed, " + ct.stale().size() + " stale exceptions, " + ct.excepted().size()
                         + " failures excepted by design, " + ct.passed().stream().map(ControlTowerResults.Passed::control)
                                 .distinct().count() + " controls passed")));
         long notCompliant = model.nagResults().stream().filter(r -> !r.compliance().equals(NagResult.COMPLIANT)
                 && !r.compliance().equals(NagResult.SUPPRESSED)).count();
-        rows.add(List.of(notCompliant == 0 ? "" : Severity.HIGH.name(), "cdk-nag findings not suppressed",
+        rows.add(List.of(notCompliant == 0 ? OK : Severity.HIGH.name(), "cdk-nag findings not suppressed",
                 String.valueOf(notCompliant)));
-        doc.table(List.of("", "Check", "Result"), rows, Set.of(), 0);
+        doc.table(List.of("Status", "Check", "Result"), rows, Set.of(), 0);
     }
 
     private void flags() {
@@ -157,15 +163,16 @@ final class ReportBuilder {
                 + ct.excepted().size() + " failures excepted by design in control-tower-exceptions.json. The other "
                 + "controls do not apply (no resource of their type).");
         List<List<String>> failing = new ArrayList<>();
-        ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? "excepted" : "FAILED, not listed",
-                f.control(), f.stack(), f.resource(), ct.title(f.control()), f.reason())));
-        ct.stale().forEach(e -> failing.add(List.of("STALE exception", e.control(), e.stack(), e.resource(),
-                ct.title(e.control()), "listed, but no longer fails: " + e.reason())));
-        failing.sort(Comparator.comparing((List<String> row) -> !row.get(0).startsWith("excepted") ? 0 : 1));
+        ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? EXCEPTED : FAILED, f.control(), f.stack(),
+                f.resource(), ct.title(f.control()), f.excepted() ? f.reason()
+                        : "not listed in control-tower-exceptions.json: fix it, or list it with the reason")));
+        ct.stale().forEach(e -> failing.add(List.of(STALE, e.control(), e.stack(), e.resource(),
+                ct.title(e.control()), "listed, but no longer fails: remove the exception (" + e.reason() + ")")));
+        failing.sort(Comparator.comparing((List<String> row) -> row.get(0).equals(EXCEPTED)));
         if (!failing.isEmpty()) {
             doc.heading(3, "Failed controls");
             groups.table(doc, List.of("Result", "Control", "Stack", "Resource", "Control requires", "Reason"), 2,
-                    failing, Set.of(1, 3), -1);
+                    failing, Set.of(1, 3), 0);
         }
         doc.heading(3, "Passed controls");
         Map<String, List<String>> passedIn = new LinkedHashMap<>();

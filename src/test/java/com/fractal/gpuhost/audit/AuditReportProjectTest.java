@@ -380,11 +380,12 @@ class AuditReportProjectTest {
         }
         assertTrue(markdown.indexOf("\n## " + ReportBuilder.SUMMARY + "\n") < markdown.indexOf("\n## "
                 + ReportBuilder.FLAGS + "\n"), "the summary comes first");
-        assertTrue(markdown.contains("| Control Tower proactive controls | 0 failures not listed, 0 stale exceptions, "),
+        assertTrue(markdown.contains("| **OK** | Control Tower proactive controls | 0 failures not listed, 0 stale "
+                + "exceptions, "),
                 "the gate's verdict in the summary");
         assertTrue(markdown.contains("\n## " + ReportBuilder.CONTROL_TOWER + "\n") && html.contains(">"
                 + ReportBuilder.CONTROL_TOWER + "</h2>"));
-        assertTrue(markdown.contains("| excepted | `CT.EC2.PR.8` | FractalDevInstance-alice | us-east-1 | `DevInstance"),
+        assertTrue(markdown.contains("| **EXCEPTED** | `CT.EC2.PR.8` | FractalDevInstance-alice | us-east-1 | `DevInstance"),
                 "the dev instance's public IP, excepted by design");
         assertTrue(markdown.contains("| `CT.KMS.PR.3` | Require an AWS KMS key policy to have a statement that limits "
                 + "creation of AWS KMS grants to AWS services |"), "the CreateGrant guard passes");
