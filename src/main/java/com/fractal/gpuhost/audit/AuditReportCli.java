@@ -74,6 +74,8 @@ public final class AuditReportCli {
             out.println("audit: wrote " + markdown + " and " + html + " (" + report.model().stacks().size()
                     + " stacks, " + report.flags().size() + " flags: " + counts.entrySet().stream()
                             .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", "))
+                    + report.controlTower().map(ct -> "; Control Tower: " + ct.unlisted().size() + " failures not listed, "
+                            + ct.stale().size() + " stale exceptions, " + ct.excepted().size() + " excepted").orElse("")
                     + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("") + ") in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;

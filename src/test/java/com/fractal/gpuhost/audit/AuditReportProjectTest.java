@@ -373,6 +373,8 @@ class AuditReportProjectTest {
         }
         assertFalse(markdown.contains(ReportBuilder.CHANGES), "no baseline, no changes section");
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("10 stacks"), stdout::toString);
+        assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("Control Tower: 0 failures not listed, 0 stale "
+                + "exceptions, 35 excepted"), stdout::toString);
         for (StackFacts stack : report.model().stacks()) {
             String row = stack.name().startsWith("FractalNetwork-") ? "| `FractalNetwork-<region>` | all 7 regions |"
                     : "| `" + stack.name() + "` | " + stack.region() + " |";
