@@ -51,6 +51,13 @@ for report in audit-report.md audit-report.html; do
     exit 1
   }
 done
+# Facts shared by the seven regions are shown once: the default assembly's report stays readable in one sitting.
+readonly MAX_REPORT_LINES=450
+lines=$(wc -l <"$out/audit/audit-report.md")
+if ((lines > MAX_REPORT_LINES)) || ! grep -q '^## AWS Control Tower proactive controls$' "$out/audit/audit-report.md"; then
+  echo "check-synth-cli: the default report has $lines lines (at most $MAX_REPORT_LINES) or lacks its Control Tower section" >&2
+  exit 1
+fi
 if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"$out/audit-missing.log" 2>&1 ||
   ! grep -qF "audit: no cloud assembly at $out/missing" "$out/audit-missing.log" ||
   grep -qE 'Exception|^\s+at [a-z]' "$out/audit-missing.log"; then
@@ -58,7 +65,7 @@ if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"
   cat "$out/audit-missing.log" >&2
   exit 1
 fi
-echo "ok: npm run audit writes the Markdown and HTML report, and names a missing assembly"
+echo "ok: npm run audit writes the Markdown and HTML report ($lines lines, Control Tower included), and names a missing assembly"
 
 if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label >"$out/bad.log" 2>&1; then
   echo "check-synth-cli: synth with bad settings succeeded" >&2

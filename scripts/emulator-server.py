@@ -8,7 +8,7 @@ Serves moto on 127.0.0.1:PORT after two preparations that no AWS API call can ma
 1. It seeds BASE_IMAGE_PARAMETER (Canonical's public AMI parameter) with one of the Ubuntu AMIs that
    moto ships. Names under /aws/ belong to AWS: PutParameter refuses them (AccessDeniedException, in
    moto as in AWS), so the value is written into the emulator's own store, as AWS publishes it.
-2. It fills two gaps in moto 5.2's CloudFormation resource handlers, each by handing CloudFormation's
+2. It fills three gaps in moto 5.2's CloudFormation resource handlers, each by handing CloudFormation's
    properties to moto's own API model unchanged in meaning:
    - AWS::SSM::Parameter: CloudFormation takes Tags as a key-value map (as the CDK writes them); moto
      expects a list of {Key, Value} and fails the resource. The map becomes that list.
@@ -17,15 +17,20 @@ Serves moto on 127.0.0.1:PORT after two preparations that no AWS API call can ma
      CloudFormation launches it: one RunInstances call (moto's) with the launch template, the network
      interfaces and the monitoring flag. Whatever moto's RunInstances does not take from a launch
      template stays untaken; the test reports it as not covered.
+   - AWS::KMS::Key: CloudFormation takes Tags as a list of {Key, Value} and KeyPolicy as a JSON object; moto
+     passes both to its KMS API model, which expects {TagKey, TagValue} and a policy document string, and
+     fails the resource. They become those.
 
 Everything else is moto as it is.
 """
+import json
 import sys
 
 from moto import server
 from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
 from moto.ec2.models import instances as ec2_instances
+from moto.kms import models as kms_models
 from moto.ssm import models as ssm_models
 
 # Canonical's Ubuntu images, as moto ships them.
@@ -87,12 +92,26 @@ def launch_instances_from_launch_templates() -> None:
     ec2_instances.Instance.create_from_cloudformation_json = classmethod(create)
 
 
+def accept_kms_key_tags_and_policy_objects() -> None:
+    original = kms_models.Key.create_from_cloudformation_json.__func__
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        properties = cloudformation_json.get("Properties", {})
+        properties["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties.get("Tags", [])]
+        if isinstance(properties.get("KeyPolicy"), dict):
+            properties["KeyPolicy"] = json.dumps(properties["KeyPolicy"])
+        return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+    kms_models.Key.create_from_cloudformation_json = classmethod(create)
+
+
 def main() -> None:
     if len(sys.argv) != 5:
         sys.exit(__doc__)
     port, account, region, parameter = sys.argv[1:]
     accept_ssm_parameter_tag_maps()
     launch_instances_from_launch_templates()
+    accept_kms_key_tags_and_policy_objects()
     ami = seed_base_image_parameter(account, region, parameter)
     print(f"emulator-server: seeded {parameter} = {ami}", flush=True)
     server.main(["-H", "127.0.0.1", "-p", port])

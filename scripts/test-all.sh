@@ -19,7 +19,7 @@ if ((node_major < 22)); then
   echo "test-all: Node $(node --version) is first on PATH; run this through 'npm test' (Node 22+)" >&2
   exit 1
 fi
-require mvn java cfn-lint shellcheck shfmt bats moto_server aws
+require mvn java cfn-lint shellcheck shfmt bats jq moto_server aws
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
@@ -39,6 +39,10 @@ bash bench/synth.sh --check
 
 echo "== CDK CLI: default synth, the audit report over it, and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh
+
+echo "== AWS Control Tower's proactive controls (cfn-guard): the gate's own tests, then every template"
+bats scripts/test
+bash scripts/check-control-tower.sh
 
 echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"
 bash scripts/check-workflows.sh

@@ -20,21 +20,28 @@ import java.util.stream.Collectors;
  *
  * @param assembly how the report names the assembly (the path it was given)
  * @param changes the changes since the baseline, when one was given
+ * @param controlTower AWS Control Tower's proactive controls over the assembly, when evaluated
  */
 public record AuditReport(String assembly, AuditModel model, List<Flag> flags, Optional<String> baseline,
-        Optional<List<Change>> changes) {
+        Optional<List<Change>> changes, Optional<ControlTowerResults> controlTower) {
 
     public static AuditReport of(final Path assembly) {
         AuditModel model = AuditModel.of(Assembly.read(assembly));
         return new AuditReport(assembly.toString(), model, AuditRules.evaluate(model), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public static AuditReport of(final Path assembly, final Path baseline) {
         AuditReport current = of(assembly);
         AuditReport before = of(baseline);
         return new AuditReport(current.assembly(), current.model(), current.flags(), Optional.of(baseline.toString()),
-                Optional.of(BaselineDiff.between(before.model(), before.flags(), current.model(), current.flags())));
+                Optional.of(BaselineDiff.between(before.model(), before.flags(), current.model(), current.flags())),
+                Optional.empty());
+    }
+
+    /** This report with a section for Control Tower's proactive controls. */
+    public AuditReport withControlTower(final ControlTowerResults results) {
+        return new AuditReport(assembly, model, flags, baseline, changes, Optional.of(results));
     }
 
     /** The number of flags of each severity, most severe first, every severity present. */

@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code audit [--assembly DIR] [--baseline DIR] [--out DIR]}: reads a synthesized cloud assembly (default
- * cdk.out) and writes the audit report to DIR (default audit/) as audit-report.md and audit-report.html.
+ * cdk.out) and writes the audit report to DIR (default audit/) as audit-report.md and audit-report.html, with
+ * AWS Control Tower's proactive controls evaluated over the same templates by scripts/check-control-tower.sh.
  * Exit 0 when written (flags do not fail it), 1 when the assembly is missing or malformed, 2 for bad usage.
  */
 public final class AuditReportCli {
@@ -62,8 +63,8 @@ public final class AuditReportCli {
         }
         try {
             long start = System.nanoTime();
-            AuditReport report = baseline.isPresent() ? AuditReport.of(assembly, baseline.get())
-                    : AuditReport.of(assembly);
+            AuditReport report = (baseline.isPresent() ? AuditReport.of(assembly, baseline.get())
+                    : AuditReport.of(assembly)).withControlTower(ControlTowerResults.evaluate(assembly));
             Files.createDirectories(outDir);
             Path markdown = outDir.resolve(MARKDOWN);
             Path html = outDir.resolve(HTML);
@@ -73,6 +74,8 @@ public final class AuditReportCli {
             out.println("audit: wrote " + markdown + " and " + html + " (" + report.model().stacks().size()
                     + " stacks, " + report.flags().size() + " flags: " + counts.entrySet().stream()
                             .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", "))
+                    + report.controlTower().map(ct -> "; Control Tower: " + ct.unlisted().size() + " failures not listed, "
+                            + ct.stale().size() + " stale exceptions, " + ct.excepted().size() + " excepted").orElse("")
                     + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("") + ") in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;

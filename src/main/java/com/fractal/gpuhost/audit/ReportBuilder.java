@@ -18,6 +18,7 @@ import com.fractal.gpuhost.audit.rules.AuditRules;
 import com.fractal.gpuhost.audit.rules.Flag;
 import com.fractal.gpuhost.audit.rules.Severity;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,19 +39,31 @@ final class ReportBuilder {
     static final String DISTRIBUTION = "AMI distribution";
     static final String RETENTION = "Image retention";
     static final String NAG = "cdk-nag results and suppressions";
+    static final String SUMMARY = "Summary";
+    static final String CONTROL_TOWER = "AWS Control Tower proactive controls";
+    /** The summary's status when a check needs no attention. */
+    static final String OK = "OK";
+    /** Control Tower results: a failure not listed, an exception that no longer fails, a listed failure. */
+    static final String FAILED = "FAILED";
+    static final String STALE = "STALE";
+    static final String EXCEPTED = "EXCEPTED";
 
     private final AuditReport report;
     private final AuditModel model;
+    private final RegionGroups groups;
     private final ReportDocument doc = new ReportDocument(TITLE);
 
     ReportBuilder(final AuditReport report) {
         this.report = report;
         this.model = report.model();
+        this.groups = new RegionGroups(model.stacks());
     }
 
     ReportDocument build() {
         introduction();
+        summary();
         flags();
+        report.controlTower().ifPresent(this::controlTower);
         report.changes().ifPresent(this::changes);
         stacks();
         securityGroups();
@@ -74,7 +87,32 @@ final class ReportBuilder {
                 + "not from the code. Values known only at deploy time are shown as {Ref: X} (a resource's ID), "
                 + "{GetAtt: X.Arn} (its attribute), ${AWS::AccountId} (a pseudo parameter) and ssm:/name (an SSM "
                 + "parameter resolved at deploy time). Flags mark what an auditor should look at; a flag that a "
-                + "cdk-nag suppression on the same resource accepts shows that suppression's reason.");
+                + "cdk-nag suppression on the same resource accepts shows that suppression's reason. A stack deployed "
+                + "to several regions is named <name>-" + RegionGroups.REGION + ", and a fact that is the same in each of them is shown once, with the "
+                + "regions where it holds (\"all 7 regions\", or the list where they differ).");
+    }
+
+    /** What needs attention, before any detail: flag counts, Control Tower's verdict, cdk-nag's. */
+    private void summary() {
+        doc.heading(2, SUMMARY);
+        List<List<String>> rows = new ArrayList<>();
+        Map<Severity, Long> counts = report.flagCounts();
+        for (Map.Entry<Severity, Long> count : counts.entrySet()) {
+            long accepted = report.flags().stream().filter(f -> f.severity() == count.getKey()
+                    && !f.acknowledgement().isEmpty()).count();
+            rows.add(List.of(count.getValue() == 0 ? OK : count.getKey().name(), "Audit flags, "
+                    + count.getKey().label(), count.getValue() + (accepted == 0 ? "" : " (" + accepted + " accepted)")));
+        }
+        report.controlTower().ifPresent(ct -> rows.add(List.of(ct.unlisted().isEmpty() && ct.stale().isEmpty()
+                ? OK : Severity.HIGH.name(), "Control Tower proactive controls", ct.unlisted().size()
+                        + " failures not listed, " + ct.stale().size() + " stale exceptions, " + ct.excepted().size()
+                        + " failures excepted by design, " + ct.passed().stream().map(ControlTowerResults.Passed::control)
+                                .distinct().count() + " controls passed")));
+        long notCompliant = model.nagResults().stream().filter(r -> !r.compliance().equals(NagResult.COMPLIANT)
+                && !r.compliance().equals(NagResult.SUPPRESSED)).count();
+        rows.add(List.of(notCompliant == 0 ? OK : Severity.HIGH.name(), "cdk-nag findings not suppressed",
+                String.valueOf(notCompliant)));
+        doc.table(List.of("Status", "Check", "Result"), rows, Set.of(), 0);
     }
 
     private void flags() {
@@ -92,14 +130,14 @@ final class ReportBuilder {
                     String.valueOf(flags.stream().filter(f -> !f.acknowledgement().isEmpty()).count()),
                     flags.stream().map(Flag::acknowledgement).filter(a -> !a.isEmpty()).distinct()
                             .collect(Collectors.joining("\n")),
-                    flags.stream().map(Flag::stack).distinct().collect(Collectors.joining(", ")))));
+                    groups.stacks(flags.stream().map(Flag::stack).distinct().toList()))));
             doc.table(List.of("Severity", "Rule", "Flags", "Accepted", "Accepted because (cdk-nag suppression)",
                     "Stacks"), summary, Set.of(1), 0);
             List<List<String>> rows = new ArrayList<>();
             report.flags().forEach(f -> rows.add(List.of(f.severity().name(), f.ruleId(), f.stack(), f.logicalId(),
                     f.subject(), f.message(), f.acknowledgement().isEmpty() ? ""
                             : "yes (" + f.acknowledgement().split(":", 2)[0] + ")")));
-            doc.table(List.of("Severity", "Rule", "Stack", "Resource", "What", "Why", "Accepted"), rows,
+            groups.table(doc, List.of("Severity", "Rule", "Stack", "Resource", "What", "Why", "Accepted"), 2, rows,
                     Set.of(1, 3, 4), 0);
         }
         doc.heading(3, "The rules");
@@ -108,6 +146,40 @@ final class ReportBuilder {
             rules.add(List.of(rule.id(), rule.description(), String.join(", ", rule.relatedNagRules())));
         }
         doc.table(List.of("Rule", "Flags", "Related cdk-nag rules"), rules, Set.of(0, 2), -1);
+    }
+
+    /**
+     * Control Tower's proactive controls: what fails and is not listed, stale exceptions, what fails by design
+     * (with the reason from the exceptions file), then the controls that pass.
+     */
+    private void controlTower(final ControlTowerResults ct) {
+        doc.heading(2, CONTROL_TOWER);
+        long passed = ct.passed().stream().map(ControlTowerResults.Passed::control).distinct().count();
+        doc.paragraph("cfn-guard with AWS Control Tower's proactive-control rules (npm package "
+                + "@cdklabs/cdk-validator-cfnguard) over every template, as scripts/check-control-tower.sh runs them in "
+                + "npm test: " + ct.controls() + " controls, " + passed + " passed, " + ct.failures().stream()
+                        .map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
+                + ct.unlisted().size() + " failures not listed, " + ct.stale().size() + " stale exceptions, "
+                + ct.excepted().size() + " failures excepted by design in control-tower-exceptions.json. The other "
+                + "controls do not apply (no resource of their type).");
+        List<List<String>> failing = new ArrayList<>();
+        ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? EXCEPTED : FAILED, f.control(), f.stack(),
+                f.resource(), ct.title(f.control()), f.excepted() ? f.reason()
+                        : "not listed in control-tower-exceptions.json: fix it, or list it with the reason")));
+        ct.stale().forEach(e -> failing.add(List.of(STALE, e.control(), e.stack(), e.resource(),
+                ct.title(e.control()), "listed, but no longer fails: remove the exception (" + e.reason() + ")")));
+        failing.sort(Comparator.comparing((List<String> row) -> row.get(0).equals(EXCEPTED)));
+        if (!failing.isEmpty()) {
+            doc.heading(3, "Failed controls");
+            groups.table(doc, List.of("Result", "Control", "Stack", "Resource", "Control requires", "Reason"), 2,
+                    failing, Set.of(1, 3), 0);
+        }
+        doc.heading(3, "Passed controls");
+        Map<String, List<String>> passedIn = new LinkedHashMap<>();
+        ct.passed().forEach(p -> passedIn.computeIfAbsent(p.control(), k -> new ArrayList<>()).add(p.stack()));
+        List<List<String>> rows = new ArrayList<>();
+        passedIn.forEach((control, stacks) -> rows.add(List.of(control, ct.title(control), groups.stacks(stacks))));
+        doc.table(List.of("Control", "Control requires", "Passed in"), rows, Set.of(0), -1);
     }
 
     private void changes(final List<Change> changes) {
@@ -125,7 +197,7 @@ final class ReportBuilder {
             doc.heading(3, category.getKey());
             List<List<String>> rows = new ArrayList<>();
             category.getValue().forEach(c -> rows.add(List.of(c.kind().label(), c.stack(), c.subject(), c.detail())));
-            doc.table(List.of("Change", "Stack", "What", "Detail"), rows, Set.of(2), -1);
+            groups.table(doc, List.of("Change", "Stack", "What", "Detail"), 1, rows, Set.of(2), -1);
         }
     }
 
@@ -133,16 +205,19 @@ final class ReportBuilder {
         doc.heading(2, STACKS);
         List<List<String>> rows = new ArrayList<>();
         for (StackFacts stack : model.stacks()) {
-            rows.add(List.of(stack.name(), stack.region(), stack.account(), stack.description(),
+            rows.add(List.of(stack.name(), stack.account(), stack.description(),
                     String.valueOf(stack.resourceTotal()), stack.templateFile()));
         }
-        doc.table(List.of("Stack", "Region", "Account", "Description", "Resources", "Template"), rows, Set.of(0, 5), -1);
+        groups.table(doc, List.of("Stack", "Account", "Description", "Resources", "Template"), 0, rows,
+                Set.of(0, 4), -1);
+        List<RegionGroups.Section> sections = new ArrayList<>();
         for (StackFacts stack : model.stacks()) {
-            doc.heading(3, stack.name());
             List<List<String>> counts = new ArrayList<>();
             stack.sortedCounts().forEach((type, count) -> counts.add(List.of(type, String.valueOf(count))));
-            doc.table(List.of("Resource type", "Count"), counts, Set.of(0), -1);
+            sections.add(new RegionGroups.Section(stack.name(), stack.name(), new ReportDocument("")
+                    .table(List.of("Resource type", "Count"), counts, Set.of(0), -1)));
         }
+        groups.sections(doc, 3, sections);
     }
 
     private void securityGroups() {
@@ -150,12 +225,14 @@ final class ReportBuilder {
         if (model.securityGroups().isEmpty()) {
             doc.paragraph("No security group in any template.");
         }
+        List<RegionGroups.Section> sections = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
-            doc.heading(3, group.stack() + " / " + group.label());
-            doc.paragraph(group.description() + " (resource " + group.logicalId() + (group.vpc().isEmpty() ? ""
+            ReportDocument part = new ReportDocument("");
+            sections.add(new RegionGroups.Section(group.stack(), group.stack() + " / " + group.label(), part));
+            part.paragraph(group.description() + " (resource " + group.logicalId() + (group.vpc().isEmpty() ? ""
                     : ", VPC " + group.vpc()) + ")");
             if (group.rules().isEmpty()) {
-                doc.paragraph("No rules.");
+                part.paragraph("No rules.");
                 continue;
             }
             List<List<String>> rows = new ArrayList<>();
@@ -164,9 +241,10 @@ final class ReportBuilder {
                         rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
                         rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId(), rule)));
             }
-            doc.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
+            part.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
                     "Flags"), rows, Set.of(3), -1);
         }
+        groups.sections(doc, 3, sections);
     }
 
     private void roles() {
@@ -174,8 +252,10 @@ final class ReportBuilder {
         if (model.roles().isEmpty()) {
             doc.paragraph("No IAM role in any template.");
         }
+        List<RegionGroups.Section> sections = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            doc.heading(3, role.stack() + " / " + role.label());
+            ReportDocument part = new ReportDocument("");
+            sections.add(new RegionGroups.Section(role.stack(), role.stack() + " / " + role.label(), part));
             List<String> about = new ArrayList<>();
             if (!role.description().isEmpty()) {
                 about.add(role.description());
@@ -187,25 +267,25 @@ final class ReportBuilder {
             if (!role.permissionsBoundary().isEmpty()) {
                 about.add("permissions boundary " + role.permissionsBoundary());
             }
-            doc.paragraph(String.join("; ", about) + ".");
+            part.paragraph(String.join("; ", about) + ".");
             if (!role.trust().isEmpty()) {
-                doc.paragraph("Trust policy:", "who may assume the role.");
+                part.paragraph("Trust policy:", "who may assume the role.");
                 List<List<String>> rows = new ArrayList<>();
                 for (PolicyStatement s : role.trust()) {
                     rows.add(List.of(s.effect(), lines(s.principals()), lines(s.actions()), lines(s.conditions()),
                             flagsOf(role.stack(), role.logicalId(), s)));
                 }
-                doc.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), rows, Set.of(1, 2, 3), -1);
+                part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), rows, Set.of(1, 2, 3), -1);
             }
             if (!role.managedPolicyArns().isEmpty()) {
-                doc.paragraph("Managed policies:", "attached by ARN; their statements are not in the assembly.");
-                doc.bullets(role.managedPolicyArns());
+                part.paragraph("Managed policies:", "attached by ARN; their statements are not in the assembly.");
+                part.bullets(role.managedPolicyArns());
             }
             if (role.permissions().isEmpty()) {
-                doc.paragraph("Permissions:", "no policy statement in the templates.");
+                part.paragraph("Permissions:", "no policy statement in the templates.");
                 continue;
             }
-            doc.paragraph("Permissions:", "the statements of its inline and attached policies in the templates.");
+            part.paragraph("Permissions:", "the statements of its inline and attached policies in the templates.");
             List<List<String>> rows = new ArrayList<>();
             for (PolicyStatement s : role.permissions()) {
                 List<String> actions = new ArrayList<>(s.actions());
@@ -215,9 +295,10 @@ final class ReportBuilder {
                 rows.add(List.of(s.source(), s.sid(), s.effect(), lines(actions), lines(resources),
                         lines(s.conditions()), flagsOf(role.stack(), s.definedIn(), s)));
             }
-            doc.table(List.of("Policy", "Sid", "Effect", "Actions", "Resources", "Conditions", "Flags"), rows,
+            part.table(List.of("Policy", "Sid", "Effect", "Actions", "Resources", "Conditions", "Flags"), rows,
                     Set.of(3, 4, 5), -1);
         }
+        groups.sections(doc, 3, sections);
     }
 
     private void encryption() {
@@ -230,7 +311,7 @@ final class ReportBuilder {
                     e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),
                     flagsOf(e.stack(), e.logicalId(), e)));
         }
-        doc.table(List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), rows,
+        groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1, rows,
                 Set.of(2, 5), -1);
     }
 
@@ -242,7 +323,7 @@ final class ReportBuilder {
             rows.add(List.of(m.stack(), m.logicalId(), m.resourceType(), m.httpTokens() == null ? "not set"
                     : m.httpTokens(), m.requiresV2() ? "yes" : "NO", m.detail(), flagsOf(m.stack(), m.logicalId(), m)));
         }
-        doc.table(List.of("Stack", "Resource", "Type", "HttpTokens", "IMDSv2 only", "Detail", "Flags"), rows,
+        groups.table(doc, List.of("Stack", "Resource", "Type", "HttpTokens", "IMDSv2 only", "Detail", "Flags"), 0, rows,
                 Set.of(1, 2), -1);
     }
 
@@ -286,8 +367,8 @@ final class ReportBuilder {
             rows.add(List.of(r.stack(), r.name(), r.status(), r.resourceType(), lines(r.rules()), r.selection(),
                     r.executionRole()));
         }
-        doc.table(List.of("Stack", "Lifecycle policy", "Status", "Resource type", "Rules", "Images selected",
-                "Execution role"), rows, Set.of(1, 6), -1);
+        groups.table(doc, List.of("Stack", "Lifecycle policy", "Status", "Resource type", "Rules", "Images selected",
+                "Execution role"), 0, rows, Set.of(1, 6), -1);
     }
 
     private void nag() {
@@ -308,7 +389,8 @@ final class ReportBuilder {
                                 && !e.getKey().equals(NagResult.SUPPRESSED)).mapToLong(Map.Entry::getValue).sum())));
             });
             doc.paragraph("From the NagReport CSV files: each rule's verdict on each resource.");
-            doc.table(List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), rows, Set.of(), -1);
+            groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0, rows, Set.of(),
+                    -1);
             List<List<String>> findings = new ArrayList<>();
             results.stream().filter(r -> !r.compliance().equals(NagResult.COMPLIANT)).forEach(r -> findings.add(
                     List.of(r.stack(), r.ruleId(), r.resourcePath(), r.compliance(), r.reason(), r.info())));
@@ -316,7 +398,7 @@ final class ReportBuilder {
             if (findings.isEmpty()) {
                 doc.paragraph("None: every rule passed on every resource.");
             } else {
-                doc.table(List.of("Stack", "Rule", "Resource", "Verdict", "Reason", "Rule says"), findings,
+                groups.table(doc, List.of("Stack", "Rule", "Resource", "Verdict", "Reason", "Rule says"), 0, findings,
                         Set.of(1, 2), -1);
             }
         }
@@ -330,7 +412,8 @@ final class ReportBuilder {
             doc.paragraph("None.");
         } else {
             doc.paragraph("cdk-nag's rules_to_suppress and cfn-lint's ignore_checks in each resource's Metadata.");
-            doc.table(List.of("Stack", "Resource", "Tool", "Rule", "Applies to", "Reason"), rows, Set.of(1, 3, 4), -1);
+            groups.table(doc, List.of("Stack", "Resource", "Tool", "Rule", "Applies to", "Reason"), 0, rows,
+                    Set.of(1, 3, 4), -1);
         }
     }
 

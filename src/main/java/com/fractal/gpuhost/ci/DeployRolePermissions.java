@@ -20,7 +20,8 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * @param buildRegion   the region of the image pipeline
  * @param names         the physical names of the pipeline, its images and the parameters CI reads
  */
-public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names) {    /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names) {
+    /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
     public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
 
     public static final String SID_BOOTSTRAP = "AssumeCdkBootstrapRoles";
@@ -29,6 +30,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_PIPELINE_ARN = "ReadImagePipelineArn";
     public static final String SID_AMI_IDS = "ReadAmiIdParameters";
     public static final String SID_MANIFESTS = "ReadVersionManifests";
+    public static final String SID_MANIFESTS_KEY = "DecryptVersionManifests";
     public static final String SID_TAG_AMIS = "TagProjectAmisWithVersions";
 
     public DeployRolePermissions {
@@ -37,7 +39,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     public List<PolicyStatement> statements() {
         return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters(),
-                versionManifests(), tagAmis());
+                versionManifests(), decryptVersionManifests(), tagAmis());
     }
 
     /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
@@ -91,6 +93,24 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
                 .resources(List.of(manifestPattern())).build();
     }
 
+    /**
+     * The log bucket is SSE-KMS with a key of the pipeline stack: decrypting is allowed only through S3 in the
+     * build region, for that bucket (with a bucket key, S3's encryption context is the bucket's ARN).
+     */
+    PolicyStatement decryptVersionManifests() {
+        return PolicyStatement.Builder.create().sid(SID_MANIFESTS_KEY).actions(List.of("kms:Decrypt"))
+                .resources(List.of(buildRegionKeys()))
+                .conditions(Map.of(
+                        "StringEquals", Map.of("kms:ViaService", "s3." + buildRegion + ".amazonaws.com"),
+                        "ArnLike", Map.of("kms:EncryptionContext:aws:s3:arn",
+                                BuildLogs.bucketPattern(Aws.PARTITION, names.imagePipelineStack()))))
+                .build();
+    }
+
+    String buildRegionKeys() {
+        return "arn:" + Aws.PARTITION + ":kms:" + buildRegion + ":" + Aws.ACCOUNT_ID + ":key/*";
+    }
+
     /** Tags on the AMIs in every active region, and only on the project's own (tagged project=...). */
     PolicyStatement tagAmis() {
         List<String> images = new ArrayList<>();
@@ -126,6 +146,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         resources.add(nagForm(imagePattern()));
         activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, names.ssm().amiIdPath() + "/*"))));
         resources.add(nagForm(manifestPattern()));
+        resources.add(nagForm(buildRegionKeys()));
         activeRegions.forEach(region -> resources.add(nagForm(imageArnPattern(region))));
         return resources;
     }

@@ -41,6 +41,11 @@ public final class BuildInfrastructure extends Construct {
                 .resources(List.of(props.logs().bucket().arnForObjects(BuildLogs.PREFIX + "/*"),
                         props.logs().bucket().arnForObjects(BuildLogs.MANIFESTS_PREFIX + "/*")))
                 .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("EncryptBuildLogs")
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of(props.logs().key().getKeyArn()))
+                .build());
         InstanceProfile profile = InstanceProfile.Builder.create(this, "InstanceProfile").role(role).build();
 
         configuration = CfnInfrastructureConfiguration.Builder.create(this, "Configuration")

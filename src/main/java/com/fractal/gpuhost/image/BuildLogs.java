@@ -1,9 +1,11 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.ProjectKeys;
 import java.util.List;
 import java.util.Locale;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -12,31 +14,43 @@ import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
 
 /**
- * Where build and test instances write their AWSTOE logs and the image's version manifest: encrypted,
- * TLS only, never public, old logs expired.
+ * Where build and test instances write their AWSTOE logs and the image's version manifest: encrypted with a
+ * key of its own (SSE-KMS), versioned, TLS only, never public, old logs expired.
  */
 public final class BuildLogs extends Construct {
     public static final String PREFIX = "image-builds";
     /** The validate component uploads each image's version manifest to manifests/<image name>/<version>.json. */
     public static final String MANIFESTS_PREFIX = "manifests";
 
+    private final Key key;
     private final Bucket bucket;
 
     public BuildLogs(final Construct scope, final String id, final int retentionDays) {
         super(scope, id);
+        key = ProjectKeys.create(this, "Key", "Encrypts the GPU host image build logs and version manifests");
         bucket = Bucket.Builder.create(this, "Bucket")
-                .encryption(BucketEncryption.S3_MANAGED)
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                .bucketKeyEnabled(true)
+                // An overwritten or deleted log stays recoverable until the lifecycle rule expires it.
+                .versioned(true)
                 .enforceSsl(true)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("ExpireOldBuildLogs")
                         .expiration(Duration.days(retentionDays))
+                        .noncurrentVersionExpiration(Duration.days(retentionDays))
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()))
                 // Build logs are evidence for audits: a stack deletion must not take them along.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
+    }
+
+    /** Writers need kms:GenerateDataKey (and kms:Decrypt for multipart uploads) on this key. */
+    public Key key() {
+        return key;
     }
 
     public Bucket bucket() {
@@ -52,7 +66,11 @@ public final class BuildLogs extends Construct {
      * lower case, the logical ID starting with this construct's path ({@code BuildLogsBucket<hash>}).
      */
     public static String manifestObjectsPattern(final String partition, final String stackName) {
-        return "arn:" + partition + ":s3:::" + (stackName + "-" + ID + "Bucket").toLowerCase(Locale.ROOT)
-                + "*/" + MANIFESTS_PREFIX + "/*";
+        return bucketPattern(partition, stackName) + "/" + MANIFESTS_PREFIX + "/*";
+    }
+
+    /** The log bucket itself, as {@link #manifestObjectsPattern} names it; with a bucket key, its KMS context. */
+    public static String bucketPattern(final String partition, final String stackName) {
+        return "arn:" + partition + ":s3:::" + (stackName + "-" + ID + "Bucket").toLowerCase(Locale.ROOT) + "*";
     }
 }

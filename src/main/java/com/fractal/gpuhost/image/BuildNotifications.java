@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.ProjectKeys;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,7 @@ public final class BuildNotifications extends Construct {
 
     public BuildNotifications(final Construct scope, final String id) {
         super(scope, id);
-        Key key = Key.Builder.create(this, "Key")
-                .description("Encrypts the GPU host image build notifications")
-                .enableKeyRotation(true)
-                .build();
+        Key key = ProjectKeys.create(this, "Key", "Encrypts the GPU host image build notifications");
         // The service-linked role may not exist yet when this deploys, so it is matched by condition, not
         // named as a principal (a key policy naming a missing role fails to deploy).
         key.addToResourcePolicy(PolicyStatement.Builder.create()

@@ -1,9 +1,11 @@
 package com.fractal.gpuhost.network;
 
+import com.fractal.gpuhost.ProjectKeys;
 import com.fractal.gpuhost.settings.ExistingVpc;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -13,6 +15,9 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -20,7 +25,8 @@ import software.constructs.Construct;
 /**
  * The VPC the GPU hosts live in: an existing one when the settings name it, otherwise a new one with
  * public subnets in two AZs (hosts take streaming traffic straight from the internet), no NAT gateway
- * (nothing is private, so it would only cost money) and flow logs kept for a year.
+ * (nothing is private, so it would only cost money) and flow logs kept for a year, encrypted with a key of
+ * their own.
  */
 public final class HostVpc extends Construct {
     private static final String CIDR = "10.20.0.0/16";
@@ -46,9 +52,27 @@ public final class HostVpc extends Construct {
                 .build());
     }
 
+    /** CloudWatch Logs encrypts with a customer-managed key only when the key policy lets its regional service use it. */
+    private Key flowLogsKey() {
+        Stack stack = Stack.of(this);
+        Key key = ProjectKeys.create(this, "FlowLogsKey", "Encrypts the GPU host VPC's flow logs");
+        key.addToResourcePolicy(PolicyStatement.Builder.create()
+                .sid("CloudWatchLogsEncryptsThisRegionsLogGroups")
+                .principals(List.of(new ServicePrincipal("logs." + stack.getRegion() + ".amazonaws.com")))
+                .actions(List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:Describe*"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn", "arn:"
+                        + stack.getPartition() + ":logs:" + stack.getRegion() + ":" + stack.getAccount()
+                        + ":log-group:*")))
+                .build());
+        return key;
+    }
+
     private IVpc createVpc() {
         LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs")
                 .retention(RetentionDays.ONE_YEAR)
+                .encryptionKey(flowLogsKey())
                 .build();
         return Vpc.Builder.create(this, "Vpc")
                 .ipAddresses(IpAddresses.cidr(CIDR))

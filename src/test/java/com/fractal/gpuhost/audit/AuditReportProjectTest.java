@@ -199,8 +199,10 @@ class AuditReportProjectTest {
                     }
                 }
                 if (resource.getValue().path("Type").asText().equals("AWS::S3::Bucket")) {
-                    assertEquals(p.path("BucketEncryption").path("ServerSideEncryptionConfiguration").path(0)
-                            .path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText(),
+                    JsonNode sse = p.path("BucketEncryption").path("ServerSideEncryptionConfiguration").path(0)
+                            .path("ServerSideEncryptionByDefault");
+                    assertEquals(sse.path("SSEAlgorithm").asText() + (sse.has("KMSMasterKeyID") ? ", key {GetAtt: "
+                            + sse.path("KMSMasterKeyID").path("Fn::GetAtt").get(0).asText() + ".Arn}" : ""),
                             fact(facts, resource.getKey(), "bucket " + resource.getKey()).detail());
                 }
                 if (resource.getValue().path("Type").asText().equals("AWS::SNS::Topic")) {
@@ -371,9 +373,24 @@ class AuditReportProjectTest {
         }
         assertFalse(markdown.contains(ReportBuilder.CHANGES), "no baseline, no changes section");
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("10 stacks"), stdout::toString);
+        assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("Control Tower: 0 failures not listed, 0 stale "
+                + "exceptions, 35 excepted"), stdout::toString);
         for (StackFacts stack : report.model().stacks()) {
-            assertTrue(markdown.contains("| `" + stack.name() + "` | " + stack.region() + " |"), stack.name());
+            String row = stack.name().startsWith("FractalNetwork-") ? "| `FractalNetwork-<region>` | all 7 regions |"
+                    : "| `" + stack.name() + "` | " + stack.region() + " |";
+            assertTrue(markdown.contains(row), stack.name() + ": " + row);
         }
+        assertTrue(markdown.indexOf("\n## " + ReportBuilder.SUMMARY + "\n") < markdown.indexOf("\n## "
+                + ReportBuilder.FLAGS + "\n"), "the summary comes first");
+        assertTrue(markdown.contains("| **OK** | Control Tower proactive controls | 0 failures not listed, 0 stale "
+                + "exceptions, "),
+                "the gate's verdict in the summary");
+        assertTrue(markdown.contains("\n## " + ReportBuilder.CONTROL_TOWER + "\n") && html.contains(">"
+                + ReportBuilder.CONTROL_TOWER + "</h2>"));
+        assertTrue(markdown.contains("| **EXCEPTED** | `CT.EC2.PR.8` | FractalDevInstance-alice | us-east-1 | `DevInstance"),
+                "the dev instance's public IP, excepted by design");
+        assertTrue(markdown.contains("| `CT.KMS.PR.3` | Require an AWS KMS key policy to have a statement that limits "
+                + "creation of AWS KMS grants to AWS services |"), "the CreateGrant guard passes");
         assertTrue(markdown.contains("| ingress | tcp | 22 | `203.0.113.0/24`"), "the SSH rule as a table row");
         assertTrue(html.contains("<td>ingress</td><td>tcp</td><td>22</td><td><code>203.0.113.0/24</code>"));
     }

@@ -79,9 +79,12 @@ class BaselineDiffTest {
         String markdown = report.markdown();
         int section = markdown.indexOf("\n## " + ReportBuilder.CHANGES + "\n");
         assertTrue(section > 0 && section < markdown.indexOf("\n## " + ReportBuilder.STACKS + "\n"));
-        assertTrue(markdown.contains("| added | FractalNetwork-us-east-1 | `container-testing: ingress tcp 22 from "
-                + "203.0.113.0/24` |"), markdown.substring(section, section + 3000));
-        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | `fractal-gpu-host region " + DROPPED + "` |"));
+        assertTrue(markdown.contains("| added | FractalNetwork-&lt;region> | all 6 regions | `container-testing: "
+                + "ingress tcp 22 from 203.0.113.0/24` |"), markdown.substring(section, section + 3000));
+        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | us-east-1 | `fractal-gpu-host region "
+                + DROPPED + "` |"));
+        assertTrue(markdown.contains("| removed | FractalNetwork-" + DROPPED + " |  | `FractalNetwork-" + DROPPED + "` |"),
+                "a stack no longer in the assembly keeps its name");
 
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         assertEquals(0, AuditReportCli.run(new String[] {"--assembly", changed.toString(), "--baseline",

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
@@ -78,5 +79,27 @@ class FlaggedStackTest {
                 + "CRITICAL WorldOpenSshOrRdp |"), markdown);
         assertTrue(report.html().contains("<td class=\"sev sev-critical\">CRITICAL</td>"));
         assertTrue(markdown.contains("The assembly holds no cdk-nag report"), "no nag aspect on this app");
+    }
+
+    @Test
+    void controlTowerFailuresNotListedAndStaleExceptionsComeFirstAndShowInTheSummary() {
+        ControlTowerResults ct = new ControlTowerResults(237, Map.of("CT.EC2.PR.3", "No 0.0.0.0/0 but on 80 and 443"),
+                List.of("AuditFlagged"), List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
+                List.of(new ControlTowerResults.Failure("CT.EC2.PR.4", "AuditFlagged", "Bastion", true, "by design"),
+                        new ControlTowerResults.Failure("CT.EC2.PR.3", "AuditFlagged", "Bastion", false, "")),
+                List.of(new ControlTowerResults.Stale("CT.S3.PR.9", "AuditFlagged", "Bucket*", "no longer true")));
+        AuditReport withControlTower = report.withControlTower(ct);
+        String markdown = withControlTower.markdown();
+        assertTrue(markdown.contains("| **HIGH** | Control Tower proactive controls | 1 failures not listed, 1 stale "
+                + "exceptions, 1 failures excepted by design, 1 controls passed |"), markdown);
+        int unlisted = markdown.indexOf("| **FAILED** | `CT.EC2.PR.3` | AuditFlagged | eu-west-1 | `Bastion` | "
+                + "No 0.0.0.0/0 but on 80 and 443 | not listed in control-tower-exceptions.json");
+        int stale = markdown.indexOf("| **STALE** | `CT.S3.PR.9` | AuditFlagged | eu-west-1 | `Bucket*` |  | "
+                + "listed, but no longer fails: remove the exception (no longer true) |");
+        int excepted = markdown.indexOf("| **EXCEPTED** | `CT.EC2.PR.4` | AuditFlagged | eu-west-1 | `Bastion` |  | "
+                + "by design |");
+        assertTrue(unlisted > 0 && stale > unlisted && excepted > stale, markdown);
+        assertTrue(markdown.contains("| `CT.IAM.PR.4` |  | AuditFlagged |"), "the passed control and where");
+        assertTrue(withControlTower.html().contains("<td class=\"sev sev-failed\">FAILED</td>"), "in red, in HTML");
     }
 }

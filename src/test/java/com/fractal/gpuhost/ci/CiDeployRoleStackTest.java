@@ -138,7 +138,8 @@ class CiDeployRoleStackTest {
                 bootstrapRoles.size());
 
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
-                "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "TagProjectAmisWithVersions"),
+                "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "DecryptVersionManifests",
+                "TagProjectAmisWithVersions"),
                 new ArrayList<>(actions.keySet()));
         assertEquals(List.of("sts:AssumeRole"), actions.get("AssumeCdkBootstrapRoles"));
         assertEquals(bootstrapRoles, resources.get("AssumeCdkBootstrapRoles"));
@@ -166,7 +167,15 @@ class CiDeployRoleStackTest {
         assertEquals(images, resources.get("TagProjectAmisWithVersions"));
         assertEquals(Map.of("StringEquals", Map.of("aws:ResourceTag/project", "fractal-gpu-host")),
                 conditions.get("TagProjectAmisWithVersions"));
-        assertEquals(Set.of("TagProjectAmisWithVersions"), conditions.keySet(), "no other statement has a condition");
+        assertEquals(List.of("kms:Decrypt"), actions.get("DecryptVersionManifests"));
+        assertEquals(Set.of("arn:" + partition + ":kms:" + build + ":" + account + ":key/*"),
+                resources.get("DecryptVersionManifests"));
+        assertEquals(Map.of("StringEquals", Map.of("kms:ViaService", "s3." + build + ".amazonaws.com"),
+                "ArnLike", Map.of("kms:EncryptionContext:aws:s3:arn", Map.of("Fn::Join", List.of("", List.of("arn:",
+                        Map.of("Ref", "AWS::Partition"), ":s3:::fractalhostimagepipeline-buildlogsbucket*"))))),
+                conditions.get("DecryptVersionManifests"));
+        assertEquals(Set.of("DecryptVersionManifests", "TagProjectAmisWithVersions"), conditions.keySet(),
+                "no other statement has a condition");
     }
 
     /** The manifest pattern must match the name CloudFormation gives the log bucket: stack, logical ID, random. */

@@ -130,14 +130,16 @@ class HostImagePipelineStackTest {
     }
 
     @Test
-    void logBucketIsEncryptedTlsOnlyPrivateAndExpiresOldLogs() {
+    void logBucketIsEncryptedWithItsOwnKeyVersionedTlsOnlyPrivateAndExpiresOldLogs() {
         defaults.hasResourceProperties("AWS::S3::Bucket", Map.of(
-                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
-                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Match.objectLike(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "aws:kms", "KMSMasterKeyID",
+                                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("BuildLogsKey.*"), "Arn"))))))),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
                 "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
                         "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
                 "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of("ExpirationInDays", 365,
-                        "Status", "Enabled"))))));
+                        "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 365), "Status", "Enabled"))))));
         defaults.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of("Statement",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny", "Condition",
                         Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
@@ -151,6 +153,17 @@ class HostImagePipelineStackTest {
     }
 
     @Test
+    void everyKeyIsRotatedAndDeniesGrantsExceptForAwsResources() {
+        defaults.resourceCountIs("AWS::KMS::Key", 2);
+        defaults.resourcePropertiesCountIs("AWS::KMS::Key", Map.of("EnableKeyRotation", true, "KeyPolicy",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny", "Action", "kms:CreateGrant", "Principal", Map.of("AWS", "*"),
+                        "Resource", "*", "Condition", Map.of("BoolIfExists", Map.of(
+                                "kms:GrantIsForAWSResource", "false", "aws:PrincipalIsAWSService", "false"))))))))),
+                2);
+    }
+
+    @Test
     void buildRoleReadsOnlyTheScriptsAndDriverAndWritesOnlyLogs() {
         defaults.resourceCountIs("AWS::IAM::Policy", 1);
         defaults.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Map.of("Version", "2012-10-17",
@@ -161,7 +174,10 @@ class HostImagePipelineStackTest {
                                                 + settings.pinnedVersions().nvidiaGridDriverKey()))),
                         Map.of("Sid", "WriteBuildLogs", "Effect", "Allow", "Action", "s3:PutObject",
                                 "Resource", List.of(objectsUnder("image-builds"),
-                                        objectsUnder(BuildLogs.MANIFESTS_PREFIX)))))));
+                                        objectsUnder(BuildLogs.MANIFESTS_PREFIX))),
+                        Map.of("Sid", "EncryptBuildLogs", "Effect", "Allow", "Action", List.of("kms:GenerateDataKey",
+                                "kms:Decrypt"), "Resource", Map.of("Fn::GetAtt", List.of(
+                                        Match.stringLikeRegexp("BuildLogsKey.*"), "Arn")))))));
     }
 
     /** The host-scripts asset: one object in the CDK bootstrap bucket of the region, named by its hash. */

@@ -17,10 +17,13 @@ public final class HtmlWriter {
             th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
             th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}
             code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;\
-            word-break:break-all}
+            overflow-wrap:anywhere}
+            td:has(code){min-width:9rem}
             .sev{font-weight:bold;text-transform:uppercase;white-space:nowrap}
-            .sev-critical{color:#fff;background:#a40e26}.sev-high{color:#fff;background:#bc4c00}
-            .sev-medium{background:#fff3b0}.sev-low{background:#ddf4ff}
+            tr td.sev-critical{color:#fff;background:#a40e26}tr td.sev-high{color:#fff;background:#bc4c00}
+            tr td.sev-medium{background:#fff3b0}tr td.sev-low{background:#ddf4ff}
+            tr td.sev-ok{color:#116329;background:#dafbe1}tr td.sev-failed{color:#fff;background:#a40e26}
+            tr td.sev-stale{background:#ffd8b5}tr td.sev-excepted{color:#57606a;background:#eaeef2}
             nav ul{columns:2}
             """;
 

@@ -54,6 +54,11 @@ public final class ReportDocument {
         return List.copyOf(blocks);
     }
 
+    public ReportDocument add(final Block block) {
+        blocks.add(block);
+        return this;
+    }
+
     public ReportDocument heading(final int level, final String text) {
         blocks.add(new Heading(level, text));
         return this;

@@ -1,0 +1,85 @@
+package com.fractal.gpuhost.audit;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AWS Control Tower's proactive controls over an assembly, as scripts/check-control-tower.sh evaluates them
+ * (cfn-guard with Control Tower's rules, failures matched against control-tower-exceptions.json). The report
+ * runs that script rather than cfn-guard itself, so the rules, the output parsing and the exception matching
+ * live in one place, the gate's.
+ *
+ * @param controls how many controls were evaluated on each template
+ * @param titles what each control requires, in Control Tower's words
+ */
+public record ControlTowerResults(int controls, Map<String, String> titles, List<String> stacks,
+        List<Passed> passed, List<Failure> failures, List<Stale> stale) {
+
+    /** A control a stack's resources comply with. */
+    public record Passed(String control, String stack) {
+    }
+
+    /** A resource that fails a control; excepted when the exceptions file lists it, with the reason. */
+    public record Failure(String control, String stack, String resource, boolean excepted, String reason) {
+    }
+
+    /** An exception that no longer fails in a stack it names. */
+    public record Stale(String control, String stack, String resource, String reason) {
+    }
+
+    static final Path GATE = Path.of("scripts", "check-control-tower.sh");
+    private static final int GATE_FAILED = 1;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public static ControlTowerResults read(final Path file) {
+        try {
+            return JSON.readValue(file.toFile(), ControlTowerResults.class);
+        } catch (IOException e) {
+            throw new AuditException("cannot read the Control Tower results " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the gate over the assembly's templates (it never synthesizes) and reads its results. */
+    public static ControlTowerResults evaluate(final Path assembly) {
+        try {
+            Path results = Files.createTempFile("control-tower-", ".json");
+            try {
+                Process gate = new ProcessBuilder("bash", GATE.toString(), "--results", results.toString(),
+                        assembly.toString()).redirectErrorStream(true).start();
+                String output = new String(gate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                int exit = gate.waitFor();
+                if (exit != 0 && exit != GATE_FAILED) {
+                    throw new AuditException("the Control Tower controls could not be evaluated: " + output.strip()
+                            .replace("\n", "; "));
+                }
+                return read(results);
+            } finally {
+                Files.deleteIfExists(results);
+            }
+        } catch (IOException e) {
+            throw new AuditException("cannot run " + GATE + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditException("interrupted while running " + GATE);
+        }
+    }
+
+    public List<Failure> unlisted() {
+        return failures.stream().filter(f -> !f.excepted()).toList();
+    }
+
+    public List<Failure> excepted() {
+        return failures.stream().filter(Failure::excepted).toList();
+    }
+
+    public String title(final String control) {
+        return titles.getOrDefault(control, "");
+    }
+}
