@@ -5,6 +5,7 @@ import com.fractal.gpuhost.settings.CiSettings;
 import com.fractal.gpuhost.settings.Settings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.CfnOutput;
@@ -51,20 +52,25 @@ public final class CiDeployRoleStack extends Stack {
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.ssmNames());
+                settings.ssmNames(), settings.release());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))
                 .build();
 
+        List<String> wildcards = new ArrayList<>(permissions.wildcardResourcesForNag());
+        wildcards.addAll(permissions.releaseWildcardsForNag());
         NagSuppressions.addResourceSuppressions(policy, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .appliesTo(permissions.wildcardResourcesForNag())
+                .appliesTo(wildcards)
                 .reason("Image Builder names each pipeline run's image by recipe, version and build number, and "
                         + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
                         + "stay inside the project's name prefix (" + DeployRolePermissions.IMAGE_NAME_PREFIX
                         + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
-                        + "parameters")
+                        + "parameters. The release command: AMIs and snapshots get their IDs at build time, so "
+                        + "tagging names image/* and snapshot/* of the active regions, limited by condition to the "
+                        + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the "
+                        + "topic's key is usable only through SNS for the one build topic")
                 .build()));
 
         CfnOutput.Builder.create(this, "DeployRoleArn")

@@ -1,8 +1,11 @@
 package com.fractal.gpuhost.ci;
 
+import com.fractal.gpuhost.image.BuildNotifications;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -15,8 +18,10 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * @param activeRegions every region with a network stack and a copy of the AMI
  * @param buildRegion   the region of the image pipeline
  * @param ssmNames      the names of the parameters CI reads
+ * @param release       the release channels, whose parameters and AMI tags CI's release workflows change
  */
-public record DeployRolePermissions(List<String> activeRegions, String buildRegion, SsmNames ssmNames) {
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, SsmNames ssmNames,
+        ReleaseSettings release) {
     /** Image Builder resources of this project (pipeline, recipe and so image) are named with this prefix. */
     public static final String IMAGE_NAME_PREFIX = "fractal-";
     /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
@@ -27,13 +32,21 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_IMAGE = "WatchImageBuilds";
     public static final String SID_PIPELINE_ARN = "ReadImagePipelineArn";
     public static final String SID_AMI_IDS = "ReadAmiIdParameters";
+    public static final String SID_CHANNELS = "ReleaseChannelParameters";
+    public static final String SID_DESCRIBE_IMAGES = "DescribeImages";
+    public static final String SID_HELD_BY_TAGS = "TagImagesHeldByChannels";
+    public static final String SID_NOTIFY = "PublishReleaseNotifications";
+    public static final String SID_NOTIFY_KEY = "EncryptReleaseNotifications";
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
     }
 
     public List<PolicyStatement> statements() {
-        return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters());
+        List<PolicyStatement> statements = new ArrayList<>(List.of(assumeBootstrapRoles(), imagePipeline(), images(),
+                pipelineArnParameter(), amiIdParameters()));
+        statements.addAll(releaseStatements());
+        return statements;
     }
 
     /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
@@ -80,6 +93,78 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
                 .build();
     }
 
+    // ---- The release command (issue 11): channel parameters, held-by tags, the notification topic --------
+
+    List<PolicyStatement> releaseStatements() {
+        return List.of(channelParameters(), describeImages(), heldByTags(), publishNotifications(), notificationKey());
+    }
+
+    /** Exactly each channel's parameter in each active region: read, its history, write. */
+    PolicyStatement channelParameters() {
+        List<String> parameters = new ArrayList<>();
+        for (String region : activeRegions) {
+            release.channels().forEach(channel -> parameters.add(parameterArn(region, ssmNames.channelAmiId(channel))));
+        }
+        parameters.add(parameterArn(buildRegion, ssmNames.notificationTopicArn()));
+        return PolicyStatement.Builder.create().sid(SID_CHANNELS)
+                .actions(List.of("ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"))
+                .resources(parameters)
+                .build();
+    }
+
+    /** EC2's Describe calls take no resource-level permissions: "*" is the only resource they accept. */
+    PolicyStatement describeImages() {
+        return PolicyStatement.Builder.create().sid(SID_DESCRIBE_IMAGES).actions(List.of("ec2:DescribeImages"))
+                .resources(List.of("*")).build();
+    }
+
+    /**
+     * Images and snapshots in the active regions (their IDs are made at build time), and only the channels'
+     * held-by tags: a request must name tag keys, and all of them must be held-by keys.
+     */
+    PolicyStatement heldByTags() {
+        List<String> resources = new ArrayList<>();
+        for (String region : activeRegions) {
+            resources.add(ec2Arn(region, "image/*"));
+            resources.add(ec2Arn(region, "snapshot/*"));
+        }
+        return PolicyStatement.Builder.create().sid(SID_HELD_BY_TAGS)
+                .actions(List.of("ec2:CreateTags", "ec2:DeleteTags"))
+                .resources(resources)
+                .conditions(Map.of(
+                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.copyOf(release.heldByTags().keySet())),
+                        "Null", Map.of("aws:TagKeys", "false")))
+                .build();
+    }
+
+    PolicyStatement publishNotifications() {
+        return PolicyStatement.Builder.create().sid(SID_NOTIFY).actions(List.of("sns:Publish"))
+                .resources(List.of(topicArn())).build();
+    }
+
+    /** The topic is encrypted with a customer-managed key: a publisher needs it, through SNS and for this topic only. */
+    PolicyStatement notificationKey() {
+        return PolicyStatement.Builder.create().sid(SID_NOTIFY_KEY)
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of(keyPattern()))
+                .conditions(Map.of("StringEquals", Map.of(
+                        "kms:ViaService", "sns." + buildRegion + ".amazonaws.com",
+                        "kms:EncryptionContext:aws:sns:topicArn", topicArn())))
+                .build();
+    }
+
+    String topicArn() {
+        return "arn:" + Aws.PARTITION + ":sns:" + buildRegion + ":" + Aws.ACCOUNT_ID + ":" + BuildNotifications.TOPIC_NAME;
+    }
+
+    String keyPattern() {
+        return "arn:" + Aws.PARTITION + ":kms:" + buildRegion + ":" + Aws.ACCOUNT_ID + ":key/*";
+    }
+
+    private static String ec2Arn(final String region, final String resource) {
+        return "arn:" + Aws.PARTITION + ":ec2:" + region + "::" + resource;
+    }
+
     String imagePipelinePattern() {
         return imageBuilderArn("image-pipeline/" + IMAGE_NAME_PREFIX + "*");
     }
@@ -94,6 +179,16 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         resources.add(nagForm(imagePipelinePattern()));
         resources.add(nagForm(imagePattern()));
         activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, ssmNames.amiIdPath() + "/*"))));
+        return resources;
+    }
+
+    /** The release statements' wildcards (images, snapshots, the key, Describe), as cdk-nag names them. */
+    List<String> releaseWildcardsForNag() {
+        List<String> resources = new ArrayList<>(List.of("Resource::*", nagForm(keyPattern())));
+        activeRegions.forEach(region -> {
+            resources.add(nagForm(ec2Arn(region, "image/*")));
+            resources.add(nagForm(ec2Arn(region, "snapshot/*")));
+        });
         return resources;
     }
 

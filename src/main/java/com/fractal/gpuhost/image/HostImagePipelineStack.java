@@ -4,6 +4,7 @@ import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import com.fractal.gpuhost.network.HostSecurityGroups;
 import com.fractal.gpuhost.settings.ImagePipelineSettings;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -48,7 +49,8 @@ public final class HostImagePipelineStack extends Stack {
                 settings.rootVolumeGiB(), components, scripts));
 
         BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
-        BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications");
+        BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications",
+                settings.notifications(), names.notificationTopicArn());
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
                 settings.buildInstanceTypes(),
                 Fn.select(0, StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds())),
@@ -56,14 +58,16 @@ public final class HostImagePipelineStack extends Stack {
                 scripts, logs, notifications, Map.of("project", ProjectTags.PROJECT, "component", "image-build")));
 
         Map<String, String> amiTags = new LinkedHashMap<>(Map.of("project", ProjectTags.PROJECT,
-                "recipe-version", recipe.resource().getVersion()));
+                "recipe-version", recipe.resource().getVersion(),
+                ReleaseSettings.MADE_BY_TAG_KEY, HostImagePipeline.NAME));
         pipelineSettings.sourceCommit().ifPresent(commit -> amiTags.put("source-commit", commit));
         HostImageDistribution distribution = new HostImageDistribution(this, "Distribution",
                 new HostImageDistribution.Props(settings.activeRegions(), names.hostAmiId(),
                         pipelineSettings.launchPermissionAccounts(), amiTags));
         HostImagePipeline pipeline = new HostImagePipeline(this, "Pipeline", new HostImagePipeline.Props(
                 recipe.arn(), infrastructure.arn(), distribution.arn(), pipelineSettings, IMAGE_TAGS));
-        ImageRetention retention = new ImageRetention(this, "Retention", pipelineSettings.retainedImages(), IMAGE_TAGS);
+        ImageRetention retention = new ImageRetention(this, "Retention", pipelineSettings.retainedImages(), IMAGE_TAGS,
+                settings.release().heldByTags());
 
         StringParameter.Builder.create(this, "PipelineArnParameter")
                 .parameterName(names.imagePipelineArn())

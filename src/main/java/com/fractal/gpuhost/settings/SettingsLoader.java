@@ -20,10 +20,13 @@ public final class SettingsLoader {
             "activeRegions", "buildRegion", "buildInstanceTypes", "rootVolumeGiB", "baseImageSsmParameter",
             "ssmPrefix", "dynamicHostPorts", "sshCidr", "existingVpcs",
             "developer", "devRegion", "devInstanceType", "keyPair", "devSubnetIndex", "devIdleStopMinutes",
-            "devIdleCpuPercent", "devFromPublishedImage",
+            "devIdleCpuPercent",
             "imageRetentionCount", "pipelineSchedule", "launchPermissionAccounts", "sourceCommit", "imageScanning",
             "imageTestTimeoutMinutes",
-            "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn");
+            "githubRepo", "githubDeployBranch", "githubEnvironment", "githubOidcProviderArn",
+            // Releases (issue 11): see releaseSettings(); devFromPublishedImage is retired and refused there.
+            "channels", "releaseHistoryKept", "notificationEmails", "slackWorkspaceId", "slackChannelId", "devImage",
+            "devFromPublishedImage");
 
     /** Image Builder's cron: six fields (minutes to year) inside cron(...). */
     private static final Pattern CRON = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
@@ -31,12 +34,14 @@ public final class SettingsLoader {
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
+    private final ContextSource context;
     private final List<String> knownRegions;
 
     private final Path hostScriptsDir;
 
     private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir) {
         this.values = new ContextValues(context, problems);
+        this.context = context;
         this.knownRegions = knownRegions;
         this.hostScriptsDir = hostScriptsDir;
     }
@@ -79,7 +84,8 @@ public final class SettingsLoader {
         Optional<String> sshCidr = values.optionalString("sshCidr");
         sshCidr.ifPresent(cidr -> Cidrs.check("sshCidr", cidr, values));
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, activeRegions);
-        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
+        ReleaseSection release = releaseSettings();
+        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions, release.devImage());
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
         ImagePipelineSettings pipeline = imagePipeline();
         Optional<CiSettings> ci = CiSettingsParser.parse(values);
@@ -88,7 +94,8 @@ public final class SettingsLoader {
             throw new InvalidSettingsException(problems);
         }
         return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
-                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci);
+                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci, release.release(),
+                release.notifications());
     }
 
     private List<String> regions() {
@@ -163,7 +170,8 @@ public final class SettingsLoader {
         return new ImagePipelineSettings(retained, schedule, accounts, commit, scanning, testTimeout);
     }
 
-    private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions) {
+    private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions,
+            final DevImage image) {
         Optional<String> developer = values.optionalString("developer");
         developer.filter(name -> !AllowedValues.DEVELOPER_NAME.matcher(name).matches())
                 .ifPresent(name -> values.problem("developer", name, "is not allowed; allowed: a lowercase DNS "
@@ -185,9 +193,76 @@ public final class SettingsLoader {
                     "is not allowed; allowed: 0 (off) or a multiple of 5 from 5 to 1440 (CloudWatch's one-day limit)");
         }
         int idleCpu = values.integer("devIdleCpuPercent", 1, 99);
-        boolean fromImage = values.bool("devFromPublishedImage");
         return developer.map(name -> new DevInstanceSettings(name, region, type, keyPair, subnetIndex, idleMinutes,
-                idleCpu, fromImage));
+                idleCpu, image));
+    }
+
+    // ---- Releases (issue 11): channels, retention window, notifications, the dev instance's image ----------
+
+    /** A release channel's name: lowercase, safe in an SSM path and an AMI tag key. */
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    /** Slack IDs as AWS Chatbot takes them: the workspace (team) starts with T, channels with C or G. */
+    private static final Pattern SLACK_WORKSPACE = Pattern.compile("T[A-Z0-9]{6,20}");
+    private static final Pattern SLACK_CHANNEL = Pattern.compile("[CG][A-Z0-9]{6,20}");
+    /** SSM keeps 100 versions of a parameter: the window must fit well inside a channel's history. */
+    private static final int MAX_HISTORY_KEPT = 20;
+
+    /** The release settings, the notification settings and the dev image, which may name a channel. */
+    record ReleaseSection(ReleaseSettings release, NotificationSettings notifications, DevImage devImage) {
+    }
+
+    private ReleaseSection releaseSettings() {
+        List<String> channels = values.list("channels");
+        if (channels.isEmpty()) {
+            problems.add("channels: is missing or empty; allowed: a list of one or more channel names such as "
+                    + "candidate,stable");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String channel : channels) {
+            if (!CHANNEL.matcher(channel).matches() || ReleaseSettings.LATEST.equals(channel)
+                    || DevImage.STOCK.equals(channel)) {
+                values.problem("channels", channel, "is not allowed; allowed: 1 to 31 of a-z, 0-9 and '-', starting "
+                        + "with a letter, and not \"" + ReleaseSettings.LATEST + "\" or \"" + DevImage.STOCK + "\"");
+            } else if (!seen.add(channel)) {
+                values.problem("channels", channel, "is listed twice; allowed: each channel once");
+            }
+        }
+        int historyKept = values.integer("releaseHistoryKept", 1, MAX_HISTORY_KEPT);
+
+        List<String> emails = values.list("notificationEmails");
+        emails.stream().filter(email -> !EMAIL.matcher(email).matches()).forEach(email -> values.problem(
+                "notificationEmails", email, "is not an e-mail address; allowed: addresses such as ops@example.com"));
+        Optional<String> workspace = values.optionalString("slackWorkspaceId");
+        Optional<String> slackChannel = values.optionalString("slackChannelId");
+        workspace.filter(id -> !SLACK_WORKSPACE.matcher(id).matches()).ifPresent(id -> values.problem(
+                "slackWorkspaceId", id, "is not a Slack workspace ID; allowed: T and 6 to 20 of A-Z, 0-9"));
+        slackChannel.filter(id -> !SLACK_CHANNEL.matcher(id).matches()).ifPresent(id -> values.problem(
+                "slackChannelId", id, "is not a Slack channel ID; allowed: C or G and 6 to 20 of A-Z, 0-9"));
+        if (workspace.isPresent() != slackChannel.isPresent()) {
+            String given = workspace.isPresent() ? "slackWorkspaceId" : "slackChannelId";
+            values.problem(given, workspace.orElseGet(slackChannel::get), "is given alone; allowed: both "
+                    + "slackWorkspaceId and slackChannelId, or neither");
+        }
+        Optional<NotificationSettings.SlackChannel> slack = workspace.flatMap(team -> slackChannel
+                .map(channel -> new NotificationSettings.SlackChannel(team, channel)));
+
+        if (context.get("devFromPublishedImage") != null) {
+            values.problem("devFromPublishedImage", context.get("devFromPublishedImage"), "is no longer a setting; "
+                    + "use devImage=latest for the newest build (or devImage=<channel>, devImage=stock)");
+        }
+        String devImage = values.string("devImage", DevImage.STOCK);
+        DevImage image = DevImage.stock();
+        if (ReleaseSettings.LATEST.equals(devImage)) {
+            image = DevImage.newestBuild();
+        } else if (channels.contains(devImage)) {
+            image = DevImage.ofChannel(devImage);
+        } else if (!DevImage.STOCK.equals(devImage)) {
+            values.problem("devImage", devImage, "is not allowed; allowed: " + DevImage.STOCK + ", "
+                    + ReleaseSettings.LATEST + " or a channel (" + String.join(", ", channels) + ")");
+        }
+        return new ReleaseSection(new ReleaseSettings(channels, historyKept),
+                new NotificationSettings(emails, slack), image);
     }
 
     /** Existing VPCs by region, from {"region": {"vpcId": ..., "subnetIds": [...], "availabilityZones": [...]}}. */
