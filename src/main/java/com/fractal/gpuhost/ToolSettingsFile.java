@@ -9,6 +9,7 @@ import com.fractal.gpuhost.image.HostImagePipeline;
 import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.network.HostSecurityGroups;
 import com.fractal.gpuhost.network.NetworkStack;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.io.IOException;
@@ -72,6 +73,18 @@ public final class ToolSettingsFile {
         stacks.put("imagePipeline", HostImagePipelineStack.NAME);
         settings.devInstance().ifPresent(dev -> stacks.put("devInstance", dev.stackName()));
         settings.ci().ifPresent(ci -> stacks.put("ciDeployRole", CiDeployRoleStack.NAME));
+
+        // Releases (issue 11): what the release command needs, so it never reads cdk.json.
+        ReleaseSettings release = settings.release();
+        ObjectNode releaseNode = root.putObject("release");
+        ObjectNode channels = releaseNode.putObject("channels");
+        release.channels().forEach(channel -> channels.putObject(channel)
+                .put("ssmName", names.channelAmiId(channel))
+                .put("heldByTagKey", release.heldByTagKey(channel)));
+        releaseNode.put("releaseHistoryKept", release.historyKept());
+        releaseNode.put("heldByTagValue", ReleaseSettings.HELD_BY_TAG_VALUE);
+        releaseNode.putObject("madeByTag").put("key", ReleaseSettings.MADE_BY_TAG_KEY).put("value", HostImagePipeline.NAME);
+        releaseNode.put("notificationTopicArnSsmName", names.notificationTopicArn());
         return root;
     }
 
