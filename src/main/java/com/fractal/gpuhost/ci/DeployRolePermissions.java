@@ -99,7 +99,10 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         return List.of(channelParameters(), describeImages(), heldByTags(), publishNotifications(), notificationKey());
     }
 
-    /** Exactly each channel's parameter in each active region: read, its history, write. */
+    /**
+     * Exactly each channel's parameter in each active region: read, its history, write, and delete (to put
+     * back a channel whose first promotion failed halfway); and the topic's ARN parameter.
+     */
     PolicyStatement channelParameters() {
         List<String> parameters = new ArrayList<>();
         for (String region : activeRegions) {
@@ -107,7 +110,8 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         }
         parameters.add(parameterArn(buildRegion, ssmNames.notificationTopicArn()));
         return PolicyStatement.Builder.create().sid(SID_CHANNELS)
-                .actions(List.of("ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter"))
+                .actions(List.of("ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter",
+                        "ssm:DeleteParameter"))
                 .resources(parameters)
                 .build();
     }

@@ -95,12 +95,25 @@ public final class ReleaseExecutor {
                         notPutBack.add(done.region() + " (" + again.getMessage() + ")");
                     }
                 }
+                untagAdded(plan);
                 throw ReleaseException.failed(plan.summary() + " failed in " + change.region() + " ("
                         + e.getMessage() + "); " + (notPutBack.isEmpty()
                                 ? (putBack.isEmpty() ? "no region had been changed" : "put back "
                                         + String.join(", ", putBack)) + ": the channel is unchanged"
                                 : "COULD NOT PUT BACK " + String.join(", ", notPutBack)
                                         + ": the channel points at two builds; run `release status`"));
+            }
+        }
+    }
+
+    /** After a failed release, the held-by tags it added come off again: the release changed nothing. */
+    private void untagAdded(final ReleasePlan plan) {
+        for (TagChange change : plan.tagsToAdd()) {
+            try {
+                gateway.untag(change.region(), change.resourceIds(), plan.channel().heldByTagKey());
+            } catch (GatewayException e) {
+                out.println("  " + change.region() + ": " + change.image().id() + " keeps "
+                        + plan.channel().heldByTagKey() + " (" + e.getMessage() + ")");
             }
         }
     }

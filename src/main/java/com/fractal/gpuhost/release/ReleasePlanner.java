@@ -135,23 +135,30 @@ public final class ReleasePlanner {
     }
 
     /**
-     * After the move, the AMIs of the channel's last releaseHistoryKept versions keep the held-by tag; the
-     * other AMIs of its history that still carry it lose it.
+     * After the move, the AMI the channel holds and the AMIs of its last releaseHistoryKept promotions keep the
+     * held-by tag (a rollback is no promotion: it neither widens nor shifts the window, so what it could go
+     * back to stays kept); the other AMIs of its history that still carry the tag lose it.
      */
     private void retention(final Channel channel, final Move move, final List<Version> history,
             final Map<String, Image> images, final List<TagChange> add, final List<TagChange> remove) {
-        List<String> values = new ArrayList<>();
-        history.forEach(version -> values.add(version.value()));
-        values.add(move.amiId());
-        Set<String> held = new LinkedHashSet<>(values.subList(Math.max(0, values.size() - config.historyKept()),
-                values.size()));
+        List<String> promoted = new ArrayList<>();
+        history.stream().filter(version -> !HOLDS.matcher(String.valueOf(version.description())).find())
+                .forEach(version -> promoted.add(version.value()));
+        if (!HOLDS.matcher(move.description()).find()) {
+            promoted.add(move.amiId());
+        }
+        Set<String> held = new LinkedHashSet<>(promoted.subList(Math.max(0, promoted.size() - config.historyKept()),
+                promoted.size()));
+        held.add(move.amiId());
         for (String id : held) {
             Image image = images.get(id);
             if (image != null && !config.heldByTagValue().equals(image.tags().get(channel.heldByTagKey()))) {
                 add.add(new TagChange(move.region(), image));
             }
         }
-        for (String id : new LinkedHashSet<>(values)) {
+        Set<String> everHeld = new LinkedHashSet<>();
+        history.forEach(version -> everHeld.add(version.value()));
+        for (String id : everHeld) {
             Image image = images.get(id);
             if (!held.contains(id) && image != null && image.tags().containsKey(channel.heldByTagKey())) {
                 remove.add(new TagChange(move.region(), image));

@@ -162,6 +162,8 @@ class ReleaseCommandTest {
                 + "/fractal/image/channels/candidate/ami-id: ParameterMaxVersionLimitExceeded: injected); put back "
                 + "us-east-1, us-east-2, us-west-1: the channel is unchanged\n", err);
         assertTrue(out.contains("  us-east-2: put back to ami-a1"), out);
+        assertFalse(heldBy("candidate", "b") || aws.tag("us-east-1", ami("b", 0),
+                config.channel("candidate").heldByTagKey()).isPresent(), "the tags it added came off again");
         ReleaseGateway.Version putBack = aws.history("us-east-1", config.channel("candidate").ssmName()).get(2);
         assertEquals("release: put back after a failed release; holds version 1", putBack.description());
     }
@@ -211,6 +213,21 @@ class ReleaseCommandTest {
         assertFalse(heldBy("candidate", "a"), "a is now four promotions back");
         assertTrue(heldBy("candidate", "b") && heldBy("candidate", "c") && heldBy("candidate", "d"));
         assertTrue(out.contains("untag ami-a0 (out of the last 3 releases of candidate)"), out);
+    }
+
+    @Test
+    void aRollbackKeepsWhatItCouldGoBackToAndANewPromotionMovesTheWindowOn() {
+        for (String label : List.of("a", "b", "c")) {
+            build(label);
+            release("promote", "--to", "stable");
+        }
+        release("rollback", "stable");
+        assertTrue(heldBy("stable", "a") && heldBy("stable", "b") && heldBy("stable", "c"),
+                "a rollback is no promotion: the last three promotions stay kept");
+        build("d");
+        release("promote", "--to", "stable");
+        assertFalse(heldBy("stable", "a"));
+        assertTrue(heldBy("stable", "b") && heldBy("stable", "c") && heldBy("stable", "d"));
     }
 
     @Test
