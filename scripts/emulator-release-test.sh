@@ -72,7 +72,11 @@ STABLE_KEY=$(jq -r .release.channels.stable.heldByTagKey "$settings")
 CANDIDATE=$(jq -r .release.channels.candidate.ssmName "$settings")
 readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE
 n=${#REGIONS[@]}
-all() { printf "$1%.0s " $(seq "$n") | sed 's/ $//'; } # all a -> "a a a a a a a"
+all() { # all a -> "a a a a a a a": the same label in every region
+  local labels=() i
+  for ((i = 0; i < n; i++)); do labels+=("$1"); done
+  echo "${labels[*]}"
+}
 
 # --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -124,6 +128,8 @@ state() { # state WHAT CANDIDATE STABLE CANDIDATE_TAGGED STABLE_TAGGED: both cha
   check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "$(aws_helper held "$STABLE_KEY")"
 }
 
+echo "== compile once, so that the timings below are the command's own"
+npm run -s release -- --help >/dev/null
 aws_helper topic
 echo "== build a: AMIs with snapshots in ${n} regions, the latest parameters"
 aws_helper build a

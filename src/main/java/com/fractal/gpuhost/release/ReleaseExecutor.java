@@ -6,7 +6,9 @@ import com.fractal.gpuhost.release.ReleasePlan.RegionChange;
 import com.fractal.gpuhost.release.ReleasePlan.TagChange;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -137,10 +139,18 @@ public final class ReleaseExecutor {
                     change.moves() ? "" : " (already)"));
         }
         String key = plan.channel().heldByTagKey();
-        plan.tagsToAdd().forEach(change -> out.println("  " + change.region() + ": tag " + change.image().id()
-                + " and " + change.image().snapshotIds().size() + " snapshot(s) " + key + "=" + config.heldByTagValue()));
-        plan.tagsToRemove().forEach(change -> out.println("  " + change.region() + ": untag " + change.image().id()
-                + " (out of the last " + config.historyKept() + " releases of " + plan.channel().name() + ")"));
+        byBuild(plan.tagsToAdd()).forEach((build, changes) -> out.println("  retention: tag " + key + "="
+                + config.heldByTagValue() + " on " + build + " (" + changes.size() + " AMIs, "
+                + changes.stream().mapToInt(c -> c.image().snapshotIds().size()).sum() + " snapshots)"));
+        byBuild(plan.tagsToRemove()).forEach((build, changes) -> out.println("  retention: untag " + build + " ("
+                + changes.size() + " AMIs: out of the last " + config.historyKept() + " promotions of "
+                + plan.channel().name() + ")"));
+    }
+
+    private static Map<String, List<TagChange>> byBuild(final List<TagChange> changes) {
+        Map<String, List<TagChange>> builds = new LinkedHashMap<>();
+        changes.forEach(change -> builds.computeIfAbsent(change.image().name(), b -> new ArrayList<>()).add(change));
+        return builds;
     }
 
     private void notify(final ReleasePlan plan) {

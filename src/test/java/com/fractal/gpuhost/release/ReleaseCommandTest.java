@@ -212,7 +212,10 @@ class ReleaseCommandTest {
 
         assertFalse(heldBy("candidate", "a"), "a is now four promotions back");
         assertTrue(heldBy("candidate", "b") && heldBy("candidate", "c") && heldBy("candidate", "d"));
-        assertTrue(out.contains("untag ami-a0 (out of the last 3 releases of candidate)"), out);
+        assertTrue(out.contains("  retention: untag fractal-gpu-host-a (7 AMIs: out of the last 3 promotions of "
+                + "candidate)"), out);
+        assertTrue(out.contains("  retention: tag fractal:held-by:candidate=true on fractal-gpu-host-d (7 AMIs, "
+                + "7 snapshots)"), out);
     }
 
     @Test
