@@ -19,7 +19,7 @@ if ((node_major < 22)); then
   echo "test-all: Node $(node --version) is first on PATH; run this through 'npm test' (Node 22+)" >&2
   exit 1
 fi
-require mvn java cfn-lint shellcheck shfmt bats moto_server aws
+require mvn java cfn-lint shellcheck shfmt bats moto_server aws jq
 
 echo "== Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
 mvn -B -ntp verify
@@ -38,3 +38,6 @@ bash scripts/check-workflows.sh
 
 echo "== Deploy into a local AWS API emulator: cdk bootstrap, deploy, checks, destroy (moto)"
 bash scripts/emulator-deploy-test.sh
+
+echo "== The release command against the emulator: promote, status, rollback, refusals, put-back, tags (moto)"
+bash scripts/emulator-release-test.sh
