@@ -59,12 +59,12 @@ public final class ReleasePlanner {
         List<String> problems = new ArrayList<>();
         List<Move> moves = new ArrayList<>();
         for (String region : config.activeRegions()) {
-            Map<Long, Version> history = byVersion(gateway.history(region, channel.ssmName()));
+            TreeMap<Long, Version> history = byVersion(gateway.history(region, channel.ssmName()));
             if (history.isEmpty()) {
                 problems.add(region + ": " + channel.ssmName() + " does not exist (the channel was never promoted)");
                 continue;
             }
-            Version current = ((TreeMap<Long, Version>) history).lastEntry().getValue();
+            Version current = history.lastEntry().getValue();
             Optional<Version> before = releaseBefore(history, current);
             if (before.isEmpty()) {
                 problems.add(region + ": no release before " + current.value() + " in the history of "
@@ -170,7 +170,7 @@ public final class ReleasePlanner {
         return new Image(id, "(deregistered)", "missing", "", Map.of(), List.of());
     }
 
-    private static Map<Long, Version> byVersion(final List<Version> history) {
+    private static TreeMap<Long, Version> byVersion(final List<Version> history) {
         TreeMap<Long, Version> map = new TreeMap<>();
         history.forEach(version -> map.put(version.version(), version));
         return map;
