@@ -49,3 +49,6 @@ bash scripts/check-workflows.sh
 
 echo "== Deploy into a local AWS API emulator: cdk bootstrap, deploy, checks, destroy (moto)"
 bash scripts/emulator-deploy-test.sh
+
+echo "== The release command against the emulator: promote, status, rollback, refusals, put-back, tags (moto)"
+bash scripts/emulator-release-test.sh

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.ResourceNames;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.io.IOException;
@@ -81,6 +82,18 @@ public final class ToolSettingsFile {
                     .put("nameTag", resourceNames.devInstanceNameTag(dev.developer()));
         });
         settings.ci().ifPresent(ci -> stacks.put("ciDeployRole", resourceNames.ciDeployRoleStack()));
+
+        // What the release command needs, so it never reads cdk.json.
+        ReleaseSettings release = settings.release();
+        ObjectNode releaseNode = root.putObject("release");
+        ObjectNode channels = releaseNode.putObject("channels");
+        release.channels().forEach(channel -> channels.putObject(channel)
+                .put("ssmName", names.channelAmiId(channel))
+                .put("heldByTagKey", release.heldByTagKey(channel)));
+        releaseNode.put("releaseHistoryKept", release.historyKept());
+        releaseNode.put("heldByTagValue", ReleaseSettings.HELD_BY_TAG_VALUE);
+        releaseNode.putObject("madeByTag").put("key", ReleaseSettings.MADE_BY_TAG_KEY).put("value", resourceNames.imagePipeline());
+        releaseNode.put("notificationTopicArnSsmName", names.notificationTopicArn());
         return root;
     }
 

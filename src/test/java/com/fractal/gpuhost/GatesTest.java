@@ -29,7 +29,8 @@ class GatesTest {
     @BeforeAll
     static void synthesize() {
         app = TestApps.synthesize(Map.of("developer", "alice", "sshCidr", "203.0.113.0/24",
-                "githubRepo", "octo-org/gpu-host-infra"));
+                "githubRepo", "octo-org/gpu-host-infra", "devImage", "stable", "notificationEmails", "ops@example.com",
+                "slackWorkspaceId", "T07EA123LEP", "slackChannelId", "C07EZ1ABC23"));
     }
 
     @Test

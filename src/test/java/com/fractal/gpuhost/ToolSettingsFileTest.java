@@ -44,6 +44,24 @@ class ToolSettingsFileTest {
     }
 
     @Test
+    void releaseSettingsAreTheStacksOwn() throws IOException {
+        Settings settings = TestApps.settings(Map.of("ssmPrefix", "/probe", "channels", "candidate,beta,stable",
+                "releaseHistoryKept", 5));
+        JsonNode release = ToolSettingsFile.toJson(settings).get("release");
+
+        assertEquals(List.of("candidate", "beta", "stable"), JSON.convertValue(release.get("channels"), Map.class)
+                .keySet().stream().toList());
+        assertEquals("/probe/image/channels/beta/ami-id", release.at("/channels/beta/ssmName").asText());
+        assertEquals(settings.ssmNames().channelAmiId("stable"), release.at("/channels/stable/ssmName").asText());
+        assertEquals("fractal:held-by:beta", release.at("/channels/beta/heldByTagKey").asText());
+        assertEquals(5, release.get("releaseHistoryKept").asInt());
+        assertEquals("true", release.get("heldByTagValue").asText());
+        assertEquals("fractal:image-pipeline", release.at("/madeByTag/key").asText());
+        assertEquals("fractal-gpu-host", release.at("/madeByTag/value").asText());
+        assertEquals("/probe/image/notification-topic-arn", release.get("notificationTopicArnSsmName").asText());
+    }
+
+    @Test
     void optionalStacksAreAbsentWhenNotAskedFor() {
         JsonNode file = ToolSettingsFile.toJson(TestApps.settings(Map.of()));
 

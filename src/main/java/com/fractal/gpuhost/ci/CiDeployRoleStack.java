@@ -49,7 +49,7 @@ public final class CiDeployRoleStack extends Stack {
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.names());
+                settings.names(), settings.release());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))
@@ -64,7 +64,11 @@ public final class CiDeployRoleStack extends Stack {
                         + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
                         + "parameters. Version manifests are read-only, under the manifests prefix of the pipeline "
                         + "stack's log bucket, whose name CloudFormation generates. AMI IDs are new with every build: "
-                        + "tags go only on AMIs that carry the project tag")
+                        + "tags go only on AMIs that carry the project tag. The log key is usable only through S3 for that "
+                        + "bucket. The release command: AMIs and snapshots get their IDs at build time, so "
+                        + "tagging names image/* and snapshot/* of the active regions, limited by condition to the "
+                        + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the "
+                        + "topic's key is usable only through SNS for the one build topic")
                 .build()));
 
         CfnOutput.Builder.create(this, "DeployRoleArn")

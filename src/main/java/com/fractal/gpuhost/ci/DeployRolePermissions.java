@@ -1,11 +1,14 @@
 package com.fractal.gpuhost.ci;
 
 import com.fractal.gpuhost.image.BuildLogs;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.DefaultStackSynthesizer;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -19,8 +22,10 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * @param activeRegions every region with a network stack and a copy of the AMI
  * @param buildRegion   the region of the image pipeline
  * @param names         the physical names of the pipeline, its images and the parameters CI reads
+ * @param release       the release channels, whose parameters and AMI tags CI's release workflows change
  */
-public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names) {
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names,
+        ReleaseSettings release) {
     /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
     public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
 
@@ -32,14 +37,21 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_MANIFESTS = "ReadVersionManifests";
     public static final String SID_MANIFESTS_KEY = "DecryptVersionManifests";
     public static final String SID_TAG_AMIS = "TagProjectAmisWithVersions";
+    public static final String SID_CHANNELS = "ReleaseChannelParameters";
+    public static final String SID_DESCRIBE_IMAGES = "DescribeImages";
+    public static final String SID_HELD_BY_TAGS = "TagImagesHeldByChannels";
+    public static final String SID_NOTIFY = "PublishReleaseNotifications";
+    public static final String SID_NOTIFY_KEY = "EncryptReleaseNotifications";
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
     }
 
     public List<PolicyStatement> statements() {
-        return List.of(assumeBootstrapRoles(), imagePipeline(), images(), pipelineArnParameter(), amiIdParameters(),
-                versionManifests(), decryptVersionManifests(), tagAmis());
+        List<PolicyStatement> statements = new ArrayList<>(List.of(assumeBootstrapRoles(), imagePipeline(), images(),
+                pipelineArnParameter(), amiIdParameters(), versionManifests(), decryptVersionManifests(), tagAmis()));
+        statements.addAll(releaseStatements());
+        return statements;
     }
 
     /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
@@ -114,7 +126,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     /** Tags on the AMIs in every active region, and only on the project's own (tagged project=...). */
     PolicyStatement tagAmis() {
         List<String> images = new ArrayList<>();
-        activeRegions.forEach(region -> images.add(imageArnPattern(region)));
+        activeRegions.forEach(region -> images.add(ec2Arn(region, "image/*")));
         return PolicyStatement.Builder.create().sid(SID_TAG_AMIS).actions(List.of("ec2:CreateTags"))
                 .resources(images)
                 .conditions(Map.of("StringEquals", Map.of("aws:ResourceTag/project", names.project())))
@@ -125,12 +137,80 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         return BuildLogs.manifestObjectsPattern(Aws.PARTITION, names.imagePipelineStack());
     }
 
-    /** AMIs have no account in their ARN. */
-    private static String imageArnPattern(final String region) {
-        return "arn:" + Aws.PARTITION + ":ec2:" + region + "::image/*";
-    }
 
     /** Every pipeline the project names (an image's name is its recipe's, also project-prefixed). */
+    // The release command: channel parameters, held-by tags, the notification topic.
+
+    List<PolicyStatement> releaseStatements() {
+        return List.of(channelParameters(), describeImages(), heldByTags(), publishNotifications(), notificationKey());
+    }
+
+    /**
+     * Exactly each channel's parameter in each active region: read, its history, write, and delete (to put
+     * back a channel whose first promotion failed halfway); and the topic's ARN parameter.
+     */
+    PolicyStatement channelParameters() {
+        List<String> parameters = new ArrayList<>();
+        for (String region : activeRegions) {
+            release.channels().forEach(channel -> parameters.add(parameterArn(region, names.ssm().channelAmiId(channel))));
+        }
+        parameters.add(parameterArn(buildRegion, names.ssm().notificationTopicArn()));
+        return PolicyStatement.Builder.create().sid(SID_CHANNELS)
+                .actions(List.of("ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter",
+                        "ssm:DeleteParameter"))
+                .resources(parameters)
+                .build();
+    }
+
+    /** EC2's Describe calls take no resource-level permissions: "*" is the only resource they accept. */
+    PolicyStatement describeImages() {
+        return PolicyStatement.Builder.create().sid(SID_DESCRIBE_IMAGES).actions(List.of("ec2:DescribeImages"))
+                .resources(List.of("*")).build();
+    }
+
+    /**
+     * Images and snapshots in the active regions (their IDs are made at build time), and only the channels'
+     * held-by tags: a request must name tag keys, and all of them must be held-by keys.
+     */
+    PolicyStatement heldByTags() {
+        List<String> resources = new ArrayList<>();
+        for (String region : activeRegions) {
+            resources.add(ec2Arn(region, "image/*"));
+            resources.add(ec2Arn(region, "snapshot/*"));
+        }
+        return PolicyStatement.Builder.create().sid(SID_HELD_BY_TAGS)
+                .actions(List.of("ec2:CreateTags", "ec2:DeleteTags"))
+                .resources(resources)
+                .conditions(Map.of(
+                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.copyOf(release.heldByTags().keySet())),
+                        "Null", Map.of("aws:TagKeys", "false")))
+                .build();
+    }
+
+    PolicyStatement publishNotifications() {
+        return PolicyStatement.Builder.create().sid(SID_NOTIFY).actions(List.of("sns:Publish"))
+                .resources(List.of(topicArn())).build();
+    }
+
+    /** The topic is encrypted with a customer-managed key: a publisher needs it, through SNS and for this topic only. */
+    PolicyStatement notificationKey() {
+        return PolicyStatement.Builder.create().sid(SID_NOTIFY_KEY)
+                .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
+                .resources(List.of(buildRegionKeys()))
+                .conditions(Map.of("StringEquals", Map.of(
+                        "kms:ViaService", "sns." + buildRegion + ".amazonaws.com",
+                        "kms:EncryptionContext:aws:sns:topicArn", topicArn())))
+                .build();
+    }
+
+    String topicArn() {
+        return "arn:" + Aws.PARTITION + ":sns:" + buildRegion + ":" + Aws.ACCOUNT_ID + ":" + names.buildTopic();
+    }
+
+    private static String ec2Arn(final String region, final String resource) {
+        return "arn:" + Aws.PARTITION + ":ec2:" + region + "::" + resource;
+    }
+
     String imagePipelinePattern() {
         return imageBuilderArn("image-pipeline/" + names.prefixedPattern());
     }
@@ -141,14 +221,18 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     /** The wildcard resources, as cdk-nag names them, so that a suppression can list exactly these. */
     List<String> wildcardResourcesForNag() {
-        List<String> resources = new ArrayList<>();
+        Set<String> resources = new LinkedHashSet<>();
         resources.add(nagForm(imagePipelinePattern()));
         resources.add(nagForm(imagePattern()));
         activeRegions.forEach(region -> resources.add(nagForm(parameterArn(region, names.ssm().amiIdPath() + "/*"))));
         resources.add(nagForm(manifestPattern()));
         resources.add(nagForm(buildRegionKeys()));
-        activeRegions.forEach(region -> resources.add(nagForm(imageArnPattern(region))));
-        return resources;
+        resources.add("Resource::*");
+        activeRegions.forEach(region -> {
+            resources.add(nagForm(ec2Arn(region, "image/*")));
+            resources.add(nagForm(ec2Arn(region, "snapshot/*")));
+        });
+        return List.copyOf(resources);
     }
 
     private String imageBuilderArn(final String resource) {

@@ -3,6 +3,7 @@ package com.fractal.gpuhost.devinstance;
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import com.fractal.gpuhost.network.HostSecurityGroup;
+import com.fractal.gpuhost.settings.DevImage;
 import com.fractal.gpuhost.settings.DevInstanceSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
@@ -58,7 +59,7 @@ public final class DevInstanceStack extends Stack {
                 names.securityGroupId(HostSecurityGroup.CONTAINER_TESTING.key()));
         devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
                 baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
-                dev.fromPublishedImage() ? DevInstanceUserData.publishedImage()
+                dev.image().published() ? DevInstanceUserData.publishedImage(scripts, dev.region())
                         : DevInstanceUserData.hostSetup(scripts, dev.region()),
                 dev.keyPair(), subnetId, groupId));
         String instanceId = devInstance.instance().getRef();
@@ -76,10 +77,20 @@ public final class DevInstanceStack extends Stack {
         output("SetupLog", "Where the first-boot setup writes its progress", DevInstanceUserData.LOG_FILE);
     }
 
+    /**
+     * The image's SSM parameter, resolved at deploy time (no lookup at synth). A published image already
+     * went through the host setup; stock Ubuntu gets it at first boot.
+     */
+    static String imageParameter(final Settings settings, final DevInstanceSettings dev) {
+        DevImage image = dev.image();
+        if (image.latest()) {
+            return settings.ssmNames().hostAmiId();
+        }
+        return image.channel().map(settings.ssmNames()::channelAmiId).orElse(settings.baseImageSsmParameter());
+    }
+
     private IMachineImage baseImage(final Settings settings, final DevInstanceSettings dev) {
-        // The published image already went through the host setup; stock Ubuntu gets it at first boot.
-        return MachineImage.fromSsmParameter(dev.fromPublishedImage()
-                ? settings.ssmNames().hostAmiId() : settings.baseImageSsmParameter());
+        return MachineImage.fromSsmParameter(imageParameter(settings, dev));
     }
 
     private void output(final String id, final String description, final String value) {

@@ -18,20 +18,11 @@ final class DevInstanceUserData {
     private DevInstanceUserData() {
     }
 
-    /** Stock Ubuntu: the full host setup. */
+    /** Stock Ubuntu: the full host setup, Go, then a reboot so the NVIDIA driver loads. */
     static UserData hostSetup(final HostScriptsAsset scripts, final String region) {
         UserData userData = UserData.forLinux();
+        userData.addCommands(fetchScripts(scripts, region));
         userData.addCommands(
-                "set -euo pipefail",
-                "exec > >(tee -a " + LOG_FILE + ") 2>&1",
-                "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
-                // The snap-installed AWS CLI lands in /snap/bin, which cloud-init's PATH lacks.
-                "export PATH=\"$PATH:/snap/bin\"",
-                "command -v aws >/dev/null || snap install aws-cli --classic",
-                "mkdir -p " + SCRIPTS_DIR,
-                Fn.join("", List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
-                        scripts.bucketName(), "/", scripts.objectKey(), "' " + SCRIPTS_ZIP)),
-                HostScriptsAsset.unpackCommand(SCRIPTS_ZIP, SCRIPTS_DIR),
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
                 "bash " + SCRIPTS_DIR + "/setup_ubuntu20_host.sh",
@@ -41,11 +32,33 @@ final class DevInstanceUserData {
         return userData;
     }
 
-    /** The published host image already holds the setup: only say so in the log. */
-    static UserData publishedImage() {
+    /**
+     * A published host image already holds the host setup, but not Go (production hosts do not build the
+     * host service): install only Go, from the same scripts. No reboot is needed.
+     */
+    static UserData publishedImage(final HostScriptsAsset scripts, final String region) {
         UserData userData = UserData.forLinux();
+        userData.addCommands(fetchScripts(scripts, region));
         userData.addCommands(
-                "echo \"dev instance from the published host image: setup is baked in\" >> " + LOG_FILE);
+                "echo \"dev instance from a published host image: the host setup is baked in; installing Go\"",
+                "bash " + SCRIPTS_DIR + "/install_go.sh",
+                "echo \"dev instance setup: done $(date --iso-8601=seconds)\"");
         return userData;
+    }
+
+    /** Logging, the AWS CLI, and the host-scripts asset unpacked into {@value #SCRIPTS_DIR}. */
+    private static String[] fetchScripts(final HostScriptsAsset scripts, final String region) {
+        return new String[] {
+            "set -euo pipefail",
+            "exec > >(tee -a " + LOG_FILE + ") 2>&1",
+            "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
+            // The snap-installed AWS CLI lands in /snap/bin, which cloud-init's PATH lacks.
+            "export PATH=\"$PATH:/snap/bin\"",
+            "command -v aws >/dev/null || snap install aws-cli --classic",
+            "mkdir -p " + SCRIPTS_DIR,
+            Fn.join("", List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
+                    scripts.bucketName(), "/", scripts.objectKey(), "' " + SCRIPTS_ZIP)),
+            HostScriptsAsset.unpackCommand(SCRIPTS_ZIP, SCRIPTS_DIR),
+        };
     }
 }

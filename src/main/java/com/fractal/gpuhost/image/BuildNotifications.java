@@ -2,23 +2,33 @@ package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.ProjectKeys;
 import java.util.LinkedHashMap;
+import com.fractal.gpuhost.settings.NotificationSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.chatbot.SlackChannelConfiguration;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
+import software.amazon.awscdk.services.ssm.StringParameter;
 import software.constructs.Construct;
 
 /**
- * The SNS topic Image Builder announces each build's outcome on, encrypted with a key of its own that
- * Image Builder's service-linked role may use (an AWS-managed key cannot be granted to it).
+ * The SNS topic Image Builder announces each build's outcome on, and the release command each promotion
+ * and rollback, encrypted with a key of its own that Image Builder's service-linked role may use (an
+ * AWS-managed key cannot be granted to it). Its subscribers: the configured e-mail addresses and, when
+ * configured, a Slack channel through AWS Chatbot. The topic's ARN goes to SSM for the release command.
  */
 public final class BuildNotifications extends Construct {
     private final Topic topic;
+    private final Optional<SlackChannelConfiguration> slack;
 
-    public BuildNotifications(final Construct scope, final String id) {
+    public BuildNotifications(final Construct scope, final String id, final String topicName,
+            final NotificationSettings settings, final String topicArnParameter) {
         super(scope, id);
         Key key = ProjectKeys.create(this, "Key", "Encrypts the GPU host image build notifications");
         // The service-linked role may not exist yet when this deploys, so it is matched by condition, not
@@ -31,9 +41,25 @@ public final class BuildNotifications extends Construct {
                 .conditions(conditions())
                 .build());
         topic = Topic.Builder.create(this, "Topic")
-                .displayName("GPU host image builds")
+                .topicName(topicName)
+                .displayName("GPU host image builds and releases")
                 .masterKey(key)
                 .enforceSsl(true)
+                .build();
+        // Each address confirms its subscription once, from the e-mail SNS sends it.
+        settings.emails().forEach(email -> topic.addSubscription(new EmailSubscription(email)));
+        slack = settings.slack().map(channel -> SlackChannelConfiguration.Builder.create(this, "Slack")
+                .slackChannelConfigurationName(topicName)
+                .slackWorkspaceId(channel.workspaceId())
+                .slackChannelId(channel.channelId())
+                .notificationTopics(List.of(topic))
+                // Chatbot only posts; the guardrail keeps commands typed in the channel read-only.
+                .guardrailPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("ReadOnlyAccess")))
+                .build());
+        StringParameter.Builder.create(this, "TopicArnParameter")
+                .parameterName(topicArnParameter)
+                .description("ARN of the GPU host build topic; the release command publishes promotions and rollbacks")
+                .stringValue(topic.getTopicArn())
                 .build();
     }
 
@@ -48,5 +74,9 @@ public final class BuildNotifications extends Construct {
 
     public Topic topic() {
         return topic;
+    }
+
+    public Optional<SlackChannelConfiguration> slack() {
+        return slack;
     }
 }

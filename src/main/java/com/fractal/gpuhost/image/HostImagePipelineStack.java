@@ -5,6 +5,7 @@ import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.ImagePipelineSettings;
 import com.fractal.gpuhost.settings.ResourceNames;
+import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -47,7 +48,8 @@ public final class HostImagePipelineStack extends Stack {
         recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(resourceNames.imageRecipe(),
                 settings.baseImageSsmParameter(), settings.rootVolumeGiB(), components, scripts, logs));
 
-        BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications");
+        BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications",
+                resourceNames.buildTopic(), settings.notifications(), names.notificationTopicArn());
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
                 resourceNames.buildInfrastructure(), settings.buildInstanceTypes(),
                 Fn.select(0, StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds())),
@@ -57,6 +59,7 @@ public final class HostImagePipelineStack extends Stack {
         Map<String, String> amiTags = new LinkedHashMap<>();
         amiTags.put("project", resourceNames.project());
         amiTags.put("recipe-version", recipe.resource().getVersion());
+        amiTags.put(ReleaseSettings.MADE_BY_TAG_KEY, resourceNames.imagePipeline());
         pipelineSettings.sourceCommit().ifPresent(commit -> amiTags.put("source-commit", commit));
         HostImageDistribution distribution = new HostImageDistribution(this, "Distribution",
                 new HostImageDistribution.Props(resourceNames.imageDistribution(),
@@ -66,7 +69,7 @@ public final class HostImagePipelineStack extends Stack {
                 resourceNames.imagePipeline(), recipe, infrastructure, distribution, pipelineSettings,
                 resourceNames.imageTags()));
         ImageRetention retention = new ImageRetention(this, "Retention", resourceNames.imageRetention(),
-                pipelineSettings.retainedImages(), resourceNames.imageTags());
+                pipelineSettings.retainedImages(), resourceNames.imageTags(), settings.release().heldByTags());
 
         StringParameter.Builder.create(this, "PipelineArnParameter")
                 .parameterName(names.imagePipelineArn())

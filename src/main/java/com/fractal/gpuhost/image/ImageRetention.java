@@ -11,13 +11,14 @@ import software.constructs.Construct;
 /**
  * Keeps the newest N images and, for older ones, deregisters their AMIs and deletes their snapshots in
  * every region they were copied to. The newest image, the one the SSM parameters point to, is always
- * among the N kept (N is at least 1).
+ * among the N kept (N is at least 1). AMIs that carry a release channel's held-by tag (a channel holds
+ * them, or held them within its last few promotions) are excluded, so a rollback always finds its AMI.
  */
 public final class ImageRetention extends Construct {
     private final Role role;
 
     public ImageRetention(final Construct scope, final String id, final String name, final int keep,
-            final Map<String, String> imageTags) {
+            final Map<String, String> imageTags, final Map<String, String> heldByTags) {
         super(scope, id);
         role = Role.Builder.create(this, "ExecutionRole")
                 .assumedBy(new ServicePrincipal("imagebuilder.amazonaws.com"))
@@ -27,7 +28,8 @@ public final class ImageRetention extends Construct {
                 .build();
         CfnLifecyclePolicy.Builder.create(this, "Policy")
                 .name(name)
-                .description("Keep the newest " + keep + " GPU host images; remove older AMIs and snapshots everywhere")
+                .description("Keep the newest " + keep + " GPU host images and every AMI a release channel holds; remove "
+                        + "other AMIs and snapshots everywhere")
                 .executionRole(role.getRoleArn())
                 .resourceType("AMI_IMAGE")
                 .status("ENABLED")
@@ -40,6 +42,9 @@ public final class ImageRetention extends Construct {
                                         .build())
                                 .build())
                         .filter(CfnLifecyclePolicy.FilterProperty.builder().type("COUNT").value(keep).build())
+                        .exclusionRules(CfnLifecyclePolicy.ExclusionRulesProperty.builder()
+                                .amis(CfnLifecyclePolicy.AmiExclusionRulesProperty.builder().tagMap(heldByTags).build())
+                                .build())
                         .build()))
                 .resourceSelection(CfnLifecyclePolicy.ResourceSelectionProperty.builder().tagMap(imageTags).build())
                 .build();

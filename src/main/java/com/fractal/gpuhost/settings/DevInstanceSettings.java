@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param subnetIndex      which of the region's public subnets (0-based) to launch in
  * @param idleStopMinutes  stop the instance after this long at low CPU; 0 turns the alarm off
  * @param idleCpuPercent   average CPU below which the instance counts as idle
- * @param fromPublishedImage start from the region's latest published host AMI instead of stock Ubuntu
+ * @param image            stock Ubuntu, the newest build or a release channel's AMI
  */
 public record DevInstanceSettings(
         String developer,
@@ -22,7 +22,7 @@ public record DevInstanceSettings(
         int subnetIndex,
         int idleStopMinutes,
         int idleCpuPercent,
-        boolean fromPublishedImage) {
+        DevImage image) {
 
     public boolean idleStopEnabled() {
         return idleStopMinutes > 0;

@@ -46,6 +46,11 @@ public record ResourceNames(SsmNames ssm) {
         return HOST_IMAGE + "-build";
     }
 
+    /** The build topic: named, so that the CI role can name its exact ARN. */
+    public String buildTopic() {
+        return HOST_IMAGE + "-builds";
+    }
+
     public String imageRetention() {
         return HOST_IMAGE + "-retention";
     }

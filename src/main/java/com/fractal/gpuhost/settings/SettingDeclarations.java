@@ -26,7 +26,19 @@ public final class SettingDeclarations {
     private static final Pattern KEY_PAIR_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
     private static final String G3_TYPES = String.join(", ", AllowedValues.G3_INSTANCE_TYPES);
 
+    /** A release channel's name: lowercase, safe in an SSM path and an AMI tag key. */
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+    /** Slack IDs as AWS Chatbot takes them: the workspace (team) starts with T, channels with C or G. */
+    private static final Pattern SLACK_WORKSPACE = Pattern.compile("T[A-Z0-9]{6,20}");
+    private static final Pattern SLACK_CHANNEL = Pattern.compile("[CG][A-Z0-9]{6,20}");
+
     private static final List<Setting<?>> ALL = new ArrayList<>();
+
+    /** Keys that were settings once, and what to use instead; the loader refuses them. */
+    public static final Map<String, String> RETIRED = Map.of("devFromPublishedImage",
+            "use devImage=latest for the newest build (or devImage=<channel>, devImage=stock)");
 
     public static final Setting<List<String>> ACTIVE_REGIONS = add(Setting.list("activeRegions", GENERAL,
             Rule.none(), "AWS region codes, each once, the build region among them",
@@ -74,13 +86,15 @@ public final class SettingDeclarations {
             "stop the instance after this long below `devIdleCpuPercent` CPU; `0` turns it off"));
     public static final Setting<Integer> DEV_IDLE_CPU_PERCENT = add(Setting.wholeNumber("devIdleCpuPercent",
             DEV_INSTANCE, 1, 99, "average CPU below which the instance counts as idle"));
-    public static final Setting<Boolean> DEV_FROM_PUBLISHED_IMAGE = add(Setting.flag("devFromPublishedImage",
-            DEV_INSTANCE, "start from the region's latest published host AMI (`/imagebuilder/<ssmPrefix>/gpu-host/ami-id`) "
-                    + "instead of stock Ubuntu, skipping the setup at boot"));
+    public static final Setting<String> DEV_IMAGE = add(Setting.text("devImage", DEV_INSTANCE,
+            "`stock`, `latest` or one of `channels`",
+            "what your dev instance boots: `stock` is Ubuntu plus the host setup at first boot; `latest` the newest "
+                    + "build; a channel the AMI that channel holds (Go is installed at boot either way)"));
 
     public static final Setting<Integer> IMAGE_RETENTION_COUNT = add(Setting.wholeNumber("imageRetentionCount",
             IMAGE_PIPELINE, 1, 1000, "newest images kept; older AMIs are deregistered and their snapshots deleted in "
-                    + "every region (the newest, which SSM points to, is always kept)"));
+                    + "every region (the newest, which SSM points to, is always kept, and so is every AMI a release channel holds "
+                    + "or held in its last `releaseHistoryKept` promotions)"));
     public static final Setting<Optional<String>> PIPELINE_SCHEDULE = add(Setting.optionalText("pipelineSchedule",
             IMAGE_PIPELINE, true, "", new Rule<>(CRON.asMatchPredicate(), "is not allowed"),
             "empty (build on demand only) or an Image Builder cron expression with six fields, such as "
@@ -96,6 +110,28 @@ public final class SettingDeclarations {
             "scan images with Amazon Inspector (enable Inspector first)"));
     public static final Setting<Integer> IMAGE_TEST_TIMEOUT_MINUTES = add(Setting.wholeNumber(
             "imageTestTimeoutMinutes", IMAGE_PIPELINE, 60, 1440, "limit for the test phase, in minutes"));
+
+    public static final Setting<List<String>> CHANNELS = add(Setting.list("channels", IMAGE_PIPELINE,
+            new Rule<>(SettingDeclarations::isChannelName, "is not allowed"),
+            "one or more names of 1 to 31 of a-z, 0-9 and '-', starting with a letter, each once, not `"
+                    + ReleaseSettings.LATEST + "` or `" + DevImage.STOCK + "`",
+            "release channels, each one AMI per region in `<ssmPrefix>/image/channels/<channel>/ami-id`; "
+                    + "production reads `stable`; moved with `npm run release`"));
+    public static final Setting<Integer> RELEASE_HISTORY_KEPT = add(Setting.wholeNumber("releaseHistoryKept",
+            IMAGE_PIPELINE, 1, 20, "AMIs of a channel's last N promotions keep its held-by tag, so retention never "
+                    + "deletes what a rollback needs"));
+    public static final Setting<List<String>> NOTIFICATION_EMAILS = add(Setting.list("notificationEmails",
+            IMAGE_PIPELINE, new Rule<>(EMAIL.asMatchPredicate(), "is not an e-mail address"),
+            "addresses such as ops@example.com", "subscribed to the build topic (build outcomes, promotions, "
+                    + "rollbacks); each recipient confirms once"));
+    public static final Setting<Optional<String>> SLACK_WORKSPACE_ID = add(Setting.optionalText("slackWorkspaceId",
+            IMAGE_PIPELINE, true, "", new Rule<>(SLACK_WORKSPACE.asMatchPredicate(), "is not a Slack workspace ID"),
+            "empty, or T and 6 to 20 of A-Z, 0-9, together with `slackChannelId`",
+            "Slack workspace (authorised once in the AWS Chatbot console) that gets the build topic"));
+    public static final Setting<Optional<String>> SLACK_CHANNEL_ID = add(Setting.optionalText("slackChannelId",
+            IMAGE_PIPELINE, true, "", new Rule<>(SLACK_CHANNEL.asMatchPredicate(), "is not a Slack channel ID"),
+            "empty, or C or G and 6 to 20 of A-Z, 0-9, together with `slackWorkspaceId`",
+            "Slack channel that AWS Chatbot posts the build topic to"));
 
     public static final Setting<Optional<String>> GITHUB_REPO = add(Setting.optionalText("githubRepo", CI, true, "",
             new Rule<>(CiSettingsParser::isRepository, "is not a GitHub repository"),
@@ -120,6 +156,10 @@ public final class SettingDeclarations {
             "an existing GitHub OIDC provider to trust instead of creating one"));
 
     private SettingDeclarations() {
+    }
+
+    private static boolean isChannelName(final String name) {
+        return CHANNEL.matcher(name).matches() && !ReleaseSettings.LATEST.equals(name) && !DevImage.STOCK.equals(name);
     }
 
     private static <T> Setting<T> add(final Setting<T> setting) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param pinnedVersions        the versions pinned in its versions.env
  * @param imagePipeline         the image pipeline's settings
  * @param ci                    who may deploy from CI, only when a GitHub repository is named
+ * @param release               the release channels and how many promotions keep their AMIs
+ * @param notifications         who hears of builds, promotions and rollbacks
  */
 public record Settings(
         List<String> activeRegions,
@@ -38,7 +40,9 @@ public record Settings(
         Path hostScriptsDir,
         PinnedVersions pinnedVersions,
         ImagePipelineSettings imagePipeline,
-        Optional<CiSettings> ci) {
+        Optional<CiSettings> ci,
+        ReleaseSettings release,
+        NotificationSettings notifications) {
 
     public Settings {
         activeRegions = List.copyOf(activeRegions);

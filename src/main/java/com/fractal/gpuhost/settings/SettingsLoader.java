@@ -21,12 +21,14 @@ public final class SettingsLoader {
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
+    private final ContextSource context;
     private final List<String> knownRegions;
 
     private final Path hostScriptsDir;
 
     private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir) {
         this.values = new ContextValues(context, problems);
+        this.context = context;
         this.knownRegions = knownRegions;
         this.hostScriptsDir = hostScriptsDir;
     }
@@ -45,7 +47,8 @@ public final class SettingsLoader {
     /** Keys that look like ours but are not: likely typos, reported as warnings. */
     public static List<String> unknownKeyWarnings(final ContextSource context) {
         return context.keys().stream()
-                .filter(key -> !KNOWN_KEYS.contains(key) && !key.startsWith("@") && !key.contains(":"))
+                .filter(key -> !KNOWN_KEYS.contains(key) && !RETIRED.containsKey(key))
+                .filter(key -> !key.startsWith("@") && !key.contains(":"))
                 .filter(key -> key.matches("[a-z][A-Za-z0-9]*"))
                 .sorted()
                 .map(key -> "Unknown setting \"" + key + "\" is ignored; known settings: "
@@ -69,7 +72,9 @@ public final class SettingsLoader {
         Optional<String> sshCidr = SSH_CIDR.read(values);
         sshCidr.ifPresent(cidr -> Cidrs.check(SSH_CIDR.key(), cidr, values));
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, EXISTING_VPCS.read(values), activeRegions);
-        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions);
+        refuseRetiredKeys();
+        ReleaseSection release = releaseSettings();
+        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions, release.devImage());
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
         ImagePipelineSettings pipeline = imagePipeline();
         Optional<CiSettings> ci = CiSettingsParser.parse(values);
@@ -78,7 +83,8 @@ public final class SettingsLoader {
             throw new InvalidSettingsException(problems);
         }
         return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
-                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci);
+                new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci, release.release(),
+                release.notifications());
     }
 
     private List<String> regions() {
@@ -143,7 +149,8 @@ public final class SettingsLoader {
                 IMAGE_TEST_TIMEOUT_MINUTES.read(values));
     }
 
-    private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions) {
+    private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions,
+            final DevImage image) {
         Optional<String> developer = DEVELOPER.read(values);
         String region = DEV_REGION.read(values).orElse(buildRegion);
         requireActive(DEV_REGION, region, activeRegions);
@@ -155,9 +162,57 @@ public final class SettingsLoader {
         int subnetIndex = DEV_SUBNET_INDEX.read(values);
         int idleMinutes = DEV_IDLE_STOP_MINUTES.read(values);
         int idleCpu = DEV_IDLE_CPU_PERCENT.read(values);
-        boolean fromImage = DEV_FROM_PUBLISHED_IMAGE.read(values);
         return developer.map(name -> new DevInstanceSettings(name, region, type, keyPair, subnetIndex, idleMinutes,
-                idleCpu, fromImage));
+                idleCpu, image));
+    }
+
+    /** The release settings, the notification settings and the dev image, which may name a channel. */
+    record ReleaseSection(ReleaseSettings release, NotificationSettings notifications, DevImage devImage) {
+    }
+
+    private ReleaseSection releaseSettings() {
+        List<String> channels = CHANNELS.read(values);
+        if (channels.isEmpty()) {
+            problems.add(CHANNELS.key() + ": is missing or empty; allowed: " + CHANNELS.allowed());
+        }
+        Set<String> seen = new HashSet<>();
+        channels.stream().filter(channel -> !seen.add(channel)).forEach(channel ->
+                values.problem(CHANNELS.key(), channel, "is listed twice; allowed: each channel once"));
+        int historyKept = RELEASE_HISTORY_KEPT.read(values);
+
+        List<String> emails = NOTIFICATION_EMAILS.read(values);
+        Optional<String> workspace = SLACK_WORKSPACE_ID.read(values);
+        Optional<String> slackChannel = SLACK_CHANNEL_ID.read(values);
+        if (workspace.isPresent() != slackChannel.isPresent()) {
+            Setting<Optional<String>> given = workspace.isPresent() ? SLACK_WORKSPACE_ID : SLACK_CHANNEL_ID;
+            values.problem(given.key(), workspace.orElseGet(slackChannel::get), "is given alone; allowed: both "
+                    + SLACK_WORKSPACE_ID.key() + " and " + SLACK_CHANNEL_ID.key() + ", or neither");
+        }
+        Optional<NotificationSettings.SlackChannel> slack = workspace.flatMap(team -> slackChannel
+                .map(channel -> new NotificationSettings.SlackChannel(team, channel)));
+
+        String devImage = DEV_IMAGE.read(values);
+        DevImage image = DevImage.stock();
+        if (ReleaseSettings.LATEST.equals(devImage)) {
+            image = DevImage.newestBuild();
+        } else if (channels.contains(devImage)) {
+            image = DevImage.ofChannel(devImage);
+        } else if (!DevImage.STOCK.equals(devImage)) {
+            values.problem(DEV_IMAGE.key(), devImage, "is not allowed; allowed: " + DevImage.STOCK + ", "
+                    + ReleaseSettings.LATEST + " or a channel (" + String.join(", ", channels) + ")");
+        }
+        return new ReleaseSection(new ReleaseSettings(channels, historyKept),
+                new NotificationSettings(emails, slack), image);
+    }
+
+    /** Keys that were settings once: given anyway, they stop synthesis with what to use instead. */
+    private void refuseRetiredKeys() {
+        RETIRED.forEach((key, instead) -> {
+            Object value = context.get(key);
+            if (value != null) {
+                values.problem(key, value, "is no longer a setting; " + instead);
+            }
+        });
     }
 
     /** Existing VPCs by region, from {"region": {"vpcId": ..., "subnetIds": [...], "availabilityZones": [...]}}. */

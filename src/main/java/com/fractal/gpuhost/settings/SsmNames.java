@@ -39,4 +39,14 @@ public record SsmNames(String prefix) {
     public String amiIdPath() {
         return "/imagebuilder" + prefix;
     }
+
+    /** A release channel's AMI in a region (data type aws:ec2:image); its history is the channel's release log. */
+    public String channelAmiId(final String channel) {
+        return prefix + "/image/channels/" + channel + "/ami-id";
+    }
+
+    /** The ARN of the build topic (build region), to which the release command publishes. */
+    public String notificationTopicArn() {
+        return prefix + "/image/notification-topic-arn";
+    }
 }

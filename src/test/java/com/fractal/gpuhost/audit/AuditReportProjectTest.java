@@ -206,7 +206,8 @@ class AuditReportProjectTest {
                             fact(facts, resource.getKey(), "bucket " + resource.getKey()).detail());
                 }
                 if (resource.getValue().path("Type").asText().equals("AWS::SNS::Topic")) {
-                    Encryption topic = fact(facts, resource.getKey(), "topic " + resource.getKey());
+                    Encryption topic = fact(facts, resource.getKey(), "topic " + p.path("TopicName")
+                            .asText(resource.getKey()));
                     assertEquals(p.has("KmsMasterKeyId"), topic.encrypted());
                     assertEquals("KMS key {GetAtt: " + p.path("KmsMasterKeyId").path("Fn::GetAtt").get(0).asText()
                             + ".Arn}", topic.detail());
@@ -343,6 +344,8 @@ class AuditReportProjectTest {
                 "every world-open ingress carries the EC23 suppression's reason");
         assertTrue(report.flags().stream().filter(f -> f.ruleId().equals("WildcardResource"))
                 .allMatch(f -> f.severity() == Severity.LOW && f.acknowledgement().startsWith("AwsSolutions-IAM5: ")));
+        assertEquals(1, report.flags().stream().filter(f -> f.ruleId().equals("WildcardResource")
+                && f.subject().endsWith("ec2:DescribeImages on *")).count(), "the release command reads images");
         assertFalse(report.flags().stream().anyMatch(f -> f.subject().contains("203.0.113.0/24")),
                 "SSH from the configured network is not flagged");
     }

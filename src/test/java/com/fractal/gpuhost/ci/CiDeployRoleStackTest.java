@@ -139,7 +139,8 @@ class CiDeployRoleStackTest {
 
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
                 "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "DecryptVersionManifests",
-                "TagProjectAmisWithVersions"),
+                "TagProjectAmisWithVersions", "ReleaseChannelParameters", "DescribeImages", "TagImagesHeldByChannels",
+                "PublishReleaseNotifications", "EncryptReleaseNotifications"),
                 new ArrayList<>(actions.keySet()));
         assertEquals(List.of("sts:AssumeRole"), actions.get("AssumeCdkBootstrapRoles"));
         assertEquals(bootstrapRoles, resources.get("AssumeCdkBootstrapRoles"));
@@ -162,7 +163,7 @@ class CiDeployRoleStackTest {
                 resources.get("ReadVersionManifests"));
         Set<String> images = new TreeSet<>();
         settings.activeRegions().forEach(region -> images.add("arn:" + partition + ":ec2:" + region + "::image/*"));
-        assertEquals(7, images.size());
+        assertEquals(settings.activeRegions().size(), images.size());
         assertEquals(List.of("ec2:CreateTags"), actions.get("TagProjectAmisWithVersions"));
         assertEquals(images, resources.get("TagProjectAmisWithVersions"));
         assertEquals(Map.of("StringEquals", Map.of("aws:ResourceTag/project", "fractal-gpu-host")),
@@ -174,8 +175,8 @@ class CiDeployRoleStackTest {
                 "ArnLike", Map.of("kms:EncryptionContext:aws:s3:arn", Map.of("Fn::Join", List.of("", List.of("arn:",
                         Map.of("Ref", "AWS::Partition"), ":s3:::fractalhostimagepipeline-buildlogsbucket*"))))),
                 conditions.get("DecryptVersionManifests"));
-        assertEquals(Set.of("DecryptVersionManifests", "TagProjectAmisWithVersions"), conditions.keySet(),
-                "no other statement has a condition");
+        assertEquals(Set.of("DecryptVersionManifests", "TagProjectAmisWithVersions", "TagImagesHeldByChannels",
+                "EncryptReleaseNotifications"), conditions.keySet(), "no other statement has a condition");
     }
 
     /** The manifest pattern must match the name CloudFormation gives the log bucket: stack, logical ID, random. */
@@ -224,11 +225,68 @@ class CiDeployRoleStackTest {
         return name.matches(java.util.regex.Pattern.quote(glob).replace("*", "\\E.*\\Q"));
     }
 
+    /** The release workflows: exactly the channel parameters, the held-by tags, reading images, the topic. */
     @Test
-    void noActionIsAWildcardAndNoResourceIsEverything() {
+    void theReleasePermissionsAreExactlyTheChannelsTagsImagesAndTopic() {
+        Map<String, Map<String, Object>> bySid = new LinkedHashMap<>();
+        statements(only("AWS::IAM::Policy"), "PolicyDocument").forEach(st -> bySid.put((String) st.get("Sid"), st));
+        String partition = "${AWS::Partition}";
+        String account = "${AWS::AccountId}";
+        String build = settings.buildRegion();
+        Set<String> channelParameters = new TreeSet<>();
+        Set<String> imagesAndSnapshots = new TreeSet<>();
+        for (String region : settings.activeRegions()) {
+            for (String channel : List.of("candidate", "stable")) {
+                channelParameters.add("arn:" + partition + ":ssm:" + region + ":" + account
+                        + ":parameter/fractal/image/channels/" + channel + "/ami-id");
+            }
+            imagesAndSnapshots.add("arn:" + partition + ":ec2:" + region + "::image/*");
+            imagesAndSnapshots.add("arn:" + partition + ":ec2:" + region + "::snapshot/*");
+        }
+        channelParameters.add("arn:" + partition + ":ssm:" + build + ":" + account
+                + ":parameter/fractal/image/notification-topic-arn");
+        String topic = "arn:" + partition + ":sns:" + build + ":" + account + ":fractal-gpu-host-builds";
+
+        Map<String, Object> channels = bySid.get("ReleaseChannelParameters");
+        assertEquals(List.of("ssm:GetParameter", "ssm:GetParameterHistory", "ssm:PutParameter", "ssm:DeleteParameter"),
+                TemplateText.list(channels.get("Action")));
+        assertEquals(channelParameters, new TreeSet<>(TemplateText.list(channels.get("Resource"))));
+        assertEquals(15, channelParameters.size(), "two channels in seven regions, and the topic's ARN");
+
+        assertEquals(List.of("ec2:DescribeImages"), TemplateText.list(bySid.get("DescribeImages").get("Action")));
+        assertEquals(List.of("*"), TemplateText.list(bySid.get("DescribeImages").get("Resource")));
+
+        Map<String, Object> tags = bySid.get("TagImagesHeldByChannels");
+        assertEquals(List.of("ec2:CreateTags", "ec2:DeleteTags"), TemplateText.list(tags.get("Action")));
+        assertEquals(imagesAndSnapshots, new TreeSet<>(TemplateText.list(tags.get("Resource"))));
+        assertEquals(Map.of("ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of("fractal:held-by:candidate",
+                "fractal:held-by:stable")), "Null", Map.of("aws:TagKeys", "false")), tags.get("Condition"),
+                "only the held-by tags, and a request must name its keys (DeleteTags without keys deletes all)");
+
+        Map<String, Object> publish = bySid.get("PublishReleaseNotifications");
+        assertEquals(List.of("sns:Publish"), TemplateText.list(publish.get("Action")));
+        assertEquals(List.of(topic), TemplateText.list(publish.get("Resource")));
+        Map<String, Object> key = bySid.get("EncryptReleaseNotifications");
+        assertEquals(List.of("kms:GenerateDataKey", "kms:Decrypt"), TemplateText.list(key.get("Action")));
+        assertEquals(List.of("arn:" + partition + ":kms:" + build + ":" + account + ":key/*"),
+                TemplateText.list(key.get("Resource")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> equals = (Map<String, Object>) ((Map<String, Object>) key.get("Condition"))
+                .get("StringEquals");
+        assertEquals(Set.of("kms:ViaService", "kms:EncryptionContext:aws:sns:topicArn"), equals.keySet());
+        assertEquals("sns." + build + ".amazonaws.com", equals.get("kms:ViaService"));
+        assertEquals(topic, TemplateText.of(equals.get("kms:EncryptionContext:aws:sns:topicArn")));
+    }
+
+    /** EC2's Describe calls accept no resource but "*": that one statement is the only exception. */
+    @Test
+    void noActionIsAWildcardAndNoResourceIsEverythingButForDescribeImages() {
         for (Map<String, Object> statement : statements(only("AWS::IAM::Policy"), "PolicyDocument")) {
             TemplateText.list(statement.get("Action")).forEach(action -> assertFalse(action.contains("*"), action));
-            TemplateText.list(statement.get("Resource")).forEach(resource -> assertFalse(resource.equals("*"), resource));
+            if (!List.of("ec2:DescribeImages").equals(TemplateText.list(statement.get("Action")))) {
+                TemplateText.list(statement.get("Resource")).forEach(resource -> assertFalse(resource.equals("*"),
+                        resource));
+            }
         }
     }
 

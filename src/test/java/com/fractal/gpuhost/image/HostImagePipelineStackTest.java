@@ -29,7 +29,9 @@ class HostImagePipelineStackTest {
         defaults = Template.fromStack(stack);
         configured = Template.fromStack(TestApps.synthesize(Map.of("pipelineSchedule", "cron(0 6 ? * MON *)",
                 "launchPermissionAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
-                "imageScanning", true, "imageRetentionCount", 5)).stack(settings.names().imagePipelineStack()));
+                "imageScanning", true, "imageRetentionCount", 5, "channels", "candidate,beta,stable",
+                "notificationEmails", "ops@example.com,lead@example.org", "slackWorkspaceId", "T07EA123LEP",
+                "slackChannelId", "C07EZ1ABC23")).stack(settings.names().imagePipelineStack()));
     }
 
     @Test
@@ -251,14 +253,63 @@ class HostImagePipelineStackTest {
                 "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Pipeline.*"), "Arn"))));
     }
 
+    /** What a channel holds, or held within its last promotions, carries a held-by tag that retention skips. */
     @Test
-    void devInstanceCanStartFromThePublishedImage() {
-        Template dev = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devFromPublishedImage", true))
+    void retentionNeverTouchesAmisThatAChannelHolds() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of("PolicyDetails", List.of(
+                Match.objectLike(Map.of("ExclusionRules", Map.of("Amis", Map.of("TagMap", Map.of(
+                        "fractal:held-by:candidate", "true", "fractal:held-by:stable", "true"))))))));
+        configured.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of("PolicyDetails", List.of(
+                Match.objectLike(Map.of("ExclusionRules", Map.of("Amis", Map.of("TagMap", Map.of(
+                        "fractal:held-by:candidate", "true", "fractal:held-by:beta", "true",
+                        "fractal:held-by:stable", "true"))))))));
+    }
+
+    /** The release command refuses AMIs without this tag. */
+    @Test
+    void everyDistributedAmiSaysThisPipelineMadeIt() {
+        defaults.hasResourceProperties("AWS::ImageBuilder::DistributionConfiguration", Map.of("Distributions",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("AmiDistributionConfiguration", Match.objectLike(Map.of(
+                        "AmiTags", Match.objectLike(Map.of("fractal:image-pipeline", "fractal-gpu-host"))))))))));
+    }
+
+    @Test
+    void theBuildTopicHasANameItsArnInSsmAndByDefaultNoSubscriber() {
+        defaults.hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "fractal-gpu-host-builds",
+                "KmsMasterKeyId", Match.anyValue()));
+        defaults.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/fractal/image/notification-topic-arn",
+                "Value", Map.of("Ref", Match.stringLikeRegexp("BuildNotificationsTopic.*"))));
+        defaults.resourceCountIs("AWS::SNS::Subscription", 0);
+        defaults.resourceCountIs("AWS::Chatbot::SlackChannelConfiguration", 0);
+    }
+
+    @Test
+    void notificationEmailsSubscribeAndSlackGetsAChatbotChannelOnTheSameTopic() {
+        configured.resourceCountIs("AWS::SNS::Subscription", 2);
+        for (String email : List.of("ops@example.com", "lead@example.org")) {
+            configured.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email", "Endpoint", email,
+                    "TopicArn", Map.of("Ref", Match.stringLikeRegexp("BuildNotificationsTopic.*"))));
+        }
+        configured.hasResourceProperties("AWS::Chatbot::SlackChannelConfiguration", Map.of(
+                "SlackWorkspaceId", "T07EA123LEP", "SlackChannelId", "C07EZ1ABC23",
+                "SnsTopicArns", List.of(Map.of("Ref", Match.stringLikeRegexp("BuildNotificationsTopic.*"))),
+                "IamRoleArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("BuildNotificationsSlack.*"), "Arn")),
+                "GuardrailPolicies", List.of(Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(List.of(
+                        "arn:", Map.of("Ref", "AWS::Partition"), ":iam::aws:policy/ReadOnlyAccess"))))))));
+        configured.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of("Statement",
+                List.of(Match.objectLike(Map.of("Principal", Map.of("Service", "chatbot.amazonaws.com")))),
+                "Version", "2012-10-17")));
+    }
+
+    @Test
+    void devInstanceCanStartFromAChannelAndStillGetsGo() {
+        Template dev = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devImage", "stable"))
                 .stack("FractalDevInstance-carol"));
         dev.hasParameter("*", Map.of("Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-                "Default", "/imagebuilder/fractal/gpu-host/ami-id"));
+                "Default", "/fractal/image/channels/stable/ami-id"));
         String json = dev.toJSON().toString();
         assertFalse(json.contains("setup_ubuntu20_host.sh"), "the published image needs no setup at boot");
-        assertTrue(json.contains("setup is baked in"));
+        assertTrue(json.contains("install_go.sh"), "a dev instance from a published image still gets Go");
+        assertFalse(json.contains("reboot"), "no driver to load: no reboot");
     }
 }

@@ -53,14 +53,32 @@ class SettingsLoaderTest {
                 "developer", "bob",
                 "devRegion", "eu-west-1",
                 "devIdleStopMinutes", "0",
-                "devFromPublishedImage", "true"));
+                "devImage", "stable",
+                "channels", "candidate,stable",
+                "notificationEmails", "ops@example.com, lead@example.org"));
         assertEquals(List.of("us-east-1", "eu-west-1"), settings.activeRegions());
         assertEquals(List.of("g3.8xlarge"), settings.buildInstanceTypes());
         assertEquals(64, settings.rootVolumeGiB());
         DevInstanceSettings dev = settings.devInstance().orElseThrow();
         assertEquals("eu-west-1", dev.region());
         assertFalse(dev.idleStopEnabled());
-        assertTrue(dev.fromPublishedImage());
+        assertEquals(DevImage.ofChannel("stable"), dev.image());
+        assertEquals(List.of("ops@example.com", "lead@example.org"), settings.notifications().emails());
+    }
+
+    @Test
+    void releaseDefaultsAreCandidateAndStableKeepingThreePromotionsWithNoSubscribers() {
+        Settings settings = TestApps.settings(Map.of("developer", "alice"));
+        assertEquals(List.of("candidate", "stable"), settings.release().channels());
+        assertEquals(3, settings.release().historyKept());
+        assertEquals(List.of(), settings.notifications().emails());
+        assertEquals(Optional.empty(), settings.notifications().slack());
+        assertEquals(DevImage.stock(), settings.devInstance().orElseThrow().image());
+        assertEquals(DevImage.newestBuild(),
+                TestApps.settings(Map.of("developer", "a", "devImage", "latest")).devInstance().orElseThrow().image());
+        assertEquals(Optional.of(new NotificationSettings.SlackChannel("T07EA123LEP", "C07EZ1ABC23")),
+                TestApps.settings(Map.of("slackWorkspaceId", "T07EA123LEP", "slackChannelId", "C07EZ1ABC23"))
+                        .notifications().slack());
     }
 
     @Test
@@ -102,7 +120,19 @@ class SettingsLoaderTest {
         "dynamicHostPorts|80-90|dynamicHostPorts: \"80-90\" is not allowed; allowed: a port range FROM-TO",
         "devIdleStopMinutes|7|devIdleStopMinutes: 7 is not allowed; allowed: 0 (off) or a multiple of 5",
         "devIdleStopMinutes|2000|devIdleStopMinutes: \"2000\" is not allowed; allowed: a whole number from 0 to 1440",
-        "devFromPublishedImage|yes|devFromPublishedImage: \"yes\" is not a boolean; allowed: true or false",
+        "devFromPublishedImage|true|devFromPublishedImage: \"true\" is no longer a setting; use devImage=latest",
+        "devImage|beta|devImage: \"beta\" is not allowed; allowed: stock, latest or a channel (candidate, stable)",
+        "channels|candidate,candidate|channels: \"candidate\" is listed twice; allowed: each channel once",
+        "channels|candidate,Stable|channels: \"Stable\" is not allowed; allowed: one or more names of 1 to 31 of a-z, 0-9 and '-'",
+        "channels|candidate,latest|channels: \"latest\" is not allowed",
+        "channels|[]|channels: is missing or empty; allowed: one or more names",
+        "releaseHistoryKept|0|releaseHistoryKept: \"0\" is not allowed; allowed: a whole number from 1 to 20",
+        "releaseHistoryKept|21|releaseHistoryKept: \"21\" is not allowed; allowed: a whole number from 1 to 20",
+        "notificationEmails|ops@example.com,not-an-address|notificationEmails: \"not-an-address\" is not an e-mail address",
+        "notificationEmails|ops@localhost|notificationEmails: \"ops@localhost\" is not an e-mail address",
+        "slackWorkspaceId|T07EA123LEP|slackWorkspaceId: \"T07EA123LEP\" is given alone; allowed: both slackWorkspaceId and slackChannelId, or neither",
+        "slackChannelId|C07EZ1ABC23|slackChannelId: \"C07EZ1ABC23\" is given alone",
+        "slackChannelId|general|slackChannelId: \"general\" is not a Slack channel ID; allowed: empty, or C or G",
         "existingVpcs|{\"us-east-1\": {\"vpcId\": \"vpc-1\"}}|existingVpcs.us-east-1.vpcId: \"vpc-1\" is not a VPC ID",
         "existingVpcs|{\"mars-1\": {}}|existingVpcs: \"mars-1\" is not an active region",
         "existingVpcs|[1,2]|existingVpcs: \"[1,2]\" is malformed JSON",

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * An Allow statement of a role's permissions on a wildcard resource: "*" (every resource) or NotResource is
- * high; an ARN pattern with a "*" in it (a prefix, a path) is low, as it is bounded by the rest of the ARN.
+ * high; an ARN pattern with a "*" in it (a prefix, a path) is low, as it is bounded by the rest of the ARN,
+ * and so is "*" for EC2's read-only Describe actions, which take no resource-level permission at all.
  */
 public final class WildcardResource implements AuditRule {
     @Override
@@ -28,7 +29,11 @@ public final class WildcardResource implements AuditRule {
             for (PolicyStatement statement : role.allowedPermissions()) {
                 String actions = String.join(", ", statement.actions());
                 for (String resource : statement.resources()) {
-                    if (resource.equals("*")) {
+                    if (resource.equals("*") && onlyEc2Describe(statement)) {
+                        flags.add(flag(statement, Severity.LOW, role.stack(), statement.definedIn(), role.label() + ": "
+                                + actions + " on *", "every resource, read-only: EC2's Describe actions take no "
+                                + "resource-level permission (" + statement.source() + ")", "Resource::*"));
+                    } else if (resource.equals("*")) {
                         flags.add(flag(statement, Severity.HIGH, role.stack(), statement.definedIn(), role.label() + ": " + actions
                                 + " on *", "every resource (" + statement.source() + ")", "Resource::*"));
                     } else if (resource.contains("*")) {
@@ -45,5 +50,10 @@ public final class WildcardResource implements AuditRule {
             }
         }
         return flags;
+    }
+
+    private static boolean onlyEc2Describe(final PolicyStatement statement) {
+        return !statement.actions().isEmpty() && statement.actions().stream()
+                .allMatch(action -> action.startsWith("ec2:Describe") && !action.contains("*"));
     }
 }

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""AWS calls for scripts/emulator-release-test.sh, made with boto3 against the emulator (AWS_ENDPOINT_URL).
+
+Usage: emulator-release-aws.py SETTINGS_JSON STATE_JSON COMMAND [ARGS]
+
+Builds are named by a label (a, b, c...); STATE_JSON remembers each label's AMI ID per region, so the
+checks print labels, one per active region in the settings' order, instead of AMI IDs.
+
+  build LABEL              what Image Builder leaves after a passing build, in every active region: an
+                           instance's image (run-instances + create-image: an AMI with its snapshot), tagged
+                           as this pipeline tags it, and the /imagebuilder/... latest parameter
+  deregister LABEL REGION  remove that build's AMI from one region
+  fill-history NAME REGION fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
+                           PutParameter fails with ParameterMaxVersionLimitExceeded, as in AWS
+  topic                    create the build topic, subscribe a queue to it, publish its ARN in SSM
+  channel NAME             the label each region's parameter NAME holds ("-" for none)
+  held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
+  announced                the subjects of the messages the topic delivered
+"""
+import json
+import os
+import sys
+
+import boto3
+
+SETTINGS = json.load(open(sys.argv[1]))
+STATE_FILE = sys.argv[2]
+STATE = json.load(open(STATE_FILE)) if os.path.exists(STATE_FILE) else {"builds": {}}
+REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]]
+RELEASE = SETTINGS["release"]
+QUEUE = "release-announcements"
+
+
+def client(service, region):
+    return boto3.client(service, region_name=region)
+
+
+def save():
+    json.dump(STATE, open(STATE_FILE, "w"))
+
+
+def label_of(region, ami):
+    for label, amis in STATE["builds"].items():
+        if amis.get(region) == ami:
+            return label
+    return ami
+
+
+def build(label):
+    amis = {}
+    for region in REGIONS:
+        ec2 = client("ec2", region)
+        base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+        instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        ami = ec2.create_image(InstanceId=instance, Name=f"fractal-gpu-host-2026-12-0{len(STATE['builds']) + 1}"
+                               f"T06-00-00Z-{label}")["ImageId"]
+        ec2.terminate_instances(InstanceIds=[instance])
+        ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
+                                              {"Key": RELEASE["madeByTag"]["key"], "Value": RELEASE["madeByTag"]["value"]}])
+        client("ssm", region).put_parameter(Name=SETTINGS["ssmNames"]["latestAmiId"], Value=ami, Type="String",
+                                            DataType="aws:ec2:image", Overwrite=True)
+        amis[region] = ami
+    STATE["builds"][label] = amis
+    save()
+
+
+def deregister(label, region):
+    client("ec2", region).deregister_image(ImageId=STATE["builds"][label][region])
+
+
+def fill_history(name, region):
+    ssm = client("ssm", region)
+    current = ssm.get_parameter(Name=name)["Parameter"]
+    history = ssm.get_parameter_history(Name=name, MaxResults=50)
+    for _ in range(100 - current["Version"]):
+        ssm.put_parameter(Name=name, Value=current["Value"], Type="String", DataType="aws:ec2:image", Overwrite=True,
+                          Description="filler")
+    oldest = min(p["Version"] for p in history["Parameters"])
+    ssm.label_parameter_version(Name=name, ParameterVersion=oldest, Labels=["first-release"])
+
+
+def topic():
+    region = SETTINGS["buildRegion"]
+    arn = client("sns", region).create_topic(Name="fractal-gpu-host-builds")["TopicArn"]
+    sqs = client("sqs", region)
+    queue = sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    client("sns", region).subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn)
+    client("ssm", region).put_parameter(Name=RELEASE["notificationTopicArnSsmName"], Value=arn, Type="String")
+
+
+def channel(name):
+    labels = []
+    for region in REGIONS:
+        try:
+            labels.append(label_of(region, client("ssm", region).get_parameter(Name=name)["Parameter"]["Value"]))
+        except client("ssm", region).exceptions.ParameterNotFound:
+            labels.append("-")
+    print(" ".join(labels))
+
+
+def held(key):
+    result = []
+    for label, amis in STATE["builds"].items():
+        tagged = 0
+        for region, ami in amis.items():
+            ec2 = client("ec2", region)
+            images = ec2.describe_images(Filters=[{"Name": "image-id", "Values": [ami]}])["Images"]
+            if not images:
+                continue
+            ids = [ami] + [m["Ebs"]["SnapshotId"] for m in images[0]["BlockDeviceMappings"] if "Ebs" in m]
+            tags = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": ids}, {"Name": "key", "Values": [key]}])
+            if {t["ResourceId"] for t in tags["Tags"]} == set(ids):
+                tagged += 1
+        if tagged == len(amis):
+            result.append(label)
+        elif tagged:
+            result.append(label + "?")
+    print(" ".join(result) or "-")
+
+
+def announced():
+    sqs = client("sqs", SETTINGS["buildRegion"])
+    queue = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+    for message in messages:
+        print(json.loads(message["Body"])["Subject"])
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+
+
+COMMANDS = {"build": build, "deregister": deregister, "fill-history": fill_history, "topic": topic,
+            "channel": channel, "held": held, "announced": announced}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:
+        sys.exit(__doc__)
+    COMMANDS[sys.argv[3]](*sys.argv[4:])

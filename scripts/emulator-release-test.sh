@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# The release command (npm run release) against moto, a local AWS API emulator started on a free loopback
+# port: builds seeded as AMIs (with snapshots) in every active region, then promote to candidate and to
+# stable, status, rollback twice, a region whose AMI is missing (refused, nothing changed), a write that
+# fails halfway (the written regions are put back), the held-by tags after each step, bad input; and the
+# time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
+#   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-release-test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly ACCOUNT=123456789012 # moto's default account
+readonly STARTUP_SECONDS=30
+
+for tool in node cdk python3 aws mvn java jq; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "emulator-release-test: '$tool' is not on PATH" >&2
+    exit 1
+  }
+done
+python3 -c 'import moto.server, boto3' 2>/dev/null || {
+  echo "emulator-release-test: moto's server is not installed (pip install \"moto[server]\")" >&2
+  exit 1
+}
+
+work=$(mktemp -d)
+server_pid=""
+finished=""
+passed=0
+failed=0
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -z "$finished" ]]; then
+    echo "FAIL: the test stopped before its end (exit status $status)"
+    echo "$passed passed, $((failed + 1)) failed"
+    tail -20 "$work/emulator.log" 2>/dev/null | sed 's/^/emulator: /' >&2 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+pass() {
+  echo "PASS: $1"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "FAIL: $1"
+  failed=$((failed + 1))
+}
+check() { # check WHAT EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then pass "$1: $3"; else fail "$1: expected [$2], got [$3]"; fi
+}
+contains() { # contains WHAT TEXT PATTERN
+  if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
+}
+
+# --- Synthesize once: the release command reads the resolved settings, never cdk.json -----------------
+assembly="$work/cdk.out"
+echo "== cdk synth (the release command reads $assembly/gpu-host-settings.json)"
+cdk synth --no-notices --no-color --quiet --output "$assembly" >/dev/null
+settings="$assembly/gpu-host-settings.json"
+REGION=$(jq -r .buildRegion "$settings")
+mapfile -t REGIONS < <(jq -r '.buildRegion as $b | [$b] + (.activeRegions - [$b]) | .[]' "$settings")
+CANDIDATE_KEY=$(jq -r .release.channels.candidate.heldByTagKey "$settings")
+STABLE_KEY=$(jq -r .release.channels.stable.heldByTagKey "$settings")
+CANDIDATE=$(jq -r .release.channels.candidate.ssmName "$settings")
+readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE
+n=${#REGIONS[@]}
+all() { # all a -> "a a a a a a a": the same label in every region
+  local labels=() i
+  for ((i = 0; i < n; i++)); do labels+=("$1"); done
+  echo "${labels[*]}"
+}
+
+# --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# The server also seeds a base-image parameter for the deploy test; this test does not read it.
+python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" /aws/service/unused/base-ami-id \
+  >"$work/emulator.log" 2>&1 &
+server_pid=$!
+touch "$work/aws-config"
+export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
+unset AWS_PROFILE AWS_DEFAULT_PROFILE
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION" AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+deadline=$((SECONDS + STARTUP_SECONDS))
+until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
+  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    echo "emulator-release-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
+    cat "$work/emulator.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
+aws_helper() { python3 scripts/emulator-release-aws.py "$settings" "$work/state.json" "$@"; }
+declare -A verb_ms
+# release ARGS...: runs the command as a user does (npm run release), prints its output, keeps its exit
+# status in $code and its stdout+stderr in $output, and records the slowest run of each verb.
+release() {
+  local start elapsed
+  start=$(date +%s%N)
+  set +e
+  output=$(npm run -s release -- "$@" --assembly "$assembly" 2>&1)
+  code=$?
+  set -e
+  elapsed=$((($(date +%s%N) - start) / 1000000))
+  local verb="$1"
+  [[ " $* " == *" --dry-run "* ]] && verb="$verb --dry-run"
+  if ((elapsed > ${verb_ms[$verb]:-0})); then verb_ms[$verb]=$elapsed; fi
+  echo "\$ npm run release -- $* (exit $code, ${elapsed} ms)"
+  local line
+  while IFS= read -r line; do echo "  | $line"; done <<<"$output"
+}
+state() { # state WHAT CANDIDATE STABLE CANDIDATE_TAGGED STABLE_TAGGED: both channels and both tags
+  check "$1: candidate in every region" "$2" "$(aws_helper channel "$CANDIDATE")"
+  check "$1: stable in every region" "$3" "$(aws_helper channel "$(jq -r .release.channels.stable.ssmName "$settings")")"
+  check "$1: AMIs and snapshots tagged $CANDIDATE_KEY" "$4" "$(aws_helper held "$CANDIDATE_KEY")"
+  check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "$(aws_helper held "$STABLE_KEY")"
+}
+
+echo "== compile once, so that the timings below are the command's own"
+npm run -s release -- --help >/dev/null
+aws_helper topic
+echo "== build a: AMIs with snapshots in ${n} regions, the latest parameters"
+aws_helper build a
+release status
+check "status before any release: exit" 0 "$code"
+contains "status lists every channel, none promoted yet" "$output" "region"
+release promote --to candidate --dry-run
+check "dry run: exit" 0 "$code"
+contains "dry run shows the plan" "$output" "plan: promote candidate <- latest"
+state "after the dry run (nothing)" "$(all -)" "$(all -)" - -
+
+release promote --to candidate
+check "promote --to candidate: exit" 0 "$code"
+state "after promote --to candidate" "$(all a)" "$(all -)" a -
+check "the promotion was announced on the topic" "GPU host image: promote candidate <- latest" "$(aws_helper announced)"
+release promote --to stable --from candidate
+check "promote --to stable --from candidate: exit" 0 "$code"
+state "after promote --to stable" "$(all a)" "$(all a)" a a
+
+for label in b c d; do
+  echo "== build $label, then candidate and stable"
+  aws_helper build "$label"
+  release promote --to candidate
+  release promote --to stable --from candidate
+  check "promote build $label to both channels: exit" 0 "$code"
+done
+state "after four releases (a fell out of the last 3 promotions)" "$(all d)" "$(all d)" "b c d" "b c d"
+aws_helper announced >/dev/null
+
+release status
+check "status: exit" 0 "$code"
+contains "status: every region agrees" "$output" "every region agrees on each channel"
+contains "status: stable's AMI, name and date in the build region" "$output" "fractal-gpu-host-2026-12-04T06-00-00Z-d"
+
+release rollback stable
+check "rollback stable: exit" 0 "$code"
+state "after one rollback" "$(all d)" "$(all c)" "b c d" "b c d"
+release rollback stable
+check "rollback stable again: exit" 0 "$code"
+state "after a second rollback (further back, not forth)" "$(all d)" "$(all b)" "b c d" "b c d"
+check "rollbacks were announced" "GPU host image: rollback stable
+GPU host image: rollback stable" "$(aws_helper announced)"
+
+echo "== build e, missing in ${REGIONS[2]}"
+aws_helper build e
+aws_helper deregister e "${REGIONS[2]}"
+release promote --to candidate
+check "promotion with a missing AMI: exit" 1 "$code"
+contains "it names the region and the AMI" "$output" "refused, nothing changed: ${REGIONS[2]}: ami-"
+state "after the refused promotion (nothing changed)" "$(all d)" "$(all b)" "b c d" "b c d"
+
+echo "== build f; ${REGIONS[3]}'s candidate parameter is at SSM's 100 versions with its oldest labelled"
+aws_helper build f
+aws_helper fill-history "$CANDIDATE" "${REGIONS[3]}"
+release promote --to candidate
+check "promotion whose write fails in ${REGIONS[3]}: exit" 1 "$code"
+contains "it says which regions were put back" "$output" "put back ${REGIONS[0]}, ${REGIONS[1]}, ${REGIONS[2]}: the channel is unchanged"
+contains "AWS's reason is given" "$output" "ParameterMaxVersionLimitExceeded"
+state "after the failed write (regions put back, tags removed)" "$(all d)" "$(all b)" "b c d" "b c d"
+
+echo "== bad input and unreachable AWS: one line, no stack trace"
+bad() { # bad WHAT EXIT EXPECTED_LINE ARGS...
+  release "${@:4}"
+  check "$1: exit" "$2" "$code"
+  check "$1: one line" "$3" "$output"
+}
+bad "unknown channel" 2 'release: unknown channel "beta"; channels: candidate, stable' promote --to beta
+bad "promote to itself" 2 'release: cannot promote "stable" to itself; --from takes latest or another channel' \
+  promote --to stable --from stable
+release_without() { # a run with a changed environment
+  local saved_endpoint=$AWS_ENDPOINT_URL
+  # shellcheck disable=SC2030,SC2031 # each change is undone below
+  if [[ "$1" == endpoint ]]; then export AWS_ENDPOINT_URL="http://127.0.0.1:9"; else
+    unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+  fi
+  release status
+  export AWS_ENDPOINT_URL=$saved_endpoint AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+}
+release_without endpoint
+check "endpoint down: exit" 1 "$code"
+check "endpoint down: one line naming it" 1 "$(grep -c 'cannot reach AWS at http://127.0.0.1:9' <<<"$output")"
+check "endpoint down: no stack trace" 0 "$(grep -c -E '^\s+at |Exception' <<<"$output" || true)"
+release_without credentials
+check "no credentials: exit" 1 "$code"
+check "no credentials: one line" 1 "$(grep -c 'no AWS credentials' <<<"$output")"
+check "no credentials: output is that one line" 1 "$(wc -l <<<"$output")"
+
+echo "== time of each verb against the emulator (slowest run, including the JVM start)"
+for verb in "status" "promote --dry-run" "promote" "rollback"; do
+  echo "TIME: $verb ${verb_ms[$verb]:-?} ms"
+done
+finished=yes
+echo "$passed passed, $failed failed"
+((failed == 0))

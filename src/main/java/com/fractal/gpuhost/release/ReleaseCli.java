@@ -1,0 +1,53 @@
+package com.fractal.gpuhost.release;
+
+import com.fractal.gpuhost.release.ReleaseGateway.GatewayException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code npm run release -- <verb>}: release channels of the host image. Exit 0 when done (or nothing to
+ * do), 1 when a release is refused or failed (or AWS is out of reach), 2 for bad usage. Errors are one
+ * line on stderr, never a stack trace.
+ */
+public final class ReleaseCli {
+    /** The newest build, as Image Builder's distribution published it. */
+    public static final String LATEST = "latest";
+
+    private ReleaseCli() {
+    }
+
+    public static void main(final String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err, config -> new AwsReleaseGateway()));
+    }
+
+    /** Runs one command; the gateway is made from the settings, so tests can pass a fake. */
+    static int run(final List<String> args, final PrintStream out, final PrintStream err,
+            final Function<ReleaseConfig, ReleaseGateway> gateways) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.println(ReleaseArguments.USAGE);
+            return 0;
+        }
+        try {
+            ReleaseArguments arguments = ReleaseArguments.parse(args);
+            ReleaseConfig config = ReleaseConfig.read(arguments.assembly());
+            ReleaseGateway gateway = gateways.apply(config);
+            ReleasePlanner planner = new ReleasePlanner(config, gateway);
+            switch (arguments.verb()) {
+                case "status" -> new StatusReport(config, gateway).print(out);
+                case "promote" -> new ReleaseExecutor(config, gateway, out).run(
+                        planner.promote(arguments.to().orElseThrow(), arguments.from()), arguments.dryRun());
+                default -> new ReleaseExecutor(config, gateway, out).run(
+                        planner.rollback(arguments.channel().orElseThrow()), arguments.dryRun());
+            }
+            return 0;
+        } catch (ReleaseException e) {
+            err.println("release: " + e.getMessage());
+            return e.exitCode();
+        } catch (GatewayException e) {
+            err.println("release: " + e.getMessage() + "; nothing was changed");
+            return ReleaseException.FAILED;
+        }
+    }
+}

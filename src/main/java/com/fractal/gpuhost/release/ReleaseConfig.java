@@ -1,0 +1,85 @@
+package com.fractal.gpuhost.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the release command knows of the project, read from the resolved settings that synthesis writes
+ * into the cloud assembly (gpu-host-settings.json), never from cdk.json: regions, SSM names and channels
+ * are the stacks' own.
+ *
+ * @param activeRegions      every region a release changes, the build region first
+ * @param buildRegion        where the notification topic lives
+ * @param latestSsmName      the newest build's AMI ID, written by Image Builder's distribution
+ * @param channels           each channel's parameter and held-by tag key, in the settings' order
+ * @param historyKept        promotions whose AMIs keep the held-by tag
+ * @param heldByTagValue     the value of every held-by tag
+ * @param madeByTagKey       the tag that this pipeline puts on every AMI it makes
+ * @param madeByTagValue     its value
+ * @param topicArnSsmName    the parameter (build region) holding the notification topic's ARN
+ */
+public record ReleaseConfig(List<String> activeRegions, String buildRegion, String latestSsmName,
+        Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
+        String madeByTagValue, String topicArnSsmName) {
+
+    public static final String FILE_NAME = "gpu-host-settings.json";
+    /** The settings file's schema this command understands. */
+    static final int SCHEMA_VERSION = 1;
+
+    /** A channel's parameter name and its held-by tag key. */
+    public record Channel(String name, String ssmName, String heldByTagKey) {
+    }
+
+    public ReleaseConfig {
+        List<String> ordered = new ArrayList<>(List.of(buildRegion));
+        activeRegions.stream().filter(region -> !region.equals(buildRegion)).forEach(ordered::add);
+        activeRegions = List.copyOf(ordered);
+        channels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(channels));
+    }
+
+    public Channel channel(final String name) {
+        Channel channel = channels.get(name);
+        if (channel == null) {
+            throw ReleaseException.usage("unknown channel \"" + name + "\"; channels: "
+                    + String.join(", ", channels.keySet()));
+        }
+        return channel;
+    }
+
+    /** Reads the settings file of an assembly folder; a missing or unreadable file is a usage error. */
+    public static ReleaseConfig read(final Path assemblyDir) {
+        Path file = assemblyDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw ReleaseException.usage(file + " is missing: run `npm run synth` first (or pass --assembly DIR)");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw ReleaseException.usage(file + " is not JSON (" + e.getMessage().lines().findFirst().orElse("")
+                    + "): run `npm run synth` again");
+        }
+        if (root.path("schemaVersion").asInt() != SCHEMA_VERSION || !root.path("release").isObject()) {
+            throw ReleaseException.usage(file + " is from another version of the app (no release settings or "
+                    + "schemaVersion " + root.path("schemaVersion").asText() + "): run `npm run synth` again");
+        }
+        JsonNode release = root.path("release");
+        List<String> regions = new ArrayList<>();
+        root.path("activeRegions").forEach(region -> regions.add(region.asText()));
+        Map<String, Channel> channels = new LinkedHashMap<>();
+        release.path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
+                new Channel(entry.getKey(), entry.getValue().path("ssmName").asText(),
+                        entry.getValue().path("heldByTagKey").asText())));
+        return new ReleaseConfig(regions, root.path("buildRegion").asText(),
+                root.at("/ssmNames/latestAmiId").asText(), channels, release.path("releaseHistoryKept").asInt(),
+                release.path("heldByTagValue").asText(), release.at("/madeByTag/key").asText(),
+                release.at("/madeByTag/value").asText(), release.path("notificationTopicArnSsmName").asText());
+    }
+}

@@ -1,0 +1,172 @@
+package com.fractal.gpuhost.release;
+
+import com.fractal.gpuhost.release.ReleaseGateway.GatewayException;
+import com.fractal.gpuhost.release.ReleaseGateway.Image;
+import com.fractal.gpuhost.release.ReleasePlan.RegionChange;
+import com.fractal.gpuhost.release.ReleasePlan.TagChange;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Carries out a checked plan, all regions or none: the held-by tags go on first (extra protection is
+ * harmless), then each region's channel parameter is written; when a write fails, the regions already
+ * written are put back and the release fails. Tags of AMIs that left the window come off last, and the
+ * release is announced on the build topic.
+ */
+public final class ReleaseExecutor {
+    private final ReleaseConfig config;
+    private final ReleaseGateway gateway;
+    private final PrintStream out;
+
+    public ReleaseExecutor(final ReleaseConfig config, final ReleaseGateway gateway, final PrintStream out) {
+        this.config = config;
+        this.gateway = gateway;
+        this.out = out;
+    }
+
+    /** Prints the plan, then (unless a dry run) carries it out and prints what was done. */
+    public void run(final ReleasePlan plan, final boolean dryRun) {
+        printPlan(plan);
+        if (!plan.changesAnything()) {
+            out.println("nothing to do: " + plan.channel().name() + " already holds " + plan.buildName()
+                    + " in every region");
+            return;
+        }
+        if (dryRun) {
+            out.println("dry run: nothing changed");
+            return;
+        }
+        String tagKey = plan.channel().heldByTagKey();
+        for (TagChange change : plan.tagsToAdd()) {
+            try {
+                gateway.tag(change.region(), change.resourceIds(), tagKey, config.heldByTagValue());
+            } catch (GatewayException e) {
+                throw ReleaseException.failed(plan.summary() + " failed before any channel change: tagging "
+                        + change.image().id() + " in " + change.region() + ": " + e.getMessage()
+                        + "; the channel is unchanged");
+            }
+        }
+        writeAll(plan);
+        out.println("done: " + plan.channel().name() + " holds " + plan.buildName() + " in "
+                + plan.changes().size() + " regions");
+        List<String> untagFailures = new ArrayList<>();
+        for (TagChange change : plan.tagsToRemove()) {
+            try {
+                gateway.untag(change.region(), change.resourceIds(), tagKey);
+            } catch (GatewayException e) {
+                untagFailures.add(change.region() + " " + change.image().id() + " (" + e.getMessage() + ")");
+            }
+        }
+        if (!plan.tagsToAdd().isEmpty() || !plan.tagsToRemove().isEmpty()) {
+            out.println("retention: " + tagKey + " added to " + plan.tagsToAdd().size() + " AMI(s), removed from "
+                    + (plan.tagsToRemove().size() - untagFailures.size()) + " AMI(s)");
+        }
+        notify(plan);
+        if (!untagFailures.isEmpty()) {
+            throw ReleaseException.failed("the channel moved, but " + tagKey + " could not be removed from "
+                    + String.join(", ", untagFailures) + "; retention keeps those AMIs until the tag is removed");
+        }
+    }
+
+    private void writeAll(final ReleasePlan plan) {
+        String name = plan.channel().ssmName();
+        List<RegionChange> written = new ArrayList<>();
+        for (RegionChange change : plan.changes()) {
+            if (!change.moves()) {
+                continue;
+            }
+            try {
+                gateway.putImageParameter(change.region(), name, change.to().id(), change.description());
+                written.add(change);
+                out.println("  " + change.region() + ": " + name + " = " + change.to().id());
+            } catch (GatewayException e) {
+                out.println("  " + change.region() + ": writing " + name + " failed: " + e.getMessage());
+                List<String> putBack = new ArrayList<>();
+                List<String> notPutBack = new ArrayList<>();
+                for (RegionChange done : written) {
+                    try {
+                        putBack(done, name);
+                        putBack.add(done.region());
+                        out.println("  " + done.region() + ": put back to "
+                                + done.from().map(Image::id).orElse("(no parameter)"));
+                    } catch (GatewayException again) {
+                        notPutBack.add(done.region() + " (" + again.getMessage() + ")");
+                    }
+                }
+                untagAdded(plan);
+                throw ReleaseException.failed(plan.summary() + " failed in " + change.region() + " ("
+                        + e.getMessage() + "); " + (notPutBack.isEmpty()
+                                ? (putBack.isEmpty() ? "no region had been changed" : "put back "
+                                        + String.join(", ", putBack)) + ": the channel is unchanged"
+                                : "COULD NOT PUT BACK " + String.join(", ", notPutBack)
+                                        + ": the channel points at two builds; run `release status`"));
+            }
+        }
+    }
+
+    /** After a failed release, the held-by tags it added come off again: the release changed nothing. */
+    private void untagAdded(final ReleasePlan plan) {
+        for (TagChange change : plan.tagsToAdd()) {
+            try {
+                gateway.untag(change.region(), change.resourceIds(), plan.channel().heldByTagKey());
+            } catch (GatewayException e) {
+                out.println("  " + change.region() + ": " + change.image().id() + " keeps "
+                        + plan.channel().heldByTagKey() + " (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private void putBack(final RegionChange change, final String name) {
+        Optional<Image> from = change.from();
+        if (from.isPresent()) {
+            gateway.putImageParameter(change.region(), name, from.get().id(),
+                    "release: put back after a failed release; holds version " + change.fromVersion());
+        } else {
+            gateway.deleteParameter(change.region(), name);
+        }
+    }
+
+    private void printPlan(final ReleasePlan plan) {
+        out.println("plan: " + plan.summary() + " (" + plan.buildName() + ") in " + plan.changes().size()
+                + " regions, all or none:");
+        for (RegionChange change : plan.changes()) {
+            out.println(String.format("  %-15s %s -> %s%s", change.region(),
+                    change.from().map(Image::id).orElse("(none)"), change.to().id(),
+                    change.moves() ? "" : " (already)"));
+        }
+        String key = plan.channel().heldByTagKey();
+        byBuild(plan.tagsToAdd()).forEach((build, changes) -> out.println("  retention: tag " + key + "="
+                + config.heldByTagValue() + " on " + build + " (" + changes.size() + " AMIs, "
+                + changes.stream().mapToInt(c -> c.image().snapshotIds().size()).sum() + " snapshots)"));
+        byBuild(plan.tagsToRemove()).forEach((build, changes) -> out.println("  retention: untag " + build + " ("
+                + changes.size() + " AMIs: out of the last " + config.historyKept() + " promotions of "
+                + plan.channel().name() + ")"));
+    }
+
+    private static Map<String, List<TagChange>> byBuild(final List<TagChange> changes) {
+        Map<String, List<TagChange>> builds = new LinkedHashMap<>();
+        changes.forEach(change -> builds.computeIfAbsent(change.image().name(), b -> new ArrayList<>()).add(change));
+        return builds;
+    }
+
+    private void notify(final ReleasePlan plan) {
+        String message = plan.summary() + ": " + plan.channel().name() + " now holds " + plan.buildName() + " in "
+                + String.join(", ", plan.changes().stream().map(c -> c.region() + " " + c.to().id()).toList());
+        try {
+            Optional<String> topic = gateway.parameter(config.buildRegion(), config.topicArnSsmName());
+            if (topic.isEmpty()) {
+                out.println("not announced: " + config.topicArnSsmName() + " does not exist in " + config.buildRegion()
+                        + " (deploy the image pipeline stack)");
+                return;
+            }
+            gateway.publish(config.buildRegion(), topic.get(), "GPU host image: " + plan.summary(), message);
+            out.println("announced on " + topic.get());
+        } catch (GatewayException e) {
+            out.println("not announced: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package com.fractal.gpuhost.release;
+
+import com.fractal.gpuhost.release.ReleaseConfig.Channel;
+import com.fractal.gpuhost.release.ReleaseGateway.Image;
+import com.fractal.gpuhost.release.ReleaseGateway.Version;
+import com.fractal.gpuhost.release.ReleasePlan.RegionChange;
+import com.fractal.gpuhost.release.ReleasePlan.TagChange;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Computes a promotion or rollback for every active region, reading only, and refuses it (changing nothing)
+ * unless every region passes: the AMI exists, is available, was made by this pipeline, and all regions
+ * hold copies of the same build.
+ */
+public final class ReleasePlanner {
+    /** A version written by a rollback (or a put-back) records the version whose AMI it holds again. */
+    private static final Pattern HOLDS = Pattern.compile("holds version (\\d+)");
+
+    private final ReleaseConfig config;
+    private final ReleaseGateway gateway;
+
+    public ReleasePlanner(final ReleaseConfig config, final ReleaseGateway gateway) {
+        this.config = config;
+        this.gateway = gateway;
+    }
+
+    /** {@code promote --to target --from source}; source is "latest" or another channel. */
+    public ReleasePlan promote(final String target, final String source) {
+        Channel to = config.channel(target);
+        if (target.equals(source)) {
+            throw ReleaseException.usage("cannot promote \"" + target + "\" to itself; --from takes latest or "
+                    + "another channel");
+        }
+        String sourceName = ReleaseCli.LATEST.equals(source) ? config.latestSsmName() : config.channel(source).ssmName();
+        List<String> problems = new ArrayList<>();
+        List<Move> moves = new ArrayList<>();
+        for (String region : config.activeRegions()) {
+            Optional<String> ami = gateway.parameter(region, sourceName);
+            if (ami.isEmpty()) {
+                problems.add(region + ": " + sourceName + " does not exist (no " + source + " build there)");
+                continue;
+            }
+            moves.add(new Move(region, ami.get(), 0, "release: promote from " + source));
+        }
+        return plan("promote " + target + " <- " + source, to, moves, problems);
+    }
+
+    /** {@code rollback channel}: back to the AMI it held before its current one, in every region. */
+    public ReleasePlan rollback(final String channelName) {
+        Channel channel = config.channel(channelName);
+        List<String> problems = new ArrayList<>();
+        List<Move> moves = new ArrayList<>();
+        for (String region : config.activeRegions()) {
+            TreeMap<Long, Version> history = byVersion(gateway.history(region, channel.ssmName()));
+            if (history.isEmpty()) {
+                problems.add(region + ": " + channel.ssmName() + " does not exist (the channel was never promoted)");
+                continue;
+            }
+            Version current = history.lastEntry().getValue();
+            Optional<Version> before = releaseBefore(history, current);
+            if (before.isEmpty()) {
+                problems.add(region + ": no release before " + current.value() + " in the history of "
+                        + channel.ssmName());
+                continue;
+            }
+            long holds = effective(history, before.get().version());
+            moves.add(new Move(region, before.get().value(), holds,
+                    "release: rollback; holds version " + holds));
+        }
+        return plan("rollback " + channelName, channel, moves, problems);
+    }
+
+    /** One region's intended move, before its AMIs are looked up. */
+    private record Move(String region, String amiId, long holdsVersion, String description) {
+    }
+
+    private ReleasePlan plan(final String summary, final Channel channel, final List<Move> moves,
+            final List<String> problems) {
+        List<RegionChange> changes = new ArrayList<>();
+        List<TagChange> add = new ArrayList<>();
+        List<TagChange> remove = new ArrayList<>();
+        for (Move move : moves) {
+            List<Version> history = gateway.history(move.region(), channel.ssmName());
+            Set<String> ids = new LinkedHashSet<>(List.of(move.amiId()));
+            history.forEach(version -> ids.add(version.value()));
+            Map<String, Image> images = gateway.images(move.region(), ids);
+            Image target = images.get(move.amiId());
+            Optional<String> problem = check(move.region(), move.amiId(), target);
+            if (problem.isPresent()) {
+                problems.add(problem.get());
+                continue;
+            }
+            Optional<Version> current = history.isEmpty() ? Optional.empty()
+                    : Optional.of(history.get(history.size() - 1));
+            changes.add(new RegionChange(move.region(), current.map(version -> images.getOrDefault(version.value(),
+                    missing(version.value()))), current.map(Version::version).orElse(0L), target, move.description()));
+            retention(channel, move, history, images, add, remove);
+        }
+        if (problems.isEmpty()) {
+            Set<String> builds = new LinkedHashSet<>();
+            changes.forEach(change -> builds.add(change.to().name()));
+            if (builds.size() > 1) {
+                problems.add("the regions hold different builds (" + String.join(", ", builds)
+                        + "); every region must get the same one");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw ReleaseException.failed(summary + " refused, nothing changed: " + String.join("; ", problems));
+        }
+        return new ReleasePlan(summary, channel, changes, add, remove);
+    }
+
+    private Optional<String> check(final String region, final String amiId, final Image image) {
+        if (image == null) {
+            return Optional.of(region + ": " + amiId + " does not exist");
+        }
+        if (!"available".equals(image.state())) {
+            return Optional.of(region + ": " + amiId + " is " + image.state() + ", not available");
+        }
+        String madeBy = image.tags().get(config.madeByTagKey());
+        if (!config.madeByTagValue().equals(madeBy)) {
+            return Optional.of(region + ": " + amiId + " (" + image.name() + ") was not made by this pipeline (tag "
+                    + config.madeByTagKey() + " is " + (madeBy == null ? "absent" : "\"" + madeBy + "\"")
+                    + ", expected \"" + config.madeByTagValue() + "\")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * After the move, the AMI the channel holds and the AMIs of its last releaseHistoryKept promotions keep the
+     * held-by tag (a rollback is no promotion: it neither widens nor shifts the window, so what it could go
+     * back to stays kept); the other AMIs of its history that still carry the tag lose it.
+     */
+    private void retention(final Channel channel, final Move move, final List<Version> history,
+            final Map<String, Image> images, final List<TagChange> add, final List<TagChange> remove) {
+        List<String> promoted = new ArrayList<>();
+        history.stream().filter(version -> !HOLDS.matcher(String.valueOf(version.description())).find())
+                .forEach(version -> promoted.add(version.value()));
+        if (!HOLDS.matcher(move.description()).find()) {
+            promoted.add(move.amiId());
+        }
+        Set<String> held = new LinkedHashSet<>(promoted.subList(Math.max(0, promoted.size() - config.historyKept()),
+                promoted.size()));
+        held.add(move.amiId());
+        for (String id : held) {
+            Image image = images.get(id);
+            if (image != null && !config.heldByTagValue().equals(image.tags().get(channel.heldByTagKey()))) {
+                add.add(new TagChange(move.region(), image));
+            }
+        }
+        Set<String> everHeld = new LinkedHashSet<>();
+        history.forEach(version -> everHeld.add(version.value()));
+        for (String id : everHeld) {
+            Image image = images.get(id);
+            if (!held.contains(id) && image != null && image.tags().containsKey(channel.heldByTagKey())) {
+                remove.add(new TagChange(move.region(), image));
+            }
+        }
+    }
+
+    private static Image missing(final String id) {
+        return new Image(id, "(deregistered)", "missing", "", Map.of(), List.of());
+    }
+
+    private static TreeMap<Long, Version> byVersion(final List<Version> history) {
+        TreeMap<Long, Version> map = new TreeMap<>();
+        history.forEach(version -> map.put(version.version(), version));
+        return map;
+    }
+
+    /** The version a version stands for: a rollback's "holds version N" points back to N. */
+    private static long effective(final Map<Long, Version> history, final long version) {
+        long at = version;
+        for (int hops = 0; hops < history.size(); hops++) {
+            Version found = history.get(at);
+            Matcher holds = found == null ? null : HOLDS.matcher(String.valueOf(found.description()));
+            if (holds == null || !holds.find() || Long.parseLong(holds.group(1)) >= at) {
+                return at;
+            }
+            at = Long.parseLong(holds.group(1));
+        }
+        return at;
+    }
+
+    /** The newest version before the current release's own that holds a different AMI. */
+    private static Optional<Version> releaseBefore(final Map<Long, Version> history, final Version current) {
+        for (long at = effective(history, current.version()) - 1; at >= 1; at--) {
+            Version version = history.get(at);
+            if (version == null) {
+                return Optional.empty();
+            }
+            if (!version.value().equals(current.value())) {
+                return Optional.of(version);
+            }
+        }
+        return Optional.empty();
+    }
+}
