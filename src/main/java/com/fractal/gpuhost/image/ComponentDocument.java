@@ -14,9 +14,10 @@ import java.util.List;
 /**
  * An AWSTOE document from components/ as Image Builder receives it: a document that runs the host scripts
  * gets the steps that fetch them (HostScriptsSteps). Every string is written double-quoted and on one line,
- * as AWSTOE wants for {{ }} references.
+ * as AWSTOE wants for {{ }} references. Its {@code name} is also the Image Builder component's name, so the
+ * two cannot differ.
  */
-record ComponentDocument(String key, String text, String description, List<String> parameterNames,
+record ComponentDocument(String key, String name, String text, String description, List<String> parameterNames,
         List<String> requiredParameters) {
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
@@ -41,7 +42,7 @@ record ComponentDocument(String key, String text, String description, List<Strin
             if (parameters.contains(HostScriptsSteps.PARAMETER)) {
                 HostScriptsSteps.addTo(document);
             }
-            return new ComponentDocument(key, YAML.writeValueAsString(document),
+            return new ComponentDocument(key, document.path("name").asText(), YAML.writeValueAsString(document),
                     document.path("description").asText(), parameters, required);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the component document " + file, e);

@@ -35,7 +35,7 @@ public final class HostComponents extends Construct {
                     ? ContentVersion.of(document.text(), scripts.assetHash())
                     : ContentVersion.of(document.text());
             CfnComponent component = CfnComponent.Builder.create(this, ConstructIds.pascalCase(key))
-                    .name("fractal-" + key)
+                    .name(document.name())
                     .version(version)
                     .platform("Linux")
                     .description(document.description())

@@ -64,8 +64,8 @@ class ContentVersionTest {
 
     @Test
     void aChangedDocumentGetsANewVersionAndTheOthersKeepTheirs() {
-        assertNotEquals(original.get("fractal-validate"), documentChanged.get("fractal-validate"));
-        for (String unchanged : new String[] {"fractal-host-setup", "fractal-ami-setup", "fractal-test"}) {
+        assertNotEquals(original.get("fractal-gpu-host-validate"), documentChanged.get("fractal-gpu-host-validate"));
+        for (String unchanged : new String[] {"fractal-gpu-host-setup", "fractal-gpu-host-ami-setup", "fractal-gpu-host-test"}) {
             assertEquals(original.get(unchanged), documentChanged.get(unchanged), unchanged);
         }
         assertNotEquals(original.get("recipe"), documentChanged.get("recipe"));
@@ -79,7 +79,7 @@ class ContentVersionTest {
     @Test
     void aChangedScriptGivesNewVersionsToTheComponentsThatRunTheScripts() {
         // Every component runs the scripts.
-        for (String name : new String[] {"fractal-host-setup", "fractal-ami-setup", "fractal-validate", "fractal-test"}) {
+        for (String name : new String[] {"fractal-gpu-host-setup", "fractal-gpu-host-ami-setup", "fractal-gpu-host-validate", "fractal-gpu-host-test"}) {
             assertNotEquals(original.get(name), scriptChanged.get(name), name);
         }
         assertNotEquals(original.get("recipe"), scriptChanged.get("recipe"));

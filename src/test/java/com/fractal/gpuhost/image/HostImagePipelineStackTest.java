@@ -39,11 +39,14 @@ class HostImagePipelineStackTest {
         assertEquals("us-east-1", stack.getRegion());
     }
 
+    /** A component is named as its document says, inside the project prefix the CI role's scopes cover. */
     @Test
-    void oneComponentPerDocumentWithContentVersions() {
+    void oneComponentPerDocumentNamedAsTheDocumentWithContentVersions() {
         defaults.resourceCountIs("AWS::ImageBuilder::Component", 4);
         for (String key : HostComponents.ORDER) {
-            defaults.hasResourceProperties("AWS::ImageBuilder::Component", Map.of("Name", "fractal-" + key,
+            String name = ComponentDocument.read(java.nio.file.Path.of("components"), key).name();
+            assertTrue(name.startsWith(settings.names().prefixed("")), name);
+            defaults.hasResourceProperties("AWS::ImageBuilder::Component", Map.of("Name", name,
                     "Platform", "Linux", "Version", Match.stringLikeRegexp("1\\.[0-9]+\\.[0-9]+"),
                     "Data", readDocument(key)));
         }

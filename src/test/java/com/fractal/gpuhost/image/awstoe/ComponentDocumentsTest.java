@@ -42,14 +42,14 @@ class ComponentDocumentsTest {
             "UnpackHostScripts");
     private static final Pattern REFERENCE = Pattern.compile("\\{\\{(.*?)}}");
 
-    private static Map<String, ComponentDocument> documents;
-    private static Map<String, ComponentDocument> sources;
+    private static Map<String, AwstoeDocument> documents;
+    private static Map<String, AwstoeDocument> sources;
 
     @BeforeAll
     static void loadDocuments() {
         documents = new TreeMap<>();
         HostComponents.documents(COMPONENTS).forEach((key, text) ->
-                documents.put(key + ".yml", ComponentDocument.parse(key + ".yml", text)));
+                documents.put(key + ".yml", AwstoeDocument.parse(key + ".yml", text)));
         sources = new TreeMap<>();
         ComponentValidator.loadAll(COMPONENTS).forEach(document -> sources.put(document.name(), document));
     }
@@ -67,7 +67,7 @@ class ComponentDocumentsTest {
     void oneDocumentPerStepWithItsPhase() {
         Map<String, List<String>> phases = new TreeMap<>();
         documents.forEach((name, document) -> phases.put(name,
-                document.phases().stream().map(ComponentDocument.Phase::name).toList()));
+                document.phases().stream().map(AwstoeDocument.Phase::name).toList()));
         assertEquals(Map.of(
                 "host-setup.yml", List.of("build"),
                 "ami-setup.yml", List.of("build"),
@@ -79,8 +79,8 @@ class ComponentDocumentsTest {
     @Test
     void everyStepAbortsOnFailureAndEveryCommandHasATimeout() {
         List<String> missing = new ArrayList<>();
-        for (ComponentDocument document : documents.values()) {
-            for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument document : documents.values()) {
+            for (AwstoeDocument.Step step : document.steps()) {
                 String where = document.name() + " " + step.phase() + "/" + step.name();
                 if (!"Abort".equals(step.node().path("onFailure").asText())) {
                     missing.add(where + ": onFailure: Abort");
@@ -111,12 +111,12 @@ class ComponentDocumentsTest {
 
     @Test
     void everyDocumentFetchesTheScriptsFromTheHostScriptsS3UriParameterFirst() {
-        for (ComponentDocument document : documents.values()) {
+        for (AwstoeDocument document : documents.values()) {
             assertTrue(document.parameters().stream().anyMatch(parameter -> parameter.getKey().equals(SCRIPTS_PARAMETER)
                     && "string".equals(parameter.getValue().path("type").asText())),
                     document.name() + " declares the string parameter " + SCRIPTS_PARAMETER);
-            List<ComponentDocument.Step> steps = document.steps();
-            assertEquals(FETCH_STEPS, steps.subList(0, 3).stream().map(ComponentDocument.Step::name).toList(),
+            List<AwstoeDocument.Step> steps = document.steps();
+            assertEquals(FETCH_STEPS, steps.subList(0, 3).stream().map(AwstoeDocument.Step::name).toList(),
                     document.name() + " starts by fetching the scripts");
             List<String> sources = new ArrayList<>();
             steps.get(1).inputs().forEach(input -> sources.add(input.path("source").asText()));
@@ -135,8 +135,8 @@ class ComponentDocumentsTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        for (ComponentDocument document : sources.values()) {
-            for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument document : sources.values()) {
+            for (AwstoeDocument.Step step : document.steps()) {
                 if (!step.action().equals("ExecuteBash")) {
                     continue;
                 }
@@ -155,7 +155,7 @@ class ComponentDocumentsTest {
 
     @Test
     void everyReferenceSitsOnOneLine() {
-        for (ComponentDocument document : documents.values()) {
+        for (AwstoeDocument document : documents.values()) {
             document.source().lines().filter(line -> line.contains("{{")).forEach(line -> assertTrue(
                     line.lastIndexOf("}}") > line.lastIndexOf("{{"), document.name() + ": a {{ }} reference broken "
                             + "across lines: " + line));
@@ -165,7 +165,7 @@ class ComponentDocumentsTest {
     @Test
     void componentsStayShort() throws IOException {
         long lines = 0;
-        for (ComponentDocument document : sources.values()) {
+        for (AwstoeDocument document : sources.values()) {
             lines += document.source().lines().count();
         }
         assertTrue(lines <= 250, "components/*.yml hold " + lines + " lines; logic belongs in host-scripts/");
@@ -173,11 +173,11 @@ class ComponentDocumentsTest {
 
     @Test
     void validateUploadsTheVersionManifestItWroteToTheBuildLogBucket() {
-        List<ComponentDocument.Step> steps = documents.get("validate.yml").steps();
-        ComponentDocument.Step write = step(steps, "WriteVersionManifest");
+        List<AwstoeDocument.Step> steps = documents.get("validate.yml").steps();
+        AwstoeDocument.Step write = step(steps, "WriteVersionManifest");
         assertEquals("bash \"{{ HostScriptsDir }}/" + VERSION_MANIFEST_SCRIPT + "\" \"" + MANIFEST + "\"",
                 write.bashCommands().get(1));
-        ComponentDocument.Step upload = step(steps, "UploadVersionManifest");
+        AwstoeDocument.Step upload = step(steps, "UploadVersionManifest");
         assertEquals("S3Upload", upload.action());
         assertEquals(1, upload.inputs().size());
         assertEquals(MANIFEST, upload.inputs().get(0).path("source").asText());
@@ -187,13 +187,13 @@ class ComponentDocumentsTest {
                 && steps.indexOf(upload) < steps.indexOf(step(steps, "RemoveHostScripts")));
     }
 
-    private static ComponentDocument.Step step(final List<ComponentDocument.Step> steps, final String name) {
+    private static AwstoeDocument.Step step(final List<AwstoeDocument.Step> steps, final String name) {
         return steps.stream().filter(step -> step.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no step " + name));
     }
 
     /** Per document, its steps after the fetch steps: "name script" for bash steps, "name action" otherwise. */
-    static Map<String, List<String>> ownSteps(final Map<String, ComponentDocument> byName) {
+    static Map<String, List<String>> ownSteps(final Map<String, AwstoeDocument> byName) {
         Map<String, List<String>> own = new TreeMap<>();
         byName.forEach((name, document) -> own.put(name, document.steps().stream()
                 .filter(step -> !FETCH_STEPS.contains(step.name()))
@@ -208,8 +208,8 @@ class ComponentDocumentsTest {
 
     @Test
     void hostSetupRebootsWithAwstoeAfterPart1() {
-        List<ComponentDocument.Step> steps = documents.get("host-setup.yml").steps();
-        ComponentDocument.Step last = steps.get(steps.size() - 1);
+        List<AwstoeDocument.Step> steps = documents.get("host-setup.yml").steps();
+        AwstoeDocument.Step last = steps.get(steps.size() - 1);
         assertEquals("Reboot", last.action(), "host-setup.yml ends with AWSTOE's Reboot action");
         assertTrue(String.join("\n", steps.get(steps.size() - 2).bashCommands()).contains("setup_ubuntu20_host.sh"),
                 "the step before the reboot runs part 1");
@@ -218,8 +218,8 @@ class ComponentDocumentsTest {
     @Test
     void everyBashCommandPassesShellcheck(@TempDir final Path dir) throws IOException, InterruptedException {
         List<Path> scripts = new ArrayList<>();
-        for (ComponentDocument document : documents.values()) {
-            for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument document : documents.values()) {
+            for (AwstoeDocument.Step step : document.steps()) {
                 if (step.bashCommands().isEmpty()) {
                     continue;
                 }

@@ -40,7 +40,7 @@ class ComponentRulesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rules")
     void compliantFixturePassesEveryRule(final ComponentRule rule) {
-        ComponentDocument document = fixture(rule.id() + ".compliant.yml");
+        AwstoeDocument document = fixture(rule.id() + ".compliant.yml");
         assertEquals(List.of(), ComponentValidator.validate(document),
                 () -> "the compliant fixture of " + rule.id() + " must pass every rule");
     }
@@ -49,7 +49,7 @@ class ComponentRulesTest {
     @MethodSource("rulesWithNonCompliantFixture")
     void nonCompliantFixtureFiresThisRuleOnly(final ComponentRule rule) {
         String name = rule.id() + ".noncompliant.yml";
-        ComponentDocument document = fixture(name);
+        AwstoeDocument document = fixture(name);
         String expected = document.source().lines().findFirst()
                 .filter(line -> line.startsWith(EXPECT))
                 .map(line -> line.substring(EXPECT.length()))
@@ -70,8 +70,8 @@ class ComponentRulesTest {
         String atLimit = small + "#".repeat(InlineDataSize.MAX_CHARACTERS - small.length() - 1) + "\n";
         String overLimit = atLimit + "\n";
 
-        assertEquals(List.of(), new InlineDataSize().check(ComponentDocument.parse("at-limit.yml", atLimit)));
-        List<Finding> findings = ComponentValidator.validate(ComponentDocument.parse("over-limit.yml", overLimit));
+        assertEquals(List.of(), new InlineDataSize().check(AwstoeDocument.parse("at-limit.yml", atLimit)));
+        List<Finding> findings = ComponentValidator.validate(AwstoeDocument.parse("over-limit.yml", overLimit));
         assertEquals(1, findings.size(), () -> lines(findings));
         assertEquals("InlineDataSize", findings.get(0).rule());
         assertTrue(findings.get(0).message().contains("16001 characters"), findings.get(0).message());
@@ -98,22 +98,22 @@ class ComponentRulesTest {
     @Test
     void loaderRejectsInvalidYamlDuplicateKeysAndNonMappings() {
         IllegalArgumentException broken = assertThrows(IllegalArgumentException.class,
-                () -> ComponentDocument.parse("broken.yml", "name: [unclosed\n"));
+                () -> AwstoeDocument.parse("broken.yml", "name: [unclosed\n"));
         assertTrue(broken.getMessage().startsWith("broken.yml: not valid YAML"), broken.getMessage());
 
         IllegalArgumentException duplicate = assertThrows(IllegalArgumentException.class,
-                () -> ComponentDocument.parse("duplicate.yml", "name: a\nname: b\n"));
+                () -> AwstoeDocument.parse("duplicate.yml", "name: a\nname: b\n"));
         assertTrue(duplicate.getMessage().contains("name"), duplicate.getMessage());
 
         IllegalArgumentException list = assertThrows(IllegalArgumentException.class,
-                () -> ComponentDocument.parse("list.yml", "- name: a\n"));
+                () -> AwstoeDocument.parse("list.yml", "- name: a\n"));
         assertEquals("list.yml: the document must be a YAML mapping", list.getMessage());
     }
 
-    private static ComponentDocument fixture(final String name) {
+    private static AwstoeDocument fixture(final String name) {
         try (InputStream in = ComponentRulesTest.class.getResourceAsStream(FIXTURES + name)) {
             assertNotNull(in, () -> "missing fixture src/test/resources" + FIXTURES + name);
-            return ComponentDocument.parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return AwstoeDocument.parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

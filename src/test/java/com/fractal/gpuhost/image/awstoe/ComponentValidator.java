@@ -53,7 +53,7 @@ public final class ComponentValidator {
     }
 
     /** Every finding of every rule for one document. */
-    public static List<Finding> validate(final ComponentDocument document) {
+    public static List<Finding> validate(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
         for (ComponentRule rule : RULES) {
             findings.addAll(rule.check(document));
@@ -62,11 +62,11 @@ public final class ComponentValidator {
     }
 
     /** The *.yml documents of a folder, sorted by file name. */
-    public static List<ComponentDocument> loadAll(final Path folder) {
+    public static List<AwstoeDocument> loadAll(final Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".yml"))
                     .sorted()
-                    .map(ComponentDocument::load)
+                    .map(AwstoeDocument::load)
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list component documents in " + folder, e);

@@ -1,6 +1,6 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ public final class BashStepsUseStrictMode implements ComponentRule {
     private static final Pattern STRICT = Pattern.compile("set -E?euo pipefail(\\s.*)?");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument.Step step : document.steps()) {
             if (!"ExecuteBash".equals(step.action()) || step.bashCommands().isEmpty()) {
                 continue;
             }

@@ -1,6 +1,6 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.List;
@@ -10,7 +10,7 @@ public final class InlineDataSize implements ComponentRule {
     public static final int MAX_CHARACTERS = 16_000;
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         int size = document.source().length();
         return size <= MAX_CHARACTERS ? List.of()
                 : List.of(finding(document, "the document has " + size + " characters; inline component data "

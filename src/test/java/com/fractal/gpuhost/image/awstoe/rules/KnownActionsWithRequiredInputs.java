@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -79,9 +79,9 @@ public final class KnownActionsWithRequiredInputs implements ComponentRule {
             Map.entry("UpdateOS", new ActionSpec(Shape.MAP, Set.of(), Set.of("include", "exclude"), false)));
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument.Step step : document.steps()) {
             JsonNode action = step.node().get("action");
             if (action == null || !action.isTextual()) {
                 findings.add(finding(document, step, "the step has no 'action' string"));
@@ -98,7 +98,7 @@ public final class KnownActionsWithRequiredInputs implements ComponentRule {
         return findings;
     }
 
-    private void checkInputs(final ComponentDocument document, final ComponentDocument.Step step,
+    private void checkInputs(final AwstoeDocument document, final AwstoeDocument.Step step,
             final ActionSpec spec, final List<Finding> findings) {
         JsonNode inputs = step.inputs();
         String action = step.action();
@@ -147,7 +147,7 @@ public final class KnownActionsWithRequiredInputs implements ComponentRule {
         }
     }
 
-    private void checkKeys(final ComponentDocument document, final ComponentDocument.Step step,
+    private void checkKeys(final AwstoeDocument document, final AwstoeDocument.Step step,
             final ActionSpec spec, final JsonNode inputs, final String where, final List<Finding> findings) {
         for (String key : new TreeSet<>(spec.required())) {
             JsonNode value = inputs.get(key);

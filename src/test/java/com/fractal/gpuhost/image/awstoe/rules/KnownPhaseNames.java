@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ public final class KnownPhaseNames implements ComponentRule {
     private static final Set<String> PHASE_KEYS = Set.of("name", "steps");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
         JsonNode phases = document.root().get("phases");
         if (phases == null || phases.isNull()) {
@@ -36,9 +36,9 @@ public final class KnownPhaseNames implements ComponentRule {
                 continue;
             }
             String name = phase.path("name").asText("");
-            if (!ComponentDocument.PHASE_ORDER.contains(name)) {
+            if (!AwstoeDocument.PHASE_ORDER.contains(name)) {
                 findings.add(finding(document, name.isEmpty() ? where : name, "phase name '" + name
-                        + "' is not an AWSTOE phase; allowed: " + ComponentDocument.PHASE_ORDER));
+                        + "' is not an AWSTOE phase; allowed: " + AwstoeDocument.PHASE_ORDER));
             } else if (!seen.add(name)) {
                 findings.add(finding(document, name, "phase '" + name + "' appears more than once"));
             }

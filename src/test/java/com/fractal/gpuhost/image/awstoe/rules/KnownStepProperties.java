@@ -1,6 +1,6 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -13,9 +13,9 @@ public final class KnownStepProperties implements ComponentRule {
             "maxAttempts", "loop", "if");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument.Step step : document.steps()) {
             step.node().fieldNames().forEachRemaining(key -> {
                 if (!ALLOWED.contains(key)) {
                     findings.add(finding(document, step, "unknown step property '" + key + "'; allowed: "

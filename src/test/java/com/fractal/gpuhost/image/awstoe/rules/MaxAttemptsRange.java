@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -12,9 +12,9 @@ public final class MaxAttemptsRange implements ComponentRule {
     public static final int MAX_ATTEMPTS = 5;
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument.Step step : document.steps()) {
             JsonNode attempts = step.node().get("maxAttempts");
             if (attempts != null && !(attempts.isIntegralNumber() && attempts.asLong() >= 1
                     && attempts.asLong() <= MAX_ATTEMPTS)) {

@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ public final class ParameterDeclarationsWellFormed implements ComponentRule {
     private static final Set<String> KEYS = Set.of("type", "description", "default");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
         JsonNode list = document.root().get("parameters");
         if (list == null) {

@@ -1,6 +1,6 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.io.StringReader;
@@ -23,14 +23,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ParameterReferencesQuoted implements ComponentRule {
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
         Node root = new Yaml(new LoaderOptions()).compose(new StringReader(document.source()));
         walk(document, root, new ArrayList<>(), findings);
         return findings;
     }
 
-    private void walk(final ComponentDocument document, final Node node, final List<Object> path,
+    private void walk(final AwstoeDocument document, final Node node, final List<Object> path,
             final List<Finding> findings) {
         if (node instanceof ScalarNode scalar) {
             ScalarStyle style = scalar.getScalarStyle();
@@ -57,12 +57,12 @@ public final class ParameterReferencesQuoted implements ComponentRule {
     }
 
     /** A finding placed at the phase and step that the path [phases, i, steps, j, ...] leads to. */
-    private Finding at(final ComponentDocument document, final List<Object> path, final String message) {
+    private Finding at(final AwstoeDocument document, final List<Object> path, final String message) {
         if (path.size() >= 4 && "phases".equals(path.get(0)) && path.get(1) instanceof Integer p
                 && "steps".equals(path.get(2)) && path.get(3) instanceof Integer s) {
-            for (ComponentDocument.Phase phase : document.phases()) {
+            for (AwstoeDocument.Phase phase : document.phases()) {
                 if (phase.index() == p) {
-                    for (ComponentDocument.Step step : phase.steps()) {
+                    for (AwstoeDocument.Step step : phase.steps()) {
                         if (step.index() == s) {
                             return finding(document, step, message);
                         }

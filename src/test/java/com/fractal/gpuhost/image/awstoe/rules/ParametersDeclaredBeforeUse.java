@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -25,13 +25,13 @@ public final class ParametersDeclaredBeforeUse implements ComponentRule {
     private static final Pattern LOOP = Pattern.compile("loop\\.[\\w.]+");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         Set<String> declared = new HashSet<>();
         document.parameters().forEach(entry -> declared.add(entry.getKey()));
         document.constants().forEach(entry -> declared.add(entry.getKey()));
         List<Finding> findings = new ArrayList<>();
-        List<ComponentDocument.Step> steps = document.steps();
-        for (ComponentDocument.Step step : steps) {
+        List<AwstoeDocument.Step> steps = document.steps();
+        for (AwstoeDocument.Step step : steps) {
             List<String> texts = new ArrayList<>();
             collectTexts(step.node(), texts);
             for (String text : texts) {
@@ -41,8 +41,8 @@ public final class ParametersDeclaredBeforeUse implements ComponentRule {
         return findings;
     }
 
-    private void checkText(final ComponentDocument document, final ComponentDocument.Step step,
-            final List<ComponentDocument.Step> steps, final Set<String> declared, final String text,
+    private void checkText(final AwstoeDocument document, final AwstoeDocument.Step step,
+            final List<AwstoeDocument.Step> steps, final Set<String> declared, final String text,
             final List<Finding> findings) {
         Matcher matcher = REFERENCE.matcher(text);
         int end = 0;
@@ -71,16 +71,16 @@ public final class ParametersDeclaredBeforeUse implements ComponentRule {
         }
     }
 
-    private void checkStepOutput(final ComponentDocument document, final ComponentDocument.Step step,
-            final List<ComponentDocument.Step> steps, final String reference, final List<Finding> findings) {
+    private void checkStepOutput(final AwstoeDocument document, final AwstoeDocument.Step step,
+            final List<AwstoeDocument.Step> steps, final String reference, final List<Finding> findings) {
         Matcher output = STEP_OUTPUT.matcher(reference);
         if (!output.matches()) {
             return;
         }
         String phase = output.group(1);
         String name = output.group(2);
-        int usePhase = ComponentDocument.PHASE_ORDER.indexOf(step.phase());
-        int refPhase = ComponentDocument.PHASE_ORDER.indexOf(phase);
+        int usePhase = AwstoeDocument.PHASE_ORDER.indexOf(step.phase());
+        int refPhase = AwstoeDocument.PHASE_ORDER.indexOf(phase);
         boolean earlier = steps.stream().anyMatch(candidate -> candidate.phase().equals(phase)
                 && candidate.name().equals(name)
                 && (refPhase < usePhase || (refPhase == usePhase && candidate.index() < step.index())));

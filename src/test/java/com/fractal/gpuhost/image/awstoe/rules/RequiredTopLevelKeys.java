@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ public final class RequiredTopLevelKeys implements ComponentRule {
             "constants", "phases");
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
         JsonNode root = document.root();
         for (String key : REQUIRED) {

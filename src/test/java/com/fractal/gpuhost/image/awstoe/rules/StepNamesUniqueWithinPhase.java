@@ -1,6 +1,6 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -11,11 +11,11 @@ import java.util.Set;
 /** No two steps of one phase share a name (step outputs are addressed as phase.step). */
 public final class StepNamesUniqueWithinPhase implements ComponentRule {
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Phase phase : document.phases()) {
+        for (AwstoeDocument.Phase phase : document.phases()) {
             Set<String> seen = new HashSet<>();
-            for (ComponentDocument.Step step : phase.steps()) {
+            for (AwstoeDocument.Step step : phase.steps()) {
                 if (step.node().path("name").isTextual() && !seen.add(step.name())) {
                     findings.add(finding(document, step,
                             "step name '" + step.name() + "' is used more than once in phase " + phase.name()));

@@ -1,7 +1,7 @@
 package com.fractal.gpuhost.image.awstoe.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fractal.gpuhost.image.awstoe.ComponentDocument;
+import com.fractal.gpuhost.image.awstoe.AwstoeDocument;
 import com.fractal.gpuhost.image.awstoe.ComponentRule;
 import com.fractal.gpuhost.image.awstoe.Finding;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ public final class TimeoutSecondsRange implements ComponentRule {
     public static final int MAX_SECONDS = 14_400;
 
     @Override
-    public List<Finding> check(final ComponentDocument document) {
+    public List<Finding> check(final AwstoeDocument document) {
         List<Finding> findings = new ArrayList<>();
-        for (ComponentDocument.Step step : document.steps()) {
+        for (AwstoeDocument.Step step : document.steps()) {
             JsonNode timeout = step.node().get("timeoutSeconds");
             if (timeout != null && !(timeout.isIntegralNumber() && timeout.asLong() >= 1
                     && timeout.asLong() <= MAX_SECONDS)) {

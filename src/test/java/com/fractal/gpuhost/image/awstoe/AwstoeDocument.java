@@ -19,7 +19,7 @@ import java.util.Map;
  * receives as the component's inline data) and the parsed YAML tree. The accessors tolerate a malformed
  * tree (they skip what is not of the expected shape); reporting the shape is the rules' job.
  */
-public record ComponentDocument(String name, String source, JsonNode root) {
+public record AwstoeDocument(String name, String source, JsonNode root) {
     public static final List<String> PHASE_ORDER = List.of("build", "validate", "test");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -64,7 +64,7 @@ public record ComponentDocument(String name, String source, JsonNode root) {
         }
     }
 
-    public static ComponentDocument load(final Path file) {
+    public static AwstoeDocument load(final Path file) {
         try {
             return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -73,7 +73,7 @@ public record ComponentDocument(String name, String source, JsonNode root) {
     }
 
     /** Parses YAML text; a document that is not YAML, or not a mapping, is an error naming the document. */
-    public static ComponentDocument parse(final String name, final String source) {
+    public static AwstoeDocument parse(final String name, final String source) {
         JsonNode root;
         try {
             root = YAML.readTree(source);
@@ -83,7 +83,7 @@ public record ComponentDocument(String name, String source, JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(name + ": the document must be a YAML mapping");
         }
-        return new ComponentDocument(name, source, root);
+        return new AwstoeDocument(name, source, root);
     }
 
     public List<Phase> phases() {
