@@ -33,6 +33,9 @@ bash bench/synth.sh --check
 echo "== CDK CLI: default synth, the audit report over it, and bad settings, as a user runs them"
 bash scripts/check-synth-cli.sh
 
+echo "== The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
+bats scripts/test/app-launcher.bats
+
 echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"
 bash scripts/check-workflows.sh
 
