@@ -326,10 +326,15 @@ cli_alone() {
   cdk synth --quiet --app "$1" --output "$(mktemp -d "$work/out.XXXX")"
 }
 
-# The app command alone, as the CDK CLI would run it in folder $1 (context from its cdk.json).
+# The context the CDK CLI hands the app of the cdk.json in the current folder: its context, and whether
+# to add the version-reporting resource (without it an empty stack fails CDK's template validation).
+cli_context() {
+  jq -c '(.context // {}) + {"aws:cdk:version-reporting": (if .versionReporting == false then false else true end)}' cdk.json
+}
+
+# The app command alone, as the CDK CLI would run it in folder $1.
 app_command() {
-  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
-    bash -c "$2")
+  (cd "$1" && CDK_CONTEXT_JSON=$(cli_context) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") bash -c "$2")
 }
 
 maven_compile() {
@@ -337,8 +342,7 @@ maven_compile() {
 }
 
 java_app() {
-  (cd "$1" && CDK_CONTEXT_JSON=$(jq -c '.context // {}' cdk.json) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") \
-    java -cp "$2" "$3")
+  (cd "$1" && CDK_CONTEXT_JSON=$(cli_context) CDK_OUTDIR=$(mktemp -d "$work/out.XXXX") java -cp "$2" "$3")
 }
 
 phases() {
