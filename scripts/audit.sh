@@ -4,10 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-args=""
-for arg in "$@"; do
-  # exec:java splits exec.args on spaces unless quoted; quote each argument.
-  args+="'${arg//\'/\'\\\'\'}' "
-done
-exec mvn -q -B -ntp -Dstyle.color=never compile exec:java \
-  -Dmain.class=com.fractal.gpuhost.audit.AuditReportCli -Dexec.args="$args"
+exec bash scripts/app-launcher.sh --main com.fractal.gpuhost.audit.AuditReportCli "$@"

@@ -41,8 +41,11 @@ echo "== CDK CLI: default synth, the audit report over it, and bad settings, as 
 bash scripts/check-synth-cli.sh
 
 echo "== AWS Control Tower's proactive controls (cfn-guard): the gate's own tests, then every template"
-bats scripts/test
+bats scripts/test/check-control-tower.bats
 bash scripts/check-control-tower.sh
+
+echo "== The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
+bats scripts/test/app-launcher.bats
 
 echo "== Workflows: actionlint, pinned actions, CI scripts and their bats tests"
 bash scripts/check-workflows.sh

@@ -40,11 +40,15 @@ public final class GpuHostStacks {
                             + "hosts, image builder) and their IDs in SSM under " + settings.ssmNames().prefix()),
                     settings));
         }
-        stacks.add(new HostImagePipelineStack(app, props(account, settings.buildRegion(),
+        Stack pipeline = new HostImagePipelineStack(app, props(account, settings.buildRegion(),
                 "GPU host image pipeline: EC2 Image Builder builds the host AMI on g3 in " + settings.buildRegion()
                         + ", tests it, copies it to " + settings.activeRegions().size() + " regions and publishes "
                         + "each region's AMI ID at " + settings.ssmNames().hostAmiId()),
-                settings, componentsDir));
+                settings, componentsDir);
+        // Deploy order only (the pipeline reads its subnet and group from SSM at deploy time): with
+        // `cdk deploy --concurrency`, the build region's network is deployed first, the other regions alongside.
+        pipeline.addStackDependency(stacks.get(settings.activeRegions().indexOf(settings.buildRegion())));
+        stacks.add(pipeline);
         settings.devInstance().ifPresent(dev -> stacks.add(new DevInstanceStack(app, props(account, dev.region(),
                 "Personal GPU dev instance of " + dev.developer() + " (" + dev.instanceType()
                         + ", container-testing group, Session Manager access)"), settings)));

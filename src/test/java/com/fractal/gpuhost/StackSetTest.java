@@ -35,6 +35,14 @@ class StackSetTest {
     }
 
     @Test
+    void pipelineIsDeployedAfterItsBuildRegionsNetworkOnly() {
+        Stack pipeline = TestApps.synthesize(Map.of("buildRegion", "eu-west-1")).stacks().stream()
+                .filter(stack -> stack.getStackName().equals("FractalHostImagePipeline")).findFirst().orElseThrow();
+        assertEquals(List.of("FractalNetwork-eu-west-1"),
+                pipeline.getDependencies().stream().map(Stack::getStackName).toList());
+    }
+
+    @Test
     void developerAddsExactlyOneDevStack() {
         List<String> devStacks = TestApps.synthesize(Map.of("developer", "alice")).stacks().stream()
                 .map(Stack::getStackName).filter(name -> name.startsWith("FractalDevInstance-")).toList();
