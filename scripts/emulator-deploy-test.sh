@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-readonly ACCOUNT=123456789012 # moto's default account
+# shellcheck source=lib/emulator.sh
+source scripts/lib/emulator.sh
+readonly ACCOUNT=$EMULATOR_ACCOUNT
 readonly DEVELOPER=testdev
 readonly SSH_CIDR=203.0.113.0/24 # TEST-NET-3: deployed so that the SSH rule exists and can be checked
-readonly STARTUP_SECONDS=30
 
 for tool in node cdk python3 aws mvn java; do
   command -v "$tool" >/dev/null 2>&1 || {
@@ -44,10 +45,7 @@ finish() {
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   local status=$?
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  emulator_stop
   if [[ -z "$finished" ]]; then
     echo "FAIL: the test stopped before its end (exit status $status)"
     echo "$passed passed, $((failed + 1)) failed"
@@ -132,29 +130,7 @@ readonly TESTING_GROUP=${group_names["container-testing"]} PRODUCTION_GROUP=${gr
   BUILDER_GROUP=${group_names["image-builder"]}
 
 # --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" "$BASE_IMAGE_PARAMETER" >"$work/emulator.log" 2>&1 &
-server_pid=$!
-
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
-export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION"
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-# The CLI hands CloudFormation an S3 URL for each template. moto reads that object from its own store
-# and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of
-# that name happens).
-export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
-
-echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
-deadline=$((SECONDS + STARTUP_SECONDS))
-until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
-  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-    echo "emulator-deploy-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
-    cat "$work/emulator.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+emulator_start "$work" "$REGION" "$BASE_IMAGE_PARAMETER"
 check "emulator account" "$ACCOUNT" "$(aws sts get-caller-identity --query Account --output text)"
 seeded_ami=$(aws ssm get-parameter --name "$BASE_IMAGE_PARAMETER" --query Parameter.Value --output text)
 check "seeded $BASE_IMAGE_PARAMETER names an AMI in the emulator" "$seeded_ami" \

@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-readonly ACCOUNT=123456789012 # moto's default account
-readonly STARTUP_SECONDS=30
+# shellcheck source=lib/emulator.sh
+source scripts/lib/emulator.sh
 
 for tool in node cdk python3 aws mvn java jq; do
   command -v "$tool" >/dev/null 2>&1 || {
@@ -30,10 +30,7 @@ failed=0
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   local status=$?
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  emulator_stop
   if [[ -z "$finished" ]]; then
     echo "FAIL: the test stopped before its end (exit status $status)"
     echo "$passed passed, $((failed + 1)) failed"
@@ -79,28 +76,8 @@ all() { # all a -> "a a a a a a a": the same label in every region
 }
 
 # --- The emulator, with dummy credentials and nothing of the caller's AWS configuration ----------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # The server also seeds a base-image parameter for the deploy test; this test does not read it.
-python3 scripts/emulator-server.py "$port" "$ACCOUNT" "$REGION" /aws/service/unused/base-ami-id \
-  >"$work/emulator.log" 2>&1 &
-server_pid=$!
-touch "$work/aws-config"
-export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
-unset AWS_PROFILE AWS_DEFAULT_PROFILE
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
-export AWS_REGION="$REGION" AWS_DEFAULT_REGION="$REGION" AWS_EC2_METADATA_DISABLED=true
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
-deadline=$((SECONDS + STARTUP_SECONDS))
-until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-  "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
-  if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-    echo "emulator-release-test: moto did not start within ${STARTUP_SECONDS}s:" >&2
-    cat "$work/emulator.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+emulator_start "$work" "$REGION" /aws/service/unused/base-ami-id
 
 aws_helper() { python3 scripts/emulator-release-aws.py "$settings" "$work/state.json" "$@"; }
 declare -A verb_ms

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""moto's server for scripts/emulator-deploy-test.sh, with what only AWS itself can write.
+"""moto's server for the emulator tests (scripts/lib/emulator.sh starts it), with what only AWS itself can write.
 
 Usage: emulator-server.py PORT ACCOUNT REGION BASE_IMAGE_PARAMETER
 

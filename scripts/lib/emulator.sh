@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The local AWS API emulator that the emulator tests share: moto's server (scripts/emulator-server.py) on a
+# free loopback port, with dummy credentials and nothing of the caller's AWS configuration. Sourced by
+# scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh.
+
+readonly EMULATOR_ACCOUNT=123456789012 # moto's default account
+readonly EMULATOR_STARTUP_SECONDS=30
+
+# emulator_start WORK_DIR REGION BASE_IMAGE_PARAMETER: starts the server (its log in WORK_DIR/emulator.log),
+# points the AWS CLI, the SDKs and the CDK CLI at it, and waits until it answers. Sets server_pid and port,
+# which the caller's cleanup uses. Exits, showing the log, when the server does not come up.
+emulator_start() {
+  local work=$1 region=$2 base_image_parameter=$3 deadline
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  python3 scripts/emulator-server.py "$port" "$EMULATOR_ACCOUNT" "$region" "$base_image_parameter" \
+    >"$work/emulator.log" 2>&1 &
+  server_pid=$!
+  touch "$work/aws-config"
+  export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
+  unset AWS_PROFILE AWS_DEFAULT_PROFILE
+  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+  export AWS_REGION="$region" AWS_DEFAULT_REGION="$region" AWS_EC2_METADATA_DISABLED=true
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+  # The CDK CLI hands CloudFormation an S3 URL for each template. moto reads that object from its own store
+  # and recognises the path-style URL of a local endpoint only under the name localhost (no lookup of that
+  # name happens).
+  export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
+  export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
+  echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+  deadline=$((SECONDS + EMULATOR_STARTUP_SECONDS))
+  until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+    "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
+    if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "$(basename "$0"): moto did not start within ${EMULATOR_STARTUP_SECONDS}s:" >&2
+      cat "$work/emulator.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+# emulator_stop: stops the server, if it runs.
+emulator_stop() {
+  if [[ -n "${server_pid:-}" ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
