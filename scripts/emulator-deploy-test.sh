@@ -13,67 +13,9 @@ readonly ACCOUNT=$EMULATOR_ACCOUNT
 readonly DEVELOPER=testdev
 readonly SSH_CIDR=203.0.113.0/24 # TEST-NET-3: deployed so that the SSH rule exists and can be checked
 
-for tool in node cdk python3 aws mvn java; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "emulator-deploy-test: '$tool' is not on PATH" >&2
-    exit 1
-  }
-done
-python3 -c 'import moto.server' 2>/dev/null || {
-  echo "emulator-deploy-test: moto's server is not installed (pip install \"moto[server]\")" >&2
-  exit 1
-}
-
-work=$(mktemp -d)
-server_pid=""
-finished=""
-passed=0
-failed=0
-emulator_errors() {
-  grep -A3 -E 'Traceback|Error' "$work/emulator.log" 2>/dev/null | tail -40 | sed 's/^/emulator: /' >&2 || true
-}
-# The last line of the output, and the exit status.
-finish() {
-  finished=yes
-  echo "$passed passed, $failed failed"
-  if ((failed > 0)); then
-    emulator_errors
-    exit 1
-  fi
-  exit 0
-}
-# shellcheck disable=SC2317 # run by the EXIT trap
-cleanup() {
-  local status=$?
-  emulator_stop
-  if [[ -z "$finished" ]]; then
-    echo "FAIL: the test stopped before its end (exit status $status)"
-    echo "$passed passed, $((failed + 1)) failed"
-    emulator_errors
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+emulator_test_begin node cdk aws mvn java jq
 trap 'echo "emulator-deploy-test: line $LINENO failed" >&2' ERR
 
-pass() {
-  echo "PASS: $1"
-  passed=$((passed + 1))
-}
-fail() {
-  echo "FAIL: $1"
-  failed=$((failed + 1))
-}
-# check WHAT EXPECTED ACTUAL
-check() {
-  if [[ "$2" == "$3" ]]; then
-    pass "$1: $3"
-  else
-    fail "$1: expected [$2], got [$3]"
-  fi
-}
 not_covered() {
   echo "NOT COVERED: $1 ($2)"
 }

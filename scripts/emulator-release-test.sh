@@ -11,48 +11,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=lib/emulator.sh
 source scripts/lib/emulator.sh
 
-for tool in node cdk python3 aws mvn java jq; do
-  command -v "$tool" >/dev/null 2>&1 || {
-    echo "emulator-release-test: '$tool' is not on PATH" >&2
-    exit 1
-  }
-done
-python3 -c 'import moto.server, boto3' 2>/dev/null || {
-  echo "emulator-release-test: moto's server is not installed (pip install \"moto[server]\")" >&2
-  exit 1
-}
+emulator_test_begin node cdk aws mvn java jq
 
-work=$(mktemp -d)
-server_pid=""
-finished=""
-passed=0
-failed=0
-# shellcheck disable=SC2317 # run by the EXIT trap
-cleanup() {
-  local status=$?
-  emulator_stop
-  if [[ -z "$finished" ]]; then
-    echo "FAIL: the test stopped before its end (exit status $status)"
-    echo "$passed passed, $((failed + 1)) failed"
-    tail -20 "$work/emulator.log" 2>/dev/null | sed 's/^/emulator: /' >&2 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-pass() {
-  echo "PASS: $1"
-  passed=$((passed + 1))
-}
-fail() {
-  echo "FAIL: $1"
-  failed=$((failed + 1))
-}
-check() { # check WHAT EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then pass "$1: $3"; else fail "$1: expected [$2], got [$3]"; fi
-}
 contains() { # contains WHAT TEXT PATTERN
   if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
 }
@@ -198,6 +158,4 @@ echo "== time of each verb against the emulator (slowest run, including the JVM 
 for verb in "status" "promote --dry-run" "promote" "rollback"; do
   echo "TIME: $verb ${verb_ms[$verb]:-?} ms"
 done
-finished=yes
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish

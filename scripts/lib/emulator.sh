@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The local AWS API emulator that the emulator tests share: moto's server (scripts/emulator-server.py) on a
-# free loopback port, with dummy credentials and nothing of the caller's AWS configuration. Sourced by
-# scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh.
+# What the emulator tests share: moto's server (scripts/emulator-server.py) on a free loopback port, with
+# dummy credentials and nothing of the caller's AWS configuration, and the PASS/FAIL lines that end with
+# "N passed, N failed". Sourced by scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh.
 
 readonly EMULATOR_ACCOUNT=123456789012 # moto's default account
 readonly EMULATOR_STARTUP_SECONDS=30
@@ -45,4 +45,68 @@ emulator_stop() {
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
+}
+
+# emulator_test_begin TOOL...: stops with one line when a tool or moto's server is missing; then makes the
+# work folder ($work), the counters, and the traps that stop the server and say when the test ended early.
+emulator_test_begin() {
+  local tool
+  for tool in "$@" python3; do
+    command -v "$tool" >/dev/null 2>&1 || {
+      echo "$(basename "$0"): '$tool' is not on PATH" >&2
+      exit 1
+    }
+  done
+  python3 -c 'import moto.server, boto3' 2>/dev/null || {
+    echo "$(basename "$0"): moto's server is not installed (pip install \"moto[server]\")" >&2
+    exit 1
+  }
+  work=$(mktemp -d)
+  server_pid=""
+  finished=""
+  passed=0
+  failed=0
+  trap emulator_test_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# The emulator's own errors, when a check failed.
+emulator_errors() {
+  grep -A3 -E 'Traceback|Error' "$work/emulator.log" 2>/dev/null | tail -40 | sed 's/^/emulator: /' >&2 || true
+}
+
+# shellcheck disable=SC2317 # run by the EXIT trap
+emulator_test_cleanup() {
+  local status=$?
+  emulator_stop
+  if [[ -z "$finished" ]]; then
+    echo "FAIL: the test stopped before its end (exit status $status)"
+    echo "$passed passed, $((failed + 1)) failed"
+    emulator_errors
+  fi
+  rm -rf "$work"
+}
+
+pass() {
+  echo "PASS: $1"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "FAIL: $1"
+  failed=$((failed + 1))
+}
+check() { # check WHAT EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then pass "$1: $3"; else fail "$1: expected [$2], got [$3]"; fi
+}
+
+# finish: the closing line, and exit 1 when any check failed.
+finish() {
+  finished=yes
+  echo "$passed passed, $failed failed"
+  if ((failed > 0)); then
+    emulator_errors
+    exit 1
+  fi
+  exit 0
 }
