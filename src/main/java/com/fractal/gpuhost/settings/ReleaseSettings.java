@@ -15,11 +15,11 @@ public record ReleaseSettings(List<String> channels, int historyKept) {
     /** The source of a promotion that is not a channel: the newest build, as Image Builder published it. */
     public static final String LATEST = "latest";
     /** AMI tag key prefix: {@code <prefix><channel>} marks an AMI a channel holds or recently held. */
-    public static final String HELD_BY_TAG_PREFIX = "fractal:held-by:";
+    public static final String HELD_BY_TAG_PREFIX = ResourceNames.tagKey("held-by:");
     /** The value of every held-by tag; the lifecycle policy's exclusion rule matches key and value. */
     public static final String HELD_BY_TAG_VALUE = "true";
     /** AMI tag that this project's image pipeline puts on every AMI it distributes. */
-    public static final String MADE_BY_TAG_KEY = "fractal:image-pipeline";
+    public static final String MADE_BY_TAG_KEY = ResourceNames.tagKey("image-pipeline");
 
     public ReleaseSettings {
         channels = List.copyOf(channels);

@@ -15,6 +15,11 @@ public record ResourceNames(SsmNames ssm) {
     private static final String STACK_PREFIX = "Fractal";
     private static final String HOST_IMAGE = PREFIX + "-gpu-host";
 
+    /** A project tag key: "fractal:" and the given name, so that the project's own tags cannot collide. */
+    public static String tagKey(final String name) {
+        return PREFIX + ":" + name;
+    }
+
     /** A project resource's name: "fractal-" and the given name. */
     public String prefixed(final String name) {
         return PREFIX + "-" + name;
@@ -62,7 +67,7 @@ public record ResourceNames(SsmNames ssm) {
 
     /** The tag on every image the pipeline makes; the retention policy selects images by it. */
     public Map<String, String> imageTags() {
-        return Map.of(PREFIX + ":image", "gpu-host");
+        return Map.of(tagKey("image"), "gpu-host");
     }
 
     public String networkStack(final String region) {
