@@ -20,6 +20,14 @@ public record ResourceNames(SsmNames ssm) {
         return PREFIX + ":" + name;
     }
 
+    /**
+     * The driver mirror: the project's bucket of qualified GRID runfiles in the build account and region.
+     * Bucket names are global, so the account and region make it unique and the same on every run.
+     */
+    public static String driverMirrorBucket(final String account, final String region) {
+        return HOST_IMAGE + "-drivers-" + account + "-" + region;
+    }
+
     /** A project resource's name: "fractal-" and the given name. */
     public String prefixed(final String name) {
         return PREFIX + "-" + name;
