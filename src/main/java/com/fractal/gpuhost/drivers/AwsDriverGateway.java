@@ -166,8 +166,10 @@ public final class AwsDriverGateway implements DriverGateway {
         try {
             return action.get();
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                    ? "HTTP " + e.statusCode() : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                    ? e.getMessage() : e.awsErrorDetails().errorMessage();
             throw new DriverGatewayException(what + ": " + code + ": " + firstLine(message));
         } catch (SdkClientException e) {
             String message = String.valueOf(e.getMessage());

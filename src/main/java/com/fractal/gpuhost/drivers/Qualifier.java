@@ -70,8 +70,9 @@ final class Qualifier {
                 .orElse("new") + ")");
         out.println("  pin:  " + pin.file() + " (now " + pin.key().key() + ", "
                 + pin.sha256().map(sha -> "SHA-256 " + sha).orElse("unqualified") + ")");
-        if (samePin && mirrored.map(object -> pin.sha256().get().equals(object.metadata().get(META_SHA256))
-                && object.size() == source.size()).orElse(false)) {
+        // The pin and the mirror agree: what builds use is settled, whatever the upstream bucket holds now.
+        if (samePin && mirrored.map(object -> pin.sha256().get().equals(object.metadata().get(META_SHA256)))
+                .orElse(false)) {
             String recordedEtag = mirrored.get().metadata().getOrDefault(META_SOURCE_ETAG, "");
             if (!recordedEtag.equals(source.etag())) {
                 out.println("warning: " + key.key() + " changed upstream since it was qualified (ETag " + source.etag()
