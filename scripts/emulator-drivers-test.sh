@@ -85,6 +85,7 @@ drivers() {
   local line
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }
+# shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
 mirror_versions() { aws s3api list-object-versions --bucket "$MIRROR" --query 'length(Versions || `[]`)' --output text; }
 
 echo "== compile once"
