@@ -44,11 +44,11 @@ check "the copy pins $CURRENT's current key" "$PINNED" "$(env_value "$variants/$
 repo_before=$(pins host-scripts/variants)
 
 # --- Stand-in runfiles: makeself archives whose --check verifies their embedded SHA-256 ----------------
-runfile() { # runfile VERSION: a makeself archive named like NVIDIA's, in $work/runfiles
+runfile() { # runfile VERSION [PAYLOAD_BYTES]: a makeself archive named like NVIDIA's, in $work/runfiles
   local payload="$work/payload-$1"
   mkdir -p "$payload" "$work/runfiles"
   printf 'stand-in for the GRID driver %s\n' "$1" >"$payload/README"
-  head -c 65536 /dev/urandom >"$payload/blob"
+  head -c "${2:-65536}" /dev/urandom >"$payload/blob"
   rm -f "$work/runfiles/$1.run"
   makeself --quiet --sha256 --nomd5 --nocrc "$payload" "$work/runfiles/$1.run" "stand-in GRID $1" true >/dev/null
   echo "$work/runfiles/$1.run"
@@ -59,7 +59,8 @@ aws s3api create-bucket --bucket "$UPSTREAM" >/dev/null
 # AWS's bucket is public: anyone may read its objects, as the command does (anonymously).
 put_upstream() { aws s3 cp --quiet --acl public-read "$2" "s3://$UPSTREAM/$1"; }
 put_upstream "$PINNED" "$(runfile 580.65.06)"
-put_upstream "$NEWER" "$(runfile 580.95.05)"
+# Large enough (random bytes do not compress) for the progress lines of a large copy.
+put_upstream "$NEWER" "$(runfile 580.95.05 $((9 * 1024 * 1024)))"
 put_upstream "$OTHER_BRANCH" "$(runfile 595.45.04)"
 put_upstream "latest/NVIDIA-Linux-x86_64-595.45.04-grid-aws.run" "$work/runfiles/595.45.04.run"
 put_upstream "$RETIRED_KEY" "$(runfile 535.183.01)"
@@ -132,6 +133,9 @@ echo "== qualify: the newest key on the variant's branch"
 drivers qualify --variant "$CURRENT" --assembly "$work/cdk.out"
 check "qualify: exit" 0 "$code"
 contains "qualify: --check passed" "$output" "--check passed"
+contains "qualify: a progress line while the large file downloads" "$output" "  downloading $NEWER: "
+contains "qualify: a progress line while it uploads, to the end" "$output" "  uploading to s3://$MIRROR: "
+contains "qualify: the upload's progress reaches the end" "$(grep -F "  uploading to" <<<"$output" | tail -1)" "(100%)"
 check "qualify: pin key" "$NEWER" "$(env_value "$variants/$CURRENT.env" NVIDIA_GRID_DRIVER_KEY)"
 check "qualify: pin SHA-256 is the runfile's" "$NEWER_SHA256" "$(env_value "$variants/$CURRENT.env" NVIDIA_GRID_DRIVER_SHA256)"
 check "qualify: only the two pin lines changed" 2 \
