@@ -141,6 +141,7 @@ check "qualify: pin SHA-256 is the runfile's" "$NEWER_SHA256" "$(env_value "$var
 check "qualify: only the two pin lines changed" 2 \
   "$(diff <(grep -v '^NVIDIA_GRID_DRIVER_' host-scripts/variants/$CURRENT.env) \
     <(grep -v '^NVIDIA_GRID_DRIVER_' "$variants/$CURRENT.env") >/dev/null && grep -c '^NVIDIA_GRID_DRIVER_' "$variants/$CURRENT.env")"
+check "qualify: the pin file keeps its mode" "$(stat -c %a "$variants/$RETIRED.env")" "$(stat -c %a "$variants/$CURRENT.env")"
 check "qualify: the other variant unchanged" "$(sha256sum <host-scripts/variants/$RETIRED.env)" \
   "$(sha256sum <"$variants/$RETIRED.env")"
 aws s3 cp --quiet "s3://$MIRROR/$NEWER" "$work/mirrored.run"

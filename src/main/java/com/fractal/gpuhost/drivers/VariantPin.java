@@ -61,6 +61,10 @@ public record VariantPin(String variant, Path file, DriverKey key, Optional<Stri
         try {
             Path temporary = Files.createTempFile(file.getParent(), "." + variant, ".tmp");
             Files.write(temporary, out, StandardCharsets.UTF_8);
+            // A temporary file is private (0600); the pin file keeps its own mode, as the host scripts read it.
+            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
+            }
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw DriversException.refused(file + ": cannot be written (" + e.getMessage() + ")");

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,7 +151,10 @@ class DriversCommandTest {
         List<String> otherLinesBefore = Files.readAllLines(variants.resolve(CURRENT + ".env")).stream()
                 .filter(l -> !l.startsWith("NVIDIA_GRID_DRIVER_")).toList();
         String retiredBefore = Files.readString(variants.resolve(RETIRED + ".env"));
+        Files.setPosixFilePermissions(variants.resolve(CURRENT + ".env"), PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(0, qualify("--variant", CURRENT), err);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(variants.resolve(CURRENT + ".env"))), "the pin file keeps its mode");
         String sha = sha256(runfile("580.95.05"));
         assertTrue(out.startsWith("plan: qualify " + CURRENT + " <- " + NEWER + "\n"), "plan first: " + out);
         assertEquals(NEWER, pin(CURRENT, "NVIDIA_GRID_DRIVER_KEY"));
