@@ -201,5 +201,21 @@ contains "changed upstream, not mirrored: both checksums" "$output" "has SHA-256
 one_line_error "changed upstream"
 check "changed upstream: pin files unchanged" "$after" "$(pins "$variants")"
 
+echo "== AWS out of reach, no credentials: one line, nothing pinned"
+saved_endpoint=$AWS_ENDPOINT_URL
+export AWS_ENDPOINT_URL="http://127.0.0.1:9"
+drivers list
+check "endpoint down: exit" 1 "$code"
+contains "endpoint down: named" "$output" "cannot reach AWS at http://127.0.0.1:9"
+one_line_error "endpoint down"
+export AWS_ENDPOINT_URL=$saved_endpoint
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+drivers qualify --variant "$CURRENT" --assembly "$work/cdk.out"
+check "no credentials: exit" 1 "$code"
+contains "no credentials: said" "$output" "no AWS credentials"
+one_line_error "no credentials"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
+check "AWS out of reach: pin files unchanged" "$after" "$(pins "$variants")"
+
 check "the repository's pin files are untouched" "$repo_before" "$(pins host-scripts/variants)"
 finish

@@ -59,7 +59,7 @@ public final class DriversCli {
             err.println("drivers: " + e.getMessage());
             return e.exitCode();
         } catch (DriverGatewayException e) {
-            err.println("drivers: " + e.getMessage() + "; nothing was pinned");
+            err.println("drivers: " + e.getMessage() + "; nothing was changed");
             return DriversException.REFUSED;
         }
     }

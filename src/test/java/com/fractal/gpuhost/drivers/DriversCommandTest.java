@@ -290,7 +290,7 @@ class DriversCommandTest {
         assertOneLineError("the mirror bucket " + MIRROR + " does not exist");
         aws.unreachable = true;
         assertEquals(1, drivers("list"));
-        assertOneLineError("cannot reach AWS; nothing was pinned");
+        assertOneLineError("cannot reach AWS; nothing was changed");
     }
 
     @Test
