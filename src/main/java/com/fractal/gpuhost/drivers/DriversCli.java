@@ -33,7 +33,6 @@ public final class DriversCli {
             DriversArguments arguments = DriversArguments.parse(args);
             UpstreamBucket upstream = UpstreamBucket.read(arguments.hostScripts());
             VariantPins pins = VariantPins.read(arguments.variants());
-            VariantPin pin = arguments.variant().map(pins::get).orElse(null);
             DriverGateway gateway = gateways.apply(upstream);
             if ("list".equals(arguments.verb())) {
                 DriverListing listing = new DriverListing(upstream, pins,
@@ -45,6 +44,8 @@ public final class DriversCli {
                 }
                 return 0;
             }
+            // An unknown variant is a usage error, found before any AWS call.
+            VariantPin pin = pins.get(arguments.variant().orElseThrow());
             UpstreamDrivers drivers = new UpstreamDrivers(gateway.listUpstream(upstream.name()));
             DriverKey key = Qualifier.choose(pin, arguments.key(), drivers, upstream);
             StoredObject source = drivers.object(key.key()).orElseThrow();
