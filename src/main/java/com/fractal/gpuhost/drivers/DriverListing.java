@@ -22,7 +22,7 @@ final class DriverListing {
     }
 
     void print(final PrintStream out) {
-        out.println("GRID drivers in " + bucket + ", by branch (latest/ is no branch and is left out):");
+        out.println("GRID drivers in " + bucket + ", by branch (only grid-NN.N/ folders at its root: latest/ is no branch):");
         drivers.byBranch().forEach((branch, keys) -> {
             out.println(branch);
             for (DriverKey key : keys) {

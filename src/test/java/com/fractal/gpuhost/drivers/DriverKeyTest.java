@@ -26,6 +26,8 @@ class DriverKeyTest {
         assertTrue(DriverKey.parse("latest/NVIDIA-Linux-x86_64-580.95.05-grid-aws.run").isEmpty());
         assertTrue(DriverKey.parse("grid-19.0/NVIDIA-Linux-x86_64-580.65.06-grid-aws.run.sha256").isEmpty());
         assertTrue(DriverKey.parse("grid-19.0/").isEmpty());
+        // Older driver folders nested under a family prefix are no branch of today's bucket root either.
+        assertTrue(DriverKey.parse("g4/grid-12.0/NVIDIA-Linux-x86_64-460.32.03-grid-aws.run").isEmpty());
     }
 
     @Test
