@@ -64,6 +64,7 @@ put_upstream "$NEWER" "$(runfile 580.95.05 $((9 * 1024 * 1024)))"
 put_upstream "$OTHER_BRANCH" "$(runfile 595.45.04)"
 put_upstream "latest/NVIDIA-Linux-x86_64-595.45.04-grid-aws.run" "$work/runfiles/595.45.04.run"
 put_upstream "$RETIRED_KEY" "$(runfile 535.183.01)"
+put_upstream "g4/grid-12.0/NVIDIA-Linux-x86_64-460.32.03-grid-aws.run" "$(runfile 460.32.03)"
 corrupt="$work/runfiles/corrupt.run"
 cp "$(runfile 580.82.07)" "$corrupt"
 # One byte near the end of the embedded archive, inverted: the file keeps its size and its name.
@@ -97,7 +98,7 @@ drivers list
 check "list: exit" 0 "$code"
 check "list: branches, newest first" "R595 (grid-20) R580 (grid-19) R535 (grid-16)" \
   "$(grep -E '^R[0-9]+ ' <<<"$output" | tr '\n' ' ' | sed 's/ $//')"
-check "list: latest/ is no branch" 0 "$(grep -c '^  latest/' <<<"$output" || true)"
+check "list: latest/ and nested family folders are no branch" 0 "$(grep -c -E '^  (latest|g4)/' <<<"$output" || true)"
 contains "list: pin marked unqualified" "$(grep -F "  $PINNED" <<<"$output")" "pinned by $CURRENT (unqualified)"
 contains "list: newer key on the same branch marked" "$(grep -F "  $NEWER" <<<"$output")" "newer than $CURRENT's pin"
 check "list: a key on another branch is not marked newer" "" \
