@@ -1,6 +1,7 @@
 package com.fractal.gpuhost;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.ContextSource;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
@@ -73,7 +74,9 @@ public final class TestApps {
             Settings settings = SettingsLoader.load(ContextSource.of(context), GpuHostApp.HOST_SCRIPTS_DIR);
             List<Stack> stacks = GpuHostStacks.addTo(app, settings, Optional.empty());
             GpuHostApp.addNagChecks(app);
-            return new Synthesized(settings, stacks, app.synth());
+            CloudAssembly assembly = app.synth();
+            AcceptedRisk.writeExceptions(outdir);
+            return new Synthesized(settings, stacks, assembly);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
