@@ -70,7 +70,7 @@ if ((${#assemblies[@]} == 0)); then
 fi
 
 # Every template in one cfn-guard run (it parses the rules once). A stack whose template is identical in two
-# assemblies is checked once. Each assembly carries the accepted risks' controls and reasons.
+# assemblies is checked once; a stack in both assemblies counts once in the results. Each assembly carries the accepted risks' controls and reasons.
 templates=()
 for assembly in "${assemblies[@]}"; do
   compgen -G "$assembly/*.template.json" >/dev/null || die "no *.template.json in $assembly"
@@ -129,15 +129,15 @@ jq --slurpfile rules "$work/rules.json" --slurpfile marks "$work/marks.json" --s
   | [$results[] | .stack as $stack | .failed[]
       | risk($stack; .resource; .control) as $risk
       | {control, stack: $stack, resource, excepted: ($risk != null), risk: ($risk // ""),
-         reason: (if $risk then $risks[$risk].reason // "" else "" end)}] as $failures
+         reason: (if $risk then $risks[$risk].reason // "" else "" end)}] | unique as $failures
   | {
       controls: ([$rules[] | .control] | unique | length),
       titles: ([$rules[] | {(.control): .title}] | add),
-      stacks: [$results[] | .stack],
-      passed: [$results[] | .stack as $stack | .passed[] | {control: ., stack: $stack}],
+      stacks: [$results[] | .stack] | unique,
+      passed: [$results[] | .stack as $stack | .passed[] | {control: ., stack: $stack}] | unique,
       failures: $failures,
       unknown: [$marks[] | .risks | keys[] | select($risks[.] == null)] | unique,
-      stale: [$marks | group_by(.stack)[] | .[0].stack as $stack
+      stale: [$marks | unique | group_by(.stack)[] | .[0].stack as $stack
         | [.[] | .resource as $r | .risks | to_entries[] | .key as $k | .value[] | {risk: $k, control: ., resource: $r}]
         | group_by([.risk, .control])[] | .[0] as $e
         | select(any($failures[]; .stack == $stack and .control == $e.control and .risk == $e.risk) | not)
