@@ -13,8 +13,8 @@
 # An accepted risk that no longer fails its control on any resource it marks in a stack is stale.
 # --results writes every result (passed, failed, excepted, stale) as JSON, which the audit report reads.
 #
-# Exit 0: nothing unexcepted, nothing stale; 1: a failure no accepted risk covers, or a stale one; 2: bad usage,
-# or a missing tool, template or exceptions file.
+# Exit 0: nothing unexcepted, nothing stale; 1: a failure no accepted risk covers, a stale one, or a mark naming a
+# risk the assembly does not declare; 2: bad usage, a missing tool or template, or a malformed exceptions file.
 # CFN_GUARD and CT_RULES_DIR name another cfn-guard binary or rules directory (default: the npm package's).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -74,10 +74,12 @@ fi
 templates=()
 for assembly in "${assemblies[@]}"; do
   compgen -G "$assembly/*.template.json" >/dev/null || die "no *.template.json in $assembly"
-  jq -e '.exceptions | type == "array" and all(.[]; (.risk | type == "string" and length > 0)
+  # An assembly not synthesized by this app may declare no accepted risks.
+  [[ ! -e "$assembly/$exceptions_file" ]] || jq -e '.exceptions | type == "array" and all(.[];
+      (.risk | type == "string" and length > 0)
       and (.controls | type == "array" and length > 0 and all(type == "string" and test("^CT\\.[A-Z0-9]+\\.PR\\.[0-9]+$")))
       and (.reason | type == "string" and length > 0))' "$assembly/$exceptions_file" >/dev/null 2>&1 ||
-    die "$assembly/$exceptions_file is missing, or an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason: synthesize the assembly with the app"
+    die "$assembly/$exceptions_file: an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason"
   for template in "$assembly"/*.template.json; do
     for seen in "${templates[@]}"; do
       [[ "$(basename "$seen")" == "$(basename "$template")" ]] && cmp -s "$seen" "$template" && continue 2
@@ -113,8 +115,9 @@ for template in "${templates[@]}"; do
     | select(.value.Metadata.AcceptedRisks != null)
     | {$stack, resource: .key, risks: .value.Metadata.AcceptedRisks}]' "$template"
 done | jq -s 'add // []' >"$work/marks.json"
-for assembly in "${assemblies[@]}"; do cat "$assembly/$exceptions_file"; done |
-  jq -s '[.[].exceptions[]] | map({(.risk): .}) | add // {}' >"$work/exceptions.json"
+for assembly in "${assemblies[@]}"; do
+  [[ ! -e "$assembly/$exceptions_file" ]] || cat "$assembly/$exceptions_file"
+done | jq -s '[.[].exceptions[]] | map({(.risk): .}) | add // {}' >"$work/exceptions.json"
 
 jq --slurpfile rules "$work/rules.json" --slurpfile marks "$work/marks.json" --slurpfile risks "$work/exceptions.json" '
   ($rules[0]) as $rules | ($marks[0]) as $marks | ($risks[0]) as $risks

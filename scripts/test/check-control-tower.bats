@@ -77,15 +77,16 @@ mark() {
   assert_output --partial "no Control Tower rules (*/ct-*.guard) under $BATS_TEST_TMPDIR"
 }
 
-@test "an assembly without its accepted risks, or one without a reason, is rejected before anything runs" {
+@test "a declared risk without a reason is rejected before anything runs; without declarations, a mark is unknown" {
   declare_risks '{"risk": "PLAIN_LOGS", "controls": ["CT.CLOUDWATCH.PR.3"]}'
   run bash "$GATE" "$ASSEMBLY"
   assert_failure 2
-  assert_output --partial "control-tower-exceptions.json is missing, or an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason"
+  assert_output "check-control-tower: $ASSEMBLY/control-tower-exceptions.json: an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason"
   rm "$ASSEMBLY/control-tower-exceptions.json"
+  mark PlainLogGroup '{"PLAIN_LOGS": ["CT.CLOUDWATCH.PR.3"]}'
   run bash "$GATE" "$ASSEMBLY"
-  assert_failure 2
-  assert_output --partial "$ASSEMBLY/control-tower-exceptions.json is missing"
+  assert_failure 1
+  assert_output --partial "UNKNOWN       PLAIN_LOGS: a template names this accepted risk, but the assembly does not declare it"
 }
 
 @test "bad arguments name the argument" {

@@ -54,6 +54,8 @@ public final class TestApps {
     /** Defaults with these keys overridden, as -c would. */
     public static Map<String, Object> context(final Map<String, Object> overrides) {
         Map<String, Object> context = new HashMap<>(defaultContext());
+        // As the CDK CLI does: each resource's construct path in its Metadata, which cdk-nag's reports name.
+        context.put("aws:cdk:enable-path-metadata", true);
         context.putAll(overrides);
         return context;
     }

@@ -96,7 +96,11 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
             int dash = file.indexOf('-');
             if (dash > 0 && file.substring(dash + 1).equals(name + NAG_SUFFIX)) {
                 String pack = file.substring(0, dash);
-                readJson(report, "cdk-nag report ").path("lines").forEach(line -> nag.add(new NagResult(name, pack,
+                JsonNode lines = readJson(report, "cdk-nag report ").path("lines");
+                if (!lines.isArray()) {
+                    throw new AuditException(file + " is not a cdk-nag report: it has no \"lines\" array");
+                }
+                lines.forEach(line -> nag.add(new NagResult(name, pack,
                         line.path("ruleId").asText(), line.path("resourceId").asText(), logicalIds.getOrDefault(line.path(
                                 "resourceId").asText(), line.path("resourceId").asText()), line.path("compliance").asText(),
                         line.path("exceptionReason").asText(), line.path("ruleLevel").asText(),
