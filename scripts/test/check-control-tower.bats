@@ -1,89 +1,99 @@
 #!/usr/bin/env bats
 # scripts/check-control-tower.sh with the real cfn-guard and Control Tower rules (from npm ci) over a fixture
-# template that fails one control (CT.CLOUDWATCH.PR.3), against exceptions files written by each test.
+# template that fails one control (CT.CLOUDWATCH.PR.3). Each test copies it into an assembly of its own, with the
+# accepted-risk marks on its resources and the risks the assembly declares (as the app's AcceptedRisk writes them).
 
 setup() {
   bats_load_library bats-support
   bats_load_library bats-assert
   GATE="$BATS_TEST_DIRNAME/../check-control-tower.sh"
-  ASSEMBLY="$BATS_TEST_DIRNAME/fixtures/assembly"
-  EXCEPTIONS="$BATS_TEST_TMPDIR/exceptions.json"
+  FIXTURE="$BATS_TEST_DIRNAME/fixtures/assembly/FixtureStack.template.json"
+  ASSEMBLY="$BATS_TEST_TMPDIR/assembly"
   RESULTS="$BATS_TEST_TMPDIR/results.json"
+  mkdir -p "$ASSEMBLY"
+  cp "$FIXTURE" "$ASSEMBLY/"
+  declare_risks '{"risk": "PLAIN_LOGS", "controls": ["CT.CLOUDWATCH.PR.3"], "reason": "fixture: accepted on purpose"}'
 }
 
-# exceptions ENTRY_JSON...: an exceptions file holding these entries.
-exceptions() {
-  jq -n '{exceptions: $ARGS.positional | map(fromjson)}' --args "$@" >"$EXCEPTIONS"
+# declare_risks ENTRY_JSON...: the accepted risks the assembly declares, with their controls and reasons.
+declare_risks() {
+  jq -n '{exceptions: $ARGS.positional | map(fromjson)}' --args "$@" >"$ASSEMBLY/control-tower-exceptions.json"
 }
 
-log_group_listed='{"control": "CT.CLOUDWATCH.PR.3", "stacks": ["Fixture*"], "resources": ["PlainLogGroup"],
-  "reason": "fixture: listed on purpose"}'
+# mark RESOURCE RISKS_JSON: the resource's Metadata.AcceptedRisks in the fixture stack's template.
+mark() {
+  jq --arg resource "$1" --argjson risks "$2" '.Resources[$resource].Metadata.AcceptedRisks = $risks' \
+    "$FIXTURE" >"$ASSEMBLY/FixtureStack.template.json"
+}
 
-@test "a listed failure passes the gate and is recorded as excepted, with its reason" {
-  exceptions "$log_group_listed"
-  run bash "$GATE" --exceptions "$EXCEPTIONS" --results "$RESULTS" "$ASSEMBLY"
+@test "a failure on a resource marked with an accepted risk for that control passes, with the risk's reason" {
+  mark PlainLogGroup '{"PLAIN_LOGS": ["CT.CLOUDWATCH.PR.3"]}'
+  run bash "$GATE" --results "$RESULTS" "$ASSEMBLY"
   assert_success
-  assert_output --partial "1 failures, 1 of them listed as exceptions, 0 stale exceptions"
+  assert_output --partial "1 failures, 1 of them accepted risks, 0 stale accepted risks"
   run jq -c '.failures' "$RESULTS"
-  assert_output '[{"control":"CT.CLOUDWATCH.PR.3","stack":"FixtureStack","resource":"PlainLogGroup","excepted":true,"reason":"fixture: listed on purpose"}]'
+  assert_output '[{"control":"CT.CLOUDWATCH.PR.3","stack":"FixtureStack","resource":"PlainLogGroup","excepted":true,"risk":"PLAIN_LOGS","reason":"fixture: accepted on purpose"}]'
   run jq -r '.titles["CT.CLOUDWATCH.PR.3"], (.passed | length > 0)' "$RESULTS"
   assert_output $'Require an Amazon CloudWatch log group to be encrypted at rest with an AWS KMS key\ntrue'
 }
 
-@test "an unlisted failure fails the gate, naming control, stack and resource" {
-  exceptions
-  run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+@test "the mark follows the resource: renamed, it is still excepted; with no mark, the failure fails the gate" {
+  jq '.Resources |= with_entries(.key = "RenamedLogGroup")
+    | .Resources.RenamedLogGroup.Metadata.AcceptedRisks = {"PLAIN_LOGS": ["CT.CLOUDWATCH.PR.3"]}' "$FIXTURE" \
+    >"$ASSEMBLY/FixtureStack.template.json"
+  run bash "$GATE" "$ASSEMBLY"
+  assert_success
+  cp "$FIXTURE" "$ASSEMBLY/"
+  run bash "$GATE" "$ASSEMBLY"
   assert_failure 1
-  assert_output --partial "NOT LISTED  CT.CLOUDWATCH.PR.3 FixtureStack PlainLogGroup"
+  assert_output --partial "NOT ACCEPTED  CT.CLOUDWATCH.PR.3 FixtureStack PlainLogGroup"
 }
 
-@test "a listed failure for another resource does not cover this one" {
-  exceptions '{"control": "CT.CLOUDWATCH.PR.3", "stacks": ["FixtureStack"], "resources": ["OtherLogGroup"],
-    "reason": "fixture"}'
-  run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+@test "an accepted risk for another control does not cover this failure, and is stale" {
+  declare_risks '{"risk": "OPEN_BUCKET", "controls": ["CT.S3.PR.10"], "reason": "fixture"}'
+  mark PlainLogGroup '{"OPEN_BUCKET": ["CT.S3.PR.10"]}'
+  run bash "$GATE" "$ASSEMBLY"
   assert_failure 1
-  assert_output --partial "NOT LISTED  CT.CLOUDWATCH.PR.3 FixtureStack PlainLogGroup"
-  assert_output --partial "STALE       CT.CLOUDWATCH.PR.3 FixtureStack OtherLogGroup"
+  assert_output --partial "NOT ACCEPTED  CT.CLOUDWATCH.PR.3 FixtureStack PlainLogGroup"
+  assert_output --partial "STALE         OPEN_BUCKET CT.S3.PR.10 FixtureStack PlainLogGroup: marked as an accepted risk but no longer fails"
 }
 
-@test "a listed exception that no longer fails is stale and fails the gate; one for a stack not checked is not" {
-  exceptions "$log_group_listed" \
-    '{"control": "CT.S3.PR.10", "stacks": ["FixtureStack"], "resources": ["Bucket*"], "reason": "fixture"}' \
-    '{"control": "CT.S3.PR.10", "stacks": ["NotInThisAssembly-*"], "resources": ["Bucket*"], "reason": "fixture"}'
-  run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+@test "a mark naming a risk the assembly does not declare fails the gate, naming the risk" {
+  mark PlainLogGroup '{"NO_SUCH_RISK": ["CT.CLOUDWATCH.PR.3"]}'
+  run bash "$GATE" "$ASSEMBLY"
   assert_failure 1
-  assert_output --partial "1 stale exceptions"
-  assert_output --partial "STALE       CT.S3.PR.10 FixtureStack Bucket*: listed as an exception but no longer fails"
-  refute_output --partial "NotInThisAssembly"
+  assert_output --partial "UNKNOWN       NO_SUCH_RISK: a template names this accepted risk, but the assembly does not declare it"
 }
 
 @test "a missing cfn-guard binary stops the gate with what is missing" {
-  exceptions "$log_group_listed"
-  CFN_GUARD="$BATS_TEST_TMPDIR/no-such-cfn-guard" run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+  CFN_GUARD="$BATS_TEST_TMPDIR/no-such-cfn-guard" run bash "$GATE" "$ASSEMBLY"
   assert_failure 2
   assert_output "check-control-tower: the cfn-guard binary is missing or not executable at $BATS_TEST_TMPDIR/no-such-cfn-guard: run 'npm ci' (it comes with @cdklabs/cdk-validator-cfnguard)"
 }
 
 @test "missing rules stop the gate with what is missing" {
-  exceptions "$log_group_listed"
-  CT_RULES_DIR="$BATS_TEST_TMPDIR" run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+  CT_RULES_DIR="$BATS_TEST_TMPDIR" run bash "$GATE" "$ASSEMBLY"
   assert_failure 2
   assert_output --partial "no Control Tower rules (*/ct-*.guard) under $BATS_TEST_TMPDIR"
 }
 
-@test "an exception without a reason is rejected before anything runs" {
-  exceptions '{"control": "CT.CLOUDWATCH.PR.3", "stacks": ["FixtureStack"], "resources": ["PlainLogGroup"]}'
-  run bash "$GATE" --exceptions "$EXCEPTIONS" "$ASSEMBLY"
+@test "a declared risk without a reason is rejected before anything runs; without declarations, a mark is unknown" {
+  declare_risks '{"risk": "PLAIN_LOGS", "controls": ["CT.CLOUDWATCH.PR.3"]}'
+  run bash "$GATE" "$ASSEMBLY"
   assert_failure 2
-  assert_output --partial "each entry of .exceptions needs control (CT.<SERVICE>.PR.<n>), stacks and resources"
+  assert_output "check-control-tower: $ASSEMBLY/control-tower-exceptions.json: an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason"
+  rm "$ASSEMBLY/control-tower-exceptions.json"
+  mark PlainLogGroup '{"PLAIN_LOGS": ["CT.CLOUDWATCH.PR.3"]}'
+  run bash "$GATE" "$ASSEMBLY"
+  assert_failure 1
+  assert_output --partial "UNKNOWN       PLAIN_LOGS: a template names this accepted risk, but the assembly does not declare it"
 }
 
 @test "bad arguments name the argument" {
-  exceptions "$log_group_listed"
-  run bash "$GATE" --exceptions "$EXCEPTIONS" "$BATS_TEST_TMPDIR/no-assembly"
+  run bash "$GATE" "$BATS_TEST_TMPDIR/no-assembly"
   assert_failure 2
   assert_output "check-control-tower: no cloud assembly directory at $BATS_TEST_TMPDIR/no-assembly"
-  run bash "$GATE" --exemptions x
+  run bash "$GATE" --exceptions x
   assert_failure 2
-  assert_output --partial "unknown option '--exemptions'"
+  assert_output --partial "unknown option '--exceptions'"
 }

@@ -4,15 +4,19 @@ import com.fractal.gpuhost.settings.ContextSource;
 import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
+import com.fractal.gpuhost.nag.AcceptedRisk;
+import com.fractal.gpuhost.nag.ProjectChecks;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import io.github.cdklabs.cdknag.NagReportFormat;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 
 /**
- * Entry point: loads the settings, adds the stacks behind cdk-nag's AwsSolutions checks, synthesizes, and
+ * Entry point: loads the settings, adds the stacks behind cdk-nag's AwsSolutions and project checks, synthesizes, and
  * writes the resolved settings for the tools beside the templates. A settings problem ends it before any
  * template.
  */
@@ -41,10 +45,16 @@ public final class GpuHostApp {
         addNagChecks(app);
         app.synth();
         ToolSettingsFile.write(settings, Path.of(app.getOutdir()));
+        AcceptedRisk.writeExceptions(Path.of(app.getOutdir()));
     }
 
-    /** cdk-nag's AwsSolutions pack over every stack of the app: findings become error annotations. */
+    /**
+     * cdk-nag's AwsSolutions pack and the project's own pack over every stack of the app: findings become error
+     * annotations, and each pack writes a JSON report per stack into the assembly for the audit report.
+     */
     public static void addNagChecks(final App app) {
-        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        NagPackProps props = NagPackProps.builder().verbose(true).reportFormats(List.of(NagReportFormat.JSON)).build();
+        Aspects.of(app).add(new AwsSolutionsChecks(props));
+        Aspects.of(app).add(new ProjectChecks(props));
     }
 }

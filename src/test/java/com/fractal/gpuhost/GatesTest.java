@@ -20,10 +20,11 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
- * The two gates over every stack, the dev and CI role stacks included: cdk-nag's AwsSolutions pack with no
- * unsuppressed finding, and cfn-lint with no error and no warning.
+ * The two gates over every stack, the dev and CI role stacks included: cdk-nag's AwsSolutions and project packs
+ * with no unsuppressed finding, and cfn-lint with no error and no warning.
  */
 class GatesTest {
+    private static final String NAG_RULES = "(AwsSolutions|FractalProject)-.*";
     private static TestApps.Synthesized app;
 
     @BeforeAll
@@ -38,8 +39,8 @@ class GatesTest {
         List<String> findings = new ArrayList<>();
         for (Stack stack : app.stacks()) {
             for (var message : List.of(
-                    Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")),
-                    Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))) {
+                    Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp(NAG_RULES)),
+                    Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp(NAG_RULES)))) {
                 message.forEach(m -> findings.add(stack.getStackName() + " " + m.getId() + ": "
                         + String.valueOf(m.getEntry().getData()).lines().findFirst().orElse("")));
             }

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.ContextSource;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SettingsLoader;
@@ -53,6 +54,8 @@ public final class TestApps {
     /** Defaults with these keys overridden, as -c would. */
     public static Map<String, Object> context(final Map<String, Object> overrides) {
         Map<String, Object> context = new HashMap<>(defaultContext());
+        // As the CDK CLI does: each resource's construct path in its Metadata, which cdk-nag's reports name.
+        context.put("aws:cdk:enable-path-metadata", true);
         context.putAll(overrides);
         return context;
     }
@@ -73,7 +76,9 @@ public final class TestApps {
             Settings settings = SettingsLoader.load(ContextSource.of(context), GpuHostApp.HOST_SCRIPTS_DIR);
             List<Stack> stacks = GpuHostStacks.addTo(app, settings, Optional.empty());
             GpuHostApp.addNagChecks(app);
-            return new Synthesized(settings, stacks, app.synth());
+            CloudAssembly assembly = app.synth();
+            AcceptedRisk.writeExceptions(outdir);
+            return new Synthesized(settings, stacks, assembly);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STACK = "aws:cloudformation:stack";
     private static final String NESTED = "cdk:cloud-assembly";
-    private static final String NAG_SUFFIX = "-NagReport.csv";
+    private static final String NAG_SUFFIX = "-NagReport.json";
 
     /** Reads the assembly in this directory; an {@link AuditException} says what is missing or malformed. */
     public static Assembly read(final Path directory) {
@@ -86,12 +87,24 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
                     + " is not a CloudFormation template: it has no \"Resources\" object");
         }
         String[] environment = environment(body.path("environment").asText(""));
+        Map<String, String> logicalIds = new HashMap<>();
+        template.path("Resources").fields().forEachRemaining(resource -> logicalIds.put(resource.getValue()
+                .path("Metadata").path("aws:cdk:path").asText(resource.getKey()), resource.getKey()));
         List<NagResult> nag = new ArrayList<>();
         for (Path report : nagReports) {
             String file = report.getFileName().toString();
             int dash = file.indexOf('-');
             if (dash > 0 && file.substring(dash + 1).equals(name + NAG_SUFFIX)) {
-                nag.addAll(NagReportCsv.parse(name, file.substring(0, dash), file, readText(report)));
+                String pack = file.substring(0, dash);
+                JsonNode lines = readJson(report, "cdk-nag report ").path("lines");
+                if (!lines.isArray()) {
+                    throw new AuditException(file + " is not a cdk-nag report: it has no \"lines\" array");
+                }
+                lines.forEach(line -> nag.add(new NagResult(name, pack,
+                        line.path("ruleId").asText(), line.path("resourceId").asText(), logicalIds.getOrDefault(line.path(
+                                "resourceId").asText(), line.path("resourceId").asText()), line.path("compliance").asText(),
+                        line.path("exceptionReason").asText(), line.path("ruleLevel").asText(),
+                        line.path("ruleInfo").asText())));
             }
         }
         return new StackTemplate(name, environment[0], environment[1], templateFile.getFileName().toString(),

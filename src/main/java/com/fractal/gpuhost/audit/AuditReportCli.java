@@ -1,14 +1,11 @@
 package com.fractal.gpuhost.audit;
 
-import com.fractal.gpuhost.audit.rules.Severity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code audit [--assembly DIR] [--baseline DIR] [--out DIR]}: reads a synthesized cloud assembly (default
@@ -70,12 +67,10 @@ public final class AuditReportCli {
             Path html = outDir.resolve(HTML);
             Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
             Files.writeString(html, report.html(), StandardCharsets.UTF_8);
-            Map<Severity, Long> counts = report.flagCounts();
             out.println("audit: wrote " + markdown + " and " + html + " (" + report.model().stacks().size()
-                    + " stacks, " + report.flags().size() + " flags: " + counts.entrySet().stream()
-                            .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", "))
-                    + report.controlTower().map(ct -> "; Control Tower: " + ct.unlisted().size() + " failures not listed, "
-                            + ct.stale().size() + " stale exceptions, " + ct.excepted().size() + " excepted").orElse("")
+                    + " stacks, " + report.flags().size() + " cdk-nag findings, " + report.accepted() + " of them accepted"
+                    + report.controlTower().map(ct -> "; Control Tower: " + ct.unlisted().size() + " failures not accepted, "
+                            + ct.stale().size() + " stale accepted risks, " + ct.excepted().size() + " accepted").orElse("")
                     + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("") + ") in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;

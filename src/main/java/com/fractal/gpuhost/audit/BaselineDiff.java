@@ -4,15 +4,11 @@ import com.fractal.gpuhost.audit.Change.Kind;
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.Distribution;
 import com.fractal.gpuhost.audit.model.Encryption;
-import com.fractal.gpuhost.audit.model.IamRole;
 import com.fractal.gpuhost.audit.model.InstanceMetadata;
-import com.fractal.gpuhost.audit.model.PolicyStatement;
+import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.Retention;
-import com.fractal.gpuhost.audit.model.SecurityGroup;
-import com.fractal.gpuhost.audit.model.SecurityGroupRule;
 import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.model.Suppression;
-import com.fractal.gpuhost.audit.rules.Flag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,17 +20,15 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * What changed between a baseline assembly and the current one, in the report's terms. A stack added or
- * removed is one change (its contents are in the report, or were in the baseline's); within the stacks both
- * hold: security-group rules added or removed, permissions widened or narrowed per role, distribution regions
- * added or removed, encryption, instance metadata and retention settings changed, suppressions added or
- * removed, and flags raised or cleared.
+ * What changed between a baseline assembly and the current one, only where {@code cdk diff} cannot show it: cdk
+ * diff compares one stack with its deployed (or one saved) template and already tables IAM statement and
+ * security-group changes, so those are left to it. What it cannot show is two whole assemblies side by side,
+ * neither deployed: stacks added or removed; and, within the stacks both hold, AMI distribution regions, encryption,
+ * instance metadata and retention settings in the report's terms, cdk-nag suppressions added or removed, and
+ * cdk-nag findings raised, accepted or cleared.
  */
 public final class BaselineDiff {
     public static final String STACKS = "Stacks";
-    public static final String RULES = "Security group rules";
-    public static final String PERMISSIONS = "IAM permissions";
-    public static final String TRUST = "IAM trust";
     public static final String DISTRIBUTION = "AMI distribution";
     public static final String ENCRYPTION = "Encryption";
     public static final String METADATA = "Instance metadata";
@@ -52,12 +46,10 @@ public final class BaselineDiff {
         this.after = after;
     }
 
-    public static List<Change> between(final AuditModel baseline, final List<Flag> baselineFlags,
-            final AuditModel current, final List<Flag> currentFlags) {
+    public static List<Change> between(final AuditModel baseline, final AuditModel current) {
         BaselineDiff diff = new BaselineDiff(baseline, current);
+        List<NagResult> currentFlags = current.nagResults().stream().filter(NagResult::isFlag).toList();
         diff.stacks(currentFlags);
-        diff.securityGroupRules();
-        diff.roles();
         diff.distributions();
         diff.keyed(ENCRYPTION, diff.before.encryption(), diff.after.encryption(), e -> e.stack() + " " + e.logicalId() + " "
                 + e.subject(), Encryption::stack, Encryption::subject, BaselineDiff::encryption);
@@ -73,13 +65,14 @@ public final class BaselineDiff {
                 Suppression::stack, s -> s.tool() + " " + s.ruleId() + " on " + s.path()
                         + (s.appliesTo().isEmpty() ? "" : " for " + String.join(", ", s.appliesTo())),
                 Suppression::reason);
-        diff.keyed(FLAGS, baselineFlags, currentFlags, Flag::key, Flag::stack,
-                f -> f.severity().label() + " " + f.ruleId() + ": " + f.subject(), Flag::message);
+        diff.keyed(FLAGS, baseline.nagResults().stream().filter(NagResult::isFlag).toList(), currentFlags,
+                NagResult::key, NagResult::stack, f -> f.ruleId() + " on " + f.resourcePath(),
+                f -> f.compliance() + (f.reason().isEmpty() || f.reason().equals("N/A") ? "" : ": " + f.reason()));
         return List.copyOf(diff.changes);
     }
 
 
-    private void stacks(final List<Flag> currentFlags) {
+    private void stacks(final List<NagResult> currentFlags) {
         Map<String, StackFacts> old = index(before.stacks(), StackFacts::name);
         Map<String, StackFacts> now = index(after.stacks(), StackFacts::name);
         for (StackFacts stack : after.stacks()) {
@@ -87,7 +80,7 @@ public final class BaselineDiff {
             if (was == null) {
                 long flags = currentFlags.stream().filter(f -> f.stack().equals(stack.name())).count();
                 add(STACKS, Kind.ADDED, stack.name(), stack.name(), "in " + stack.region() + ", "
-                        + stack.resourceTotal() + " resources, " + flags + " flags (see the sections below)");
+                        + stack.resourceTotal() + " resources, " + flags + " cdk-nag findings (see the sections below)");
             } else {
                 common.add(stack.name());
                 if (!was.region().equals(stack.region())) {
@@ -102,128 +95,6 @@ public final class BaselineDiff {
                         + stack.resourceTotal() + " resources");
             }
         }
-    }
-
-    private void securityGroupRules() {
-        Map<String, Set<String>> old = rules(before);
-        Map<String, Set<String>> now = rules(after);
-        for (Map.Entry<String, Set<String>> group : now.entrySet()) {
-            Set<String> was = old.getOrDefault(group.getKey(), Set.of());
-            String stack = group.getKey().split(" ", 2)[0];
-            group.getValue().stream().filter(rule -> !was.contains(rule)).forEach(rule ->
-                    add(RULES, Kind.ADDED, stack, group.getKey().split(" ", 2)[1] + ": " + rule, world(rule)));
-        }
-        for (Map.Entry<String, Set<String>> group : old.entrySet()) {
-            Set<String> is = now.getOrDefault(group.getKey(), Set.of());
-            String stack = group.getKey().split(" ", 2)[0];
-            group.getValue().stream().filter(rule -> !is.contains(rule)).forEach(rule ->
-                    add(RULES, Kind.REMOVED, stack, group.getKey().split(" ", 2)[1] + ": " + rule, world(rule)));
-        }
-    }
-
-    private static String world(final String rule) {
-        return SecurityGroupRule.WORLD.stream().anyMatch(rule::contains) ? "open to the internet" : "";
-    }
-
-    /** "stack group" to the rules' one-line summaries, for the stacks both assemblies hold. */
-    private Map<String, Set<String>> rules(final AuditModel model) {
-        Map<String, Set<String>> rules = new LinkedHashMap<>();
-        for (SecurityGroup group : model.securityGroups()) {
-            if (common.contains(group.stack())) {
-                Set<String> summaries = rules.computeIfAbsent(group.stack() + " " + group.label(),
-                        key -> new LinkedHashSet<>());
-                group.rules().forEach(rule -> summaries.add(rule.summary()));
-            }
-        }
-        return rules;
-    }
-
-    private void roles() {
-        Map<String, IamRole> old = index(inCommon(before.roles(), IamRole::stack), r -> r.stack() + " " + r.logicalId());
-        Map<String, IamRole> now = index(inCommon(after.roles(), IamRole::stack), r -> r.stack() + " " + r.logicalId());
-        for (Map.Entry<String, IamRole> entry : now.entrySet()) {
-            IamRole role = entry.getValue();
-            IamRole was = old.get(entry.getKey());
-            if (was == null) {
-                add(PERMISSIONS, Kind.ADDED, role.stack(), "role " + role.label(), role.permissions().size()
-                        + " statements, managed policies " + role.managedPolicyArns());
-                continue;
-            }
-            permissions(role, grants(was), grants(role));
-            for (String arn : role.managedPolicyArns()) {
-                if (!was.managedPolicyArns().contains(arn)) {
-                    add(PERMISSIONS, Kind.WIDENED, role.stack(), "role " + role.label(), "managed policy " + arn
-                            + " attached");
-                }
-            }
-            for (String arn : was.managedPolicyArns()) {
-                if (!role.managedPolicyArns().contains(arn)) {
-                    add(PERMISSIONS, Kind.NARROWED, role.stack(), "role " + role.label(), "managed policy " + arn
-                            + " detached");
-                }
-            }
-            Set<String> trustWas = trust(was);
-            Set<String> trustNow = trust(role);
-            trustNow.stream().filter(t -> !trustWas.contains(t)).forEach(t ->
-                    add(TRUST, t.startsWith("Deny") ? Kind.NARROWED : Kind.WIDENED, role.stack(), "role " + role.label(), t));
-            trustWas.stream().filter(t -> !trustNow.contains(t)).forEach(t ->
-                    add(TRUST, t.startsWith("Deny") ? Kind.WIDENED : Kind.NARROWED, role.stack(), "role " + role.label(), t));
-        }
-        for (Map.Entry<String, IamRole> entry : old.entrySet()) {
-            if (!now.containsKey(entry.getKey())) {
-                add(PERMISSIONS, Kind.REMOVED, entry.getValue().stack(), "role " + entry.getValue().label(), "");
-            }
-        }
-    }
-
-    /** Added allows widen and removed allows narrow (and the other way round for denies), grouped by resource. */
-    private void permissions(final IamRole role, final Map<String, Set<String>> was, final Map<String, Set<String>> is) {
-        for (Map.Entry<String, Set<String>> scope : is.entrySet()) {
-            Set<String> added = new LinkedHashSet<>(scope.getValue());
-            added.removeAll(was.getOrDefault(scope.getKey(), Set.of()));
-            if (!added.isEmpty()) {
-                boolean deny = scope.getKey().startsWith("Deny");
-                add(PERMISSIONS, deny ? Kind.NARROWED : Kind.WIDENED, role.stack(), "role " + role.label(),
-                        scope.getKey() + ": + " + String.join(", ", added));
-            }
-        }
-        for (Map.Entry<String, Set<String>> scope : was.entrySet()) {
-            Set<String> removed = new LinkedHashSet<>(scope.getValue());
-            removed.removeAll(is.getOrDefault(scope.getKey(), Set.of()));
-            if (!removed.isEmpty()) {
-                boolean deny = scope.getKey().startsWith("Deny");
-                add(PERMISSIONS, deny ? Kind.WIDENED : Kind.NARROWED, role.stack(), "role " + role.label(),
-                        scope.getKey() + ": - " + String.join(", ", removed));
-            }
-        }
-    }
-
-    /** "Allow on RESOURCE [when CONDITIONS]" to the actions granted there. */
-    private static Map<String, Set<String>> grants(final IamRole role) {
-        Map<String, Set<String>> grants = new TreeMap<>();
-        for (PolicyStatement statement : role.permissions()) {
-            List<String> resources = new ArrayList<>(statement.resources());
-            statement.notResources().forEach(r -> resources.add("NotResource " + r));
-            List<String> actions = new ArrayList<>(statement.actions());
-            statement.notActions().forEach(a -> actions.add("NotAction " + a));
-            String when = statement.conditions().isEmpty() ? "" : " when " + String.join("; ", statement.conditions());
-            for (String resource : resources) {
-                grants.computeIfAbsent(statement.effect() + " on " + resource + when, key -> new LinkedHashSet<>())
-                        .addAll(actions);
-            }
-        }
-        return grants;
-    }
-
-    private static Set<String> trust(final IamRole role) {
-        Set<String> trust = new LinkedHashSet<>();
-        for (PolicyStatement statement : role.trust()) {
-            for (String principal : statement.principals()) {
-                trust.add(statement.effect() + " " + principal + " " + String.join(", ", statement.actions())
-                        + (statement.conditions().isEmpty() ? "" : " when " + String.join("; ", statement.conditions())));
-            }
-        }
-        return trust;
     }
 
     private void distributions() {

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * AWS Control Tower's proactive controls over an assembly, as scripts/check-control-tower.sh evaluates them
- * (cfn-guard with Control Tower's rules, failures matched against control-tower-exceptions.json). The report
- * runs that script rather than cfn-guard itself, so the rules, the output parsing and the exception matching
- * live in one place, the gate's.
+ * (cfn-guard's structured results, each failure matched against the accepted risks the templates' resources carry).
+ * The report runs that script rather than cfn-guard itself, so the rules and the matching live in one place,
+ * the gate's.
  *
  * @param controls how many controls were evaluated on each template
  * @param titles what each control requires, in Control Tower's words
@@ -25,12 +25,12 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
     public record Passed(String control, String stack) {
     }
 
-    /** A resource that fails a control; excepted when the exceptions file lists it, with the reason. */
-    public record Failure(String control, String stack, String resource, boolean excepted, String reason) {
+    /** A resource that fails a control; excepted when the resource carries an accepted risk for it, with the reason. */
+    public record Failure(String control, String stack, String resource, boolean excepted, String risk, String reason) {
     }
 
-    /** An exception that no longer fails in a stack it names. */
-    public record Stale(String control, String stack, String resource, String reason) {
+    /** An accepted risk that no longer fails its control on the resources it marks in a stack. */
+    public record Stale(String risk, String control, String stack, String resource, String reason) {
     }
 
     static final Path GATE = Path.of("scripts", "check-control-tower.sh");

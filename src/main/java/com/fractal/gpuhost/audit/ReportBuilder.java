@@ -13,10 +13,8 @@ import com.fractal.gpuhost.audit.model.SecurityGroupRule;
 import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.model.Suppression;
 import com.fractal.gpuhost.audit.render.ReportDocument;
-import com.fractal.gpuhost.audit.rules.AuditRule;
-import com.fractal.gpuhost.audit.rules.AuditRules;
-import com.fractal.gpuhost.audit.rules.Flag;
-import com.fractal.gpuhost.audit.rules.Severity;
+import com.fractal.gpuhost.nag.AcceptedRisk;
+import com.fractal.gpuhost.nag.ProjectChecks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,66 +84,65 @@ final class ReportBuilder {
         doc.paragraph("How to read it:", "every fact is read from the synthesized templates and cdk-nag's reports, "
                 + "not from the code. Values known only at deploy time are shown as {Ref: X} (a resource's ID), "
                 + "{GetAtt: X.Arn} (its attribute), ${AWS::AccountId} (a pseudo parameter) and ssm:/name (an SSM "
-                + "parameter resolved at deploy time). Flags mark what an auditor should look at; a flag that a "
-                + "cdk-nag suppression on the same resource accepts shows that suppression's reason. A stack deployed "
+                + "parameter resolved at deploy time). Flags are cdk-nag's findings, what an auditor should look at; "
+                + "an accepted one shows its suppression's reason. A stack deployed "
                 + "to several regions is named <name>-" + RegionGroups.REGION + ", and a fact that is the same in each of them is shown once, with the "
                 + "regions where it holds (\"all 7 regions\", or the list where they differ).");
     }
 
-    /** What needs attention, before any detail: flag counts, Control Tower's verdict, cdk-nag's. */
+    /** What needs attention, before any detail: cdk-nag's verdict, Control Tower's. */
     private void summary() {
         doc.heading(2, SUMMARY);
         List<List<String>> rows = new ArrayList<>();
-        Map<Severity, Long> counts = report.flagCounts();
-        for (Map.Entry<Severity, Long> count : counts.entrySet()) {
-            long accepted = report.flags().stream().filter(f -> f.severity() == count.getKey()
-                    && !f.acknowledgement().isEmpty()).count();
-            rows.add(List.of(count.getValue() == 0 ? OK : count.getKey().name(), "Audit flags, "
-                    + count.getKey().label(), count.getValue() + (accepted == 0 ? "" : " (" + accepted + " accepted)")));
-        }
+        long unsuppressed = report.flags().size() - report.accepted();
+        rows.add(List.of(unsuppressed == 0 ? OK : FAILED, "cdk-nag findings not suppressed", String.valueOf(unsuppressed)));
+        rows.add(List.of(OK, "cdk-nag findings accepted (suppressed, with the reason)", String.valueOf(report.accepted())));
         report.controlTower().ifPresent(ct -> rows.add(List.of(ct.unlisted().isEmpty() && ct.stale().isEmpty()
-                ? OK : Severity.HIGH.name(), "Control Tower proactive controls", ct.unlisted().size()
-                        + " failures not listed, " + ct.stale().size() + " stale exceptions, " + ct.excepted().size()
-                        + " failures excepted by design, " + ct.passed().stream().map(ControlTowerResults.Passed::control)
+                ? OK : FAILED, "Control Tower proactive controls", ct.unlisted().size()
+                        + " failures not accepted, " + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
+                        + " failures accepted by design, " + ct.passed().stream().map(ControlTowerResults.Passed::control)
                                 .distinct().count() + " controls passed")));
-        long notCompliant = model.nagResults().stream().filter(r -> !r.compliance().equals(NagResult.COMPLIANT)
-                && !r.compliance().equals(NagResult.SUPPRESSED)).count();
-        rows.add(List.of(notCompliant == 0 ? OK : Severity.HIGH.name(), "cdk-nag findings not suppressed",
-                String.valueOf(notCompliant)));
         doc.table(List.of("Status", "Check", "Result"), rows, Set.of(), 0);
     }
 
+    /**
+     * cdk-nag's findings (AwsSolutions and the project's pack), by rule, then each one; then the project's rules and
+     * the accepted risks, each declared once in AcceptedRisk.
+     */
     private void flags() {
         doc.heading(2, FLAGS);
-        Map<Severity, Long> counts = report.flagCounts();
-        doc.paragraph(report.flags().size() + " flags: " + counts.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey().label()).collect(Collectors.joining(", ")) + ".");
-        if (!report.flags().isEmpty()) {
-            Map<String, List<Flag>> byRule = new LinkedHashMap<>();
-            report.flags().forEach(f -> byRule.computeIfAbsent(f.ruleId() + " " + f.severity(), k -> new ArrayList<>())
-                    .add(f));
+        List<NagResult> flags = report.flags();
+        doc.paragraph(flags.size() + " cdk-nag findings, " + report.accepted() + " of them accepted: a finding is a "
+                + "rule of AwsSolutions or of the project's pack (" + ProjectChecks.PACK + ") that a resource does not "
+                + "pass; an accepted one carries the suppression's reason.");
+        if (!flags.isEmpty()) {
+            Map<String, List<NagResult>> byRule = new LinkedHashMap<>();
+            flags.forEach(f -> byRule.computeIfAbsent(f.ruleId(), k -> new ArrayList<>()).add(f));
             List<List<String>> summary = new ArrayList<>();
-            byRule.values().forEach(flags -> summary.add(List.of(flags.get(0).severity().name(), flags.get(0).ruleId(),
-                    String.valueOf(flags.size()),
-                    String.valueOf(flags.stream().filter(f -> !f.acknowledgement().isEmpty()).count()),
-                    flags.stream().map(Flag::acknowledgement).filter(a -> !a.isEmpty()).distinct()
+            byRule.forEach((rule, found) -> summary.add(List.of(rule, found.get(0).level(), String.valueOf(found.size()),
+                    String.valueOf(found.stream().filter(NagResult::accepted).count()),
+                    found.stream().map(NagResult::reason).filter(r -> !r.equals("N/A")).distinct()
                             .collect(Collectors.joining("\n")),
-                    groups.stacks(flags.stream().map(Flag::stack).distinct().toList()))));
-            doc.table(List.of("Severity", "Rule", "Flags", "Accepted", "Accepted because (cdk-nag suppression)",
-                    "Stacks"), summary, Set.of(1), 0);
+                    groups.stacks(found.stream().map(NagResult::stack).distinct().toList()))));
+            doc.table(List.of("Rule", "Level", "Findings", "Accepted", "Accepted because", "Stacks"), summary,
+                    Set.of(0), -1);
             List<List<String>> rows = new ArrayList<>();
-            report.flags().forEach(f -> rows.add(List.of(f.severity().name(), f.ruleId(), f.stack(), f.logicalId(),
-                    f.subject(), f.message(), f.acknowledgement().isEmpty() ? ""
-                            : "yes (" + f.acknowledgement().split(":", 2)[0] + ")")));
-            groups.table(doc, List.of("Severity", "Rule", "Stack", "Resource", "What", "Why", "Accepted"), 2, rows,
-                    Set.of(1, 3, 4), 0);
+            flags.forEach(f -> rows.add(List.of(f.ruleId(), f.stack(), f.logicalId(), f.resourcePath(),
+                    f.accepted() ? "yes" : "NO")));
+            groups.table(doc, List.of("Rule", "Stack", "Resource", "Construct", "Accepted"), 1, rows,
+                    Set.of(0, 2, 3), -1);
         }
-        doc.heading(3, "The rules");
+        doc.heading(3, "The project's rules");
         List<List<String>> rules = new ArrayList<>();
-        for (AuditRule rule : AuditRules.ALL) {
-            rules.add(List.of(rule.id(), rule.description(), String.join(", ", rule.relatedNagRules())));
+        ProjectChecks.RULES.forEach(rule -> rules.add(List.of(ProjectChecks.PACK + "-" + rule.id(), rule.resourceType(),
+                rule.info())));
+        doc.table(List.of("Rule", "Checks", "Flags"), rules, Set.of(0, 1), -1);
+        doc.heading(3, "Accepted risks");
+        List<List<String>> risks = new ArrayList<>();
+        for (AcceptedRisk risk : AcceptedRisk.values()) {
+            risks.add(List.of(risk.name(), lines(risk.nagRules()), lines(risk.controls()), risk.reason()));
         }
-        doc.table(List.of("Rule", "Flags", "Related cdk-nag rules"), rules, Set.of(0, 2), -1);
+        doc.table(List.of("Risk", "cdk-nag rules", "Control Tower controls", "Reason"), risks, Set.of(0, 1, 2), -1);
     }
 
     /**
@@ -159,15 +156,15 @@ final class ReportBuilder {
                 + "@cdklabs/cdk-validator-cfnguard) over every template, as scripts/check-control-tower.sh runs them in "
                 + "npm test: " + ct.controls() + " controls, " + passed + " passed, " + ct.failures().stream()
                         .map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
-                + ct.unlisted().size() + " failures not listed, " + ct.stale().size() + " stale exceptions, "
-                + ct.excepted().size() + " failures excepted by design in control-tower-exceptions.json. The other "
+                + ct.unlisted().size() + " failures not accepted, " + ct.stale().size() + " stale accepted risks, "
+                + ct.excepted().size() + " failures accepted by design (a resource's accepted risk names the control). The other "
                 + "controls do not apply (no resource of their type).");
         List<List<String>> failing = new ArrayList<>();
         ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? EXCEPTED : FAILED, f.control(), f.stack(),
-                f.resource(), ct.title(f.control()), f.excepted() ? f.reason()
-                        : "not listed in control-tower-exceptions.json: fix it, or list it with the reason")));
+                f.resource(), ct.title(f.control()), f.excepted() ? f.risk() + ": " + f.reason()
+                        : "no accepted risk: fix it, or accept it with its reason in AcceptedRisk")));
         ct.stale().forEach(e -> failing.add(List.of(STALE, e.control(), e.stack(), e.resource(),
-                ct.title(e.control()), "listed, but no longer fails: remove the exception (" + e.reason() + ")")));
+                ct.title(e.control()), e.risk() + " no longer fails: remove the accepted risk (" + e.reason() + ")")));
         failing.sort(Comparator.comparing((List<String> row) -> row.get(0).equals(EXCEPTED)));
         if (!failing.isEmpty()) {
             doc.heading(3, "Failed controls");
@@ -239,7 +236,7 @@ final class ReportBuilder {
             for (SecurityGroupRule rule : group.rules()) {
                 rows.add(List.of(rule.direction().label(), rule.protocol(), rule.ports(),
                         rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
-                        rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId(), rule)));
+                        rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId())));
             }
             part.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
                     "Flags"), rows, Set.of(3), -1);
@@ -273,7 +270,7 @@ final class ReportBuilder {
                 List<List<String>> rows = new ArrayList<>();
                 for (PolicyStatement s : role.trust()) {
                     rows.add(List.of(s.effect(), lines(s.principals()), lines(s.actions()), lines(s.conditions()),
-                            flagsOf(role.stack(), role.logicalId(), s)));
+                            flagsOf(role.stack(), role.logicalId())));
                 }
                 part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), rows, Set.of(1, 2, 3), -1);
             }
@@ -293,7 +290,7 @@ final class ReportBuilder {
                 List<String> resources = new ArrayList<>(s.resources());
                 s.notResources().forEach(r -> resources.add("NotResource " + r));
                 rows.add(List.of(s.source(), s.sid(), s.effect(), lines(actions), lines(resources),
-                        lines(s.conditions()), flagsOf(role.stack(), s.definedIn(), s)));
+                        lines(s.conditions()), flagsOf(role.stack(), s.definedIn())));
             }
             part.table(List.of("Policy", "Sid", "Effect", "Actions", "Resources", "Conditions", "Flags"), rows,
                     Set.of(3, 4, 5), -1);
@@ -309,7 +306,7 @@ final class ReportBuilder {
         for (Encryption e : model.encryption()) {
             rows.add(List.of(e.kind().label(), e.stack(), e.logicalId(), e.subject(),
                     e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),
-                    flagsOf(e.stack(), e.logicalId(), e)));
+                    flagsOf(e.stack(), e.logicalId())));
         }
         groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1, rows,
                 Set.of(2, 5), -1);
@@ -321,7 +318,7 @@ final class ReportBuilder {
         List<List<String>> rows = new ArrayList<>();
         for (InstanceMetadata m : model.instanceMetadata()) {
             rows.add(List.of(m.stack(), m.logicalId(), m.resourceType(), m.httpTokens() == null ? "not set"
-                    : m.httpTokens(), m.requiresV2() ? "yes" : "NO", m.detail(), flagsOf(m.stack(), m.logicalId(), m)));
+                    : m.httpTokens(), m.requiresV2() ? "yes" : "NO", m.detail(), flagsOf(m.stack(), m.logicalId())));
         }
         groups.table(doc, List.of("Stack", "Resource", "Type", "HttpTokens", "IMDSv2 only", "Detail", "Flags"), 0, rows,
                 Set.of(1, 2), -1);
@@ -348,7 +345,7 @@ final class ReportBuilder {
                         lines(d.ssmParameters()), d.launchPermissions().isEmpty() ? "owning account only"
                                 : lines(d.launchPermissions()),
                         d.targetAccounts().isEmpty() ? "owning account" : lines(d.targetAccounts()),
-                        flagsOf(d.stack(), d.logicalId(), d)));
+                        flagsOf(d.stack(), d.logicalId())));
             }
             doc.table(List.of("Region", "AMI name", "KMS key", "SSM parameters (AMI ID)", "Launch permissions",
                     "Copied to accounts", "Flags"), rows, Set.of(1, 3), -1);
@@ -375,7 +372,7 @@ final class ReportBuilder {
         doc.heading(2, NAG);
         List<NagResult> results = model.nagResults();
         if (results.isEmpty()) {
-            doc.paragraph("The assembly holds no cdk-nag report (<Pack>-<stack>-NagReport.csv).");
+            doc.paragraph("The assembly holds no cdk-nag report (<Pack>-<stack>-NagReport.json).");
         } else {
             Map<String, Map<String, Long>> byStack = new LinkedHashMap<>();
             results.forEach(r -> byStack.computeIfAbsent(r.stack() + "\n" + r.pack(), k -> new LinkedHashMap<>())
@@ -388,19 +385,10 @@ final class ReportBuilder {
                         String.valueOf(counts.entrySet().stream().filter(e -> !e.getKey().equals(NagResult.COMPLIANT)
                                 && !e.getKey().equals(NagResult.SUPPRESSED)).mapToLong(Map.Entry::getValue).sum())));
             });
-            doc.paragraph("From the NagReport CSV files: each rule's verdict on each resource.");
+            doc.paragraph("From cdk-nag's JSON reports: each rule's verdict on each resource; the findings are under "
+                    + FLAGS + ".");
             groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0, rows, Set.of(),
                     -1);
-            List<List<String>> findings = new ArrayList<>();
-            results.stream().filter(r -> !r.compliance().equals(NagResult.COMPLIANT)).forEach(r -> findings.add(
-                    List.of(r.stack(), r.ruleId(), r.resourcePath(), r.compliance(), r.reason(), r.info())));
-            doc.heading(3, "Findings not compliant or suppressed");
-            if (findings.isEmpty()) {
-                doc.paragraph("None: every rule passed on every resource.");
-            } else {
-                groups.table(doc, List.of("Stack", "Rule", "Resource", "Verdict", "Reason", "Rule says"), 0, findings,
-                        Set.of(1, 2), -1);
-            }
         }
         doc.heading(3, "Suppressions recorded in the templates");
         List<List<String>> rows = new ArrayList<>();
@@ -417,12 +405,11 @@ final class ReportBuilder {
         }
     }
 
-    /** The flags raised on one fact of one resource, one per line. */
-    private String flagsOf(final String stack, final String logicalId, final Object fact) {
-        return report.flags().stream()
-                .filter(f -> f.stack().equals(stack) && f.logicalId().equals(logicalId) && f.fact().equals(fact))
-                .map(f -> f.severity().name() + " " + f.ruleId() + (f.acknowledgement().isEmpty() ? "" : " (accepted)"))
-                .distinct().collect(Collectors.joining("\n"));
+    /** cdk-nag's findings on one resource, one per line. */
+    private String flagsOf(final String stack, final String logicalId) {
+        return report.flags().stream().filter(f -> f.stack().equals(stack) && f.logicalId().equals(logicalId))
+                .map(f -> f.ruleId() + (f.accepted() ? " (accepted)" : "")).distinct()
+                .collect(Collectors.joining("\n"));
     }
 
     private static String lines(final List<String> values) {

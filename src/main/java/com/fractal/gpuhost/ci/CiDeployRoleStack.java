@@ -1,10 +1,9 @@
 package com.fractal.gpuhost.ci;
 
 import com.fractal.gpuhost.ProjectTags;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.CiSettings;
 import com.fractal.gpuhost.settings.Settings;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,21 +54,7 @@ public final class CiDeployRoleStack extends Stack {
                 .roles(List.of(role))
                 .build();
 
-        NagSuppressions.addResourceSuppressions(policy, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .appliesTo(permissions.wildcardResourcesForNag())
-                .reason("Image Builder names each pipeline run's image by recipe, version and build number, and "
-                        + "Image Builder writes one AMI ID parameter per image under the project's path: the wildcards "
-                        + "stay inside the project's name prefix (" + settings.names().prefixed("")
-                        + ", " + settings.ssmNames().amiIdPath() + "), in the build region for images, read-only for "
-                        + "parameters. Version manifests are read-only, under the manifests prefix of the pipeline "
-                        + "stack's log bucket, whose name CloudFormation generates. AMI IDs are new with every build: "
-                        + "tags go only on AMIs that carry the project tag. The log key is usable only through S3 for that "
-                        + "bucket. The release command: AMIs and snapshots get their IDs at build time, so "
-                        + "tagging names image/* and snapshot/* of the active regions, limited by condition to the "
-                        + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the "
-                        + "topic's key is usable only through SNS for the one build topic")
-                .build()));
+        AcceptedRisk.CI_DEPLOY_SCOPED_WILDCARDS.acceptOn(policy, permissions.wildcardResourcesForNag());
 
         CfnOutput.Builder.create(this, "DeployRoleArn")
                 .description("Set as the repository variable AWS_DEPLOY_ROLE_ARN")

@@ -2,13 +2,12 @@ package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.DevImage;
 import com.fractal.gpuhost.settings.DevInstanceSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
@@ -98,17 +97,11 @@ public final class DevInstanceStack extends Stack {
     }
 
     private void suppressJustifiedFindings() {
-        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM4")
-                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"))
-                .reason("AmazonSSMManagedInstanceCore is AWS's own minimal policy for the SSM agent and Session "
-                        + "Manager (the only shell access to the instance); AWS keeps it in step with the agent")
-                .build()));
-        NagSuppressions.addResourceSuppressions(devInstance.instance(), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-EC29")
-                .reason("A personal, disposable dev instance: its owner must be able to remove it with one "
-                        + "cdk destroy, which termination protection would block; it holds no data of record")
-                .build()));
+        AcceptedRisk.SSM_AGENT_MANAGED_POLICY.acceptOn(role,
+                List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+        AcceptedRisk.DEV_INSTANCE_DISPOSABLE.acceptOn(devInstance.instance());
+        AcceptedRisk.DEV_INSTANCE_PUBLIC_IP.acceptOn(devInstance.instance());
+        AcceptedRisk.DEV_INSTANCE_NOT_NITRO.acceptOn(devInstance);
     }
 
     public Role role() {

@@ -2,14 +2,13 @@ package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.ImagePipelineSettings;
 import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,34 +83,19 @@ public final class HostImagePipelineStack extends Stack {
     }
 
     private void suppressJustifiedFindings(final BuildLogs logs, final ImageRetention retention) {
-        NagSuppressions.addResourceSuppressions(infrastructure.role(), List.of(
-                NagPackSuppression.builder().id("AwsSolutions-IAM4")
-                        .appliesTo(List.of(
-                                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore",
-                                "Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder"))
-                        .reason("AWS's own minimal policies that Image Builder documents for build and test instances: "
-                                + "the SSM agent that runs AWSTOE, and Image Builder's calls from the instance")
-                        .build(),
-                NagPackSuppression.builder().id("AwsSolutions-IAM5")
-                        .appliesTo(List.of(BuildLogs.PREFIX, BuildLogs.MANIFESTS_PREFIX).stream()
-                                .map(prefix -> "Resource::<" + getLogicalId((CfnElement) logs.bucket().getNode()
-                                        .getDefaultChild()) + ".Arn>/" + prefix + "/*")
-                                .toList())
-                        .reason("Each build writes logs and its version manifest under keys it creates at run "
-                                + "time; writes are confined to those two prefixes of the project's own log bucket")
-                        .build()), true);
-        NagSuppressions.addResourceSuppressions(retention.role(), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM4")
-                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                        + "EC2ImageBuilderLifecycleExecutionPolicy"))
-                .reason("The policy AWS documents for Image Builder lifecycle policies; it only acts on resources "
-                        + "the lifecycle policy selects")
-                .build()));
-        NagSuppressions.addResourceSuppressions(logs.bucket(), List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-S1")
-                .reason("This bucket holds build logs itself; access logs of a log bucket would need yet another "
-                        + "bucket, and the writers are only this pipeline's build instances")
-                .build()));
+        AcceptedRisk.BUILD_INSTANCE_MANAGED_POLICIES.acceptOn(infrastructure.role(), List.of(
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore",
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/EC2InstanceProfileForImageBuilder"));
+        AcceptedRisk.BUILD_LOG_WRITES_UNDER_PREFIXES.acceptOn(infrastructure.role(),
+                List.of(BuildLogs.PREFIX, BuildLogs.MANIFESTS_PREFIX).stream()
+                        .map(prefix -> "Resource::<" + getLogicalId((CfnElement) logs.bucket().getNode()
+                                .getDefaultChild()) + ".Arn>/" + prefix + "/*")
+                        .toList());
+        AcceptedRisk.LIFECYCLE_MANAGED_POLICY.acceptOn(retention.role(), List.of(
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"));
+        AcceptedRisk.BUILD_LOGS_WITHOUT_ACCESS_LOGS.acceptOn(logs.bucket());
+        AcceptedRisk.BUILD_LOGS_WITHOUT_EVENTS.acceptOn(logs.bucket());
+        AcceptedRisk.BUILD_LOGS_WITHOUT_OBJECT_LOCK.acceptOn(logs.bucket());
     }
 
     public HostImageRecipe recipe() {

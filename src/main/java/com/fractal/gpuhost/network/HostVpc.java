@@ -1,11 +1,13 @@
 package com.fractal.gpuhost.network;
 
 import com.fractal.gpuhost.ProjectKeys;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.ExistingVpc;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ec2.CfnSubnet;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -74,7 +76,7 @@ public final class HostVpc extends Construct {
                 .retention(RetentionDays.ONE_YEAR)
                 .encryptionKey(flowLogsKey())
                 .build();
-        return Vpc.Builder.create(this, "Vpc")
+        Vpc created = Vpc.Builder.create(this, "Vpc")
                 .ipAddresses(IpAddresses.cidr(CIDR))
                 .maxAzs(AZ_COUNT)
                 .natGateways(0)
@@ -88,5 +90,8 @@ public final class HostVpc extends Construct {
                         .trafficType(FlowLogTrafficType.ALL)
                         .build()))
                 .build();
+        created.getPublicSubnets().forEach(subnet -> subnet.getNode().getChildren().stream()
+                .filter(CfnSubnet.class::isInstance).forEach(AcceptedRisk.PUBLIC_SUBNETS_FOR_STREAMING::acceptOn));
+        return created;
     }
 }

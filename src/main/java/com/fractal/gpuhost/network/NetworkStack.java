@@ -1,9 +1,8 @@
 package com.fractal.gpuhost.network;
 
 import com.fractal.gpuhost.ProjectTags;
+import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.Settings;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Fn;
@@ -28,12 +27,7 @@ public final class NetworkStack extends Stack {
 
         List<SecurityGroup> openToClients = groups.all().entrySet().stream()
                 .filter(entry -> entry.getKey().openToClients()).map(Map.Entry::getValue).toList();
-        NagSuppressions.addResourceSuppressions(openToClients,
-                List.of(NagPackSuppression.builder().id("AwsSolutions-EC23")
-                        .reason("Streaming clients connect from anywhere on the internet, so the streaming ports "
-                                + "and the ECS dynamic host-port range must accept 0.0.0.0/0; SSH is never open "
-                                + "to the world (sshCidr must be /8 or narrower)")
-                        .build()));
+        openToClients.forEach(AcceptedRisk.STREAMING_PORTS_OPEN_TO_CLIENTS::acceptOn);
     }
 
     public HostSecurityGroups groups() {

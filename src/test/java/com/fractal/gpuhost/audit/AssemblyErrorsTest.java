@@ -85,8 +85,8 @@ class AssemblyErrorsTest {
     void malformedNagReport() throws IOException {
         Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
         Files.writeString(dir.resolve("Broken.template.json"), TEMPLATE);
-        Files.writeString(dir.resolve("AwsSolutions-Broken-NagReport.csv"), "Rule ID,Resource ID\n\"x\",\"y\"\n");
-        expect(dir, "AwsSolutions-Broken-NagReport.csv is not a cdk-nag report: its first line is not the header");
+        Files.writeString(dir.resolve("AwsSolutions-Broken-NagReport.json"), "{\"rows\": []}");
+        expect(dir, "AwsSolutions-Broken-NagReport.json is not a cdk-nag report: it has no \"lines\" array");
     }
 
     @Test

@@ -3,8 +3,8 @@ package com.fractal.gpuhost.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fractal.gpuhost.audit.rules.Flag;
-import com.fractal.gpuhost.audit.rules.Severity;
+import com.fractal.gpuhost.GpuHostApp;
+import com.fractal.gpuhost.audit.model.NagResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +24,22 @@ import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 
-/** A stack built here with what the report must catch: SSH open to the world and a wildcard policy. */
+/**
+ * A stack built here with what the report must catch, through cdk-nag's packs as the app applies them: SSH open
+ * to the world, a wildcard policy, and a role anyone may assume.
+ */
 class FlaggedStackTest {
     private static AuditReport report;
 
     @BeforeAll
     static void synthesize() throws IOException {
         Path outdir = Files.createTempDirectory("cdk-audit-flagged-");
-        App app = new App(AppProps.builder().outdir(outdir.toString()).build());
+        App app = new App(AppProps.builder().outdir(outdir.toString())
+                .context(Map.of("aws:cdk:enable-path-metadata", true)).build());
         Stack stack = new Stack(app, "AuditFlagged", StackProps.builder()
                 .env(Environment.builder().region("eu-west-1").build()).description("What the audit must flag").build());
         IVpc vpc = Vpc.fromVpcAttributes(stack, "Vpc", VpcAttributes.builder().vpcId("vpc-12345678")
@@ -45,61 +50,54 @@ class FlaggedStackTest {
         group.addIngressRule(Peer.ipv4("10.0.0.0/8"), Port.tcp(3389), "RDP from the VPN");
         Role role = Role.Builder.create(stack, "Admin").assumedBy(new ServicePrincipal("ec2.amazonaws.com")).build();
         role.addToPolicy(PolicyStatement.Builder.create().actions(List.of("*")).resources(List.of("*")).build());
+        Role.Builder.create(stack, "Open").assumedBy(new AnyPrincipal()).build();
+        GpuHostApp.addNagChecks(app);
         app.synth();
         report = AuditReport.of(outdir);
     }
 
     @Test
-    void sshOpenToTheWorldIsCritical() {
-        List<Flag> critical = report.flags().stream().filter(f -> f.severity() == Severity.CRITICAL).toList();
-        assertEquals(1, critical.size(), critical::toString);
-        Flag ssh = critical.get(0);
-        assertEquals("WorldOpenSshOrRdp", ssh.ruleId());
-        assertEquals("AuditFlagged", ssh.stack());
-        assertEquals("bastion: ingress tcp 22 from 0.0.0.0/0", ssh.subject());
-        assertEquals("", ssh.acknowledgement(), "no cdk-nag suppression accepts it");
-        assertTrue(report.flags().stream().noneMatch(f -> f.subject().contains("3389")), "RDP from a private range");
-    }
-
-    @Test
-    void wildcardActionAndResourceAreFlaggedOnThePolicy() {
-        List<Flag> wildcards = report.flags().stream().filter(f -> f.ruleId().startsWith("Wildcard")).toList();
-        assertEquals(List.of("WildcardAction", "WildcardResource"), wildcards.stream().map(Flag::ruleId).toList());
-        assertTrue(wildcards.stream().allMatch(f -> f.severity() == Severity.HIGH), wildcards::toString);
-        assertTrue(wildcards.stream().allMatch(f -> f.logicalId().startsWith("AdminDefaultPolicy")), wildcards::toString);
-        assertTrue(wildcards.get(0).message().startsWith("every action"), wildcards.get(0).message());
+    void sshOpenToTheWorldAWildcardPolicyAndAnOpenTrustAreUnsuppressedFindings() {
+        List<String> findings = report.flags().stream().filter(f -> !f.accepted())
+                .map(f -> f.ruleId() + " " + f.logicalId()).toList();
+        assertTrue(findings.stream().anyMatch(f -> f.startsWith("AwsSolutions-EC23 Bastion")), findings::toString);
+        assertTrue(findings.stream().anyMatch(f -> f.startsWith("AwsSolutions-IAM5 AdminDefaultPolicy")),
+                findings::toString);
+        assertTrue(findings.stream().anyMatch(f -> f.startsWith("FractalProject-WildcardTrustPrincipal Open")),
+                findings::toString);
+        assertTrue(report.flags().stream().noneMatch(NagResult::accepted), "nothing here is suppressed");
     }
 
     @Test
     void theReportSaysSoFirst() {
         String markdown = report.markdown();
-        assertTrue(markdown.contains("3 flags: 1 critical, 2 high, 0 medium, 0 low."), markdown);
-        assertTrue(markdown.indexOf("**CRITICAL** | `WorldOpenSshOrRdp`") < markdown.indexOf("## Stacks"));
+        assertTrue(markdown.contains("| **FAILED** | cdk-nag findings not suppressed | " + report.flags().size() + " |"),
+                markdown);
+        assertTrue(markdown.indexOf("| `AwsSolutions-EC23` | Error |") < markdown.indexOf("## Stacks"), markdown);
         assertTrue(markdown.contains("| ingress | tcp | 22 | `0.0.0.0/0`<br>`(CidrIp)` | SSH from anywhere | inline | "
-                + "CRITICAL WorldOpenSshOrRdp |"), markdown);
-        assertTrue(report.html().contains("<td class=\"sev sev-critical\">CRITICAL</td>"));
-        assertTrue(markdown.contains("The assembly holds no cdk-nag report"), "no nag aspect on this app");
+                + "AwsSolutions-EC23 |"), markdown);
+        assertTrue(report.html().contains("<td class=\"sev sev-failed\">FAILED</td>"), "in red, in HTML");
     }
 
     @Test
     void controlTowerFailuresNotListedAndStaleExceptionsComeFirstAndShowInTheSummary() {
         ControlTowerResults ct = new ControlTowerResults(237, Map.of("CT.EC2.PR.3", "No 0.0.0.0/0 but on 80 and 443"),
                 List.of("AuditFlagged"), List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
-                List.of(new ControlTowerResults.Failure("CT.EC2.PR.4", "AuditFlagged", "Bastion", true, "by design"),
-                        new ControlTowerResults.Failure("CT.EC2.PR.3", "AuditFlagged", "Bastion", false, "")),
-                List.of(new ControlTowerResults.Stale("CT.S3.PR.9", "AuditFlagged", "Bucket*", "no longer true")));
+                List.of(new ControlTowerResults.Failure("CT.EC2.PR.4", "AuditFlagged", "Bastion", true, "OPEN_BY_DESIGN",
+                        "by design"), new ControlTowerResults.Failure("CT.EC2.PR.3", "AuditFlagged", "Bastion", false, "",
+                        "")),
+                List.of(new ControlTowerResults.Stale("LOCKED_BUCKET", "CT.S3.PR.9", "AuditFlagged", "Bucket", "no longer true")));
         AuditReport withControlTower = report.withControlTower(ct);
         String markdown = withControlTower.markdown();
-        assertTrue(markdown.contains("| **HIGH** | Control Tower proactive controls | 1 failures not listed, 1 stale "
-                + "exceptions, 1 failures excepted by design, 1 controls passed |"), markdown);
+        assertTrue(markdown.contains("| **FAILED** | Control Tower proactive controls | 1 failures not accepted, 1 stale "
+                + "accepted risks, 1 failures accepted by design, 1 controls passed |"), markdown);
         int unlisted = markdown.indexOf("| **FAILED** | `CT.EC2.PR.3` | AuditFlagged | eu-west-1 | `Bastion` | "
-                + "No 0.0.0.0/0 but on 80 and 443 | not listed in control-tower-exceptions.json");
-        int stale = markdown.indexOf("| **STALE** | `CT.S3.PR.9` | AuditFlagged | eu-west-1 | `Bucket*` |  | "
-                + "listed, but no longer fails: remove the exception (no longer true) |");
+                + "No 0.0.0.0/0 but on 80 and 443 | no accepted risk: fix it, or accept it with its reason in AcceptedRisk");
+        int stale = markdown.indexOf("| **STALE** | `CT.S3.PR.9` | AuditFlagged | eu-west-1 | `Bucket` |  | "
+                + "LOCKED\\_BUCKET no longer fails: remove the accepted risk (no longer true) |");
         int excepted = markdown.indexOf("| **EXCEPTED** | `CT.EC2.PR.4` | AuditFlagged | eu-west-1 | `Bastion` |  | "
-                + "by design |");
+                + "OPEN\\_BY\\_DESIGN: by design |");
         assertTrue(unlisted > 0 && stale > unlisted && excepted > stale, markdown);
         assertTrue(markdown.contains("| `CT.IAM.PR.4` |  | AuditFlagged |"), "the passed control and where");
-        assertTrue(withControlTower.html().contains("<td class=\"sev sev-failed\">FAILED</td>"), "in red, in HTML");
     }
 }

@@ -27,10 +27,4 @@ public record AuditModel(List<StackFacts> stacks, List<SecurityGroup> securityGr
         stacks.forEach(stack -> facts.addAll(read.apply(stack)));
         return List.copyOf(facts);
     }
-
-    /** The cdk-nag suppressions of one resource. */
-    public List<Suppression> nagSuppressions(final String stack, final String logicalId) {
-        return suppressions.stream().filter(s -> s.tool().equals(Suppression.CDK_NAG) && s.stack().equals(stack)
-                && s.logicalId().equals(logicalId)).toList();
-    }
 }

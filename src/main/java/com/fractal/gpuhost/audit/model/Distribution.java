@@ -16,11 +16,6 @@ public record Distribution(String stack, String logicalId, String configurationN
         String amiName, String kmsKey, List<String> ssmParameters, List<String> launchPermissions,
         List<String> targetAccounts) {
 
-    /** The AMI may be launched by anyone (launch permission group "all"). */
-    public boolean publicAmi() {
-        return launchPermissions.contains("group all");
-    }
-
     public static List<Distribution> read(final StackTemplate stack) {
         List<Distribution> facts = new ArrayList<>();
         for (StackTemplate.Resource resource : stack.resources("AWS::ImageBuilder::DistributionConfiguration")) {

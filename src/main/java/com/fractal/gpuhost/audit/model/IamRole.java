@@ -19,11 +19,6 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
         List<PolicyStatement> trust, List<String> managedPolicyArns, List<PolicyStatement> permissions,
         String maxSessionDuration, String permissionsBoundary) {
 
-    /** The Allow statements of the role's permissions: what it may do. */
-    public List<PolicyStatement> allowedPermissions() {
-        return permissions.stream().filter(PolicyStatement::allows).toList();
-    }
-
     public String label() {
         return roleName.isEmpty() ? logicalId : roleName;
     }

@@ -4,15 +4,31 @@ import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.List;
 
 /**
- * One row of a stack's cdk-nag report ({@code <pack>-<stack>-NagReport.csv}): a rule's verdict on a resource
- * ("Compliant", "Non-Compliant", "Suppressed").
+ * One line of a stack's cdk-nag JSON report ({@code <pack>-<stack>-NagReport.json}): a rule's verdict on a
+ * resource ("Compliant", "Non-Compliant", "Suppressed"), with the suppression's reason.
+ *
+ * @param logicalId the resource's logical ID in the stack's template, or the path when the template has none
  */
-public record NagResult(String stack, String pack, String ruleId, String resourcePath, String compliance,
-        String reason, String level, String info) {
+public record NagResult(String stack, String pack, String ruleId, String resourcePath, String logicalId,
+        String compliance, String reason, String level, String info) {
     public static final String SUPPRESSED = "Suppressed";
     public static final String COMPLIANT = "Compliant";
 
     public static List<NagResult> read(final StackTemplate stack) {
         return stack.nagResults();
+    }
+
+    /** A finding: the rule does not pass on the resource, suppressed or not. */
+    public boolean isFlag() {
+        return !compliance.equals(COMPLIANT);
+    }
+
+    public boolean accepted() {
+        return compliance.equals(SUPPRESSED);
+    }
+
+    /** What identifies the finding across two assemblies. */
+    public String key() {
+        return ruleId + " " + stack + " " + resourcePath;
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
  */
 public record SecurityGroupRule(Direction direction, String protocol, Integer fromPort, Integer toPort,
         String peerKind, String peer, String description, String definedBy) {
-    public static final List<String> WORLD = List.of("0.0.0.0/0", "::/0");
     private static final List<String> PEER_KINDS = List.of("CidrIp", "CidrIpv6", "SourceSecurityGroupId",
             "SourceSecurityGroupName", "SourcePrefixListId", "DestinationSecurityGroupId", "DestinationPrefixListId");
 
@@ -75,32 +74,5 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
             return "type " + fromPort + (toPort == null || toPort == -1 ? "" : " code " + toPort);
         }
         return fromPort.equals(toPort) || toPort == null ? String.valueOf(fromPort) : fromPort + "-" + toPort;
-    }
-
-    /** Open to every address on the internet (0.0.0.0/0 or ::/0). */
-    public boolean openToWorld() {
-        return WORLD.contains(peer);
-    }
-
-    /** A rule in this direction that is open to every address on the internet. */
-    public boolean worldOpen(final Direction inDirection) {
-        return direction == inDirection && openToWorld();
-    }
-
-    /** Whether this rule lets TCP traffic to this port through. */
-    public boolean coversTcpPort(final int port) {
-        if (!protocol.equals("tcp") && !protocol.equals("all")) {
-            return false;
-        }
-        if (fromPort == null || toPort == null) {
-            return true;
-        }
-        return fromPort <= port && port <= toPort;
-    }
-
-    /** What the rule allows, in one line: "ingress tcp 22 from 0.0.0.0/0". */
-    public String summary() {
-        return direction.label() + " " + protocol + " " + ports() + (direction == Direction.INGRESS ? " from " : " to ")
-                + peer;
     }
 }
