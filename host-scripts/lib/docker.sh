@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# Docker CE from Docker's apt repository, its daemon configuration (NVIDIA default runtime,
+# Owns Docker CE from Docker's apt repository, its daemon configuration (NVIDIA default runtime,
 # seccomp profile) and keeping it off at boot. Needs lib/common.sh and HOST_SCRIPTS_DIR.
 
 readonly DOCKER_KEYRING=/etc/apt/keyrings/docker.asc

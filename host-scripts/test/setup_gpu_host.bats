@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
 #
-# setup_ubuntu20_host.sh (part 1), run in the sandbox against stubbed system commands.
+# setup_gpu_host.sh (part 1), run in the sandbox against stubbed system commands.
 
 load test_helper
 
 # Most tests read one shared run of part 1 on a stock host; the others run it themselves.
 setup_file() {
-  STUB_AUTOREMOVE_PLAN='Remv linux-headers-5.4.0-1009-aws [5.4.0-1009.9]' run_shared setup_ubuntu20_host.sh
+  STUB_AUTOREMOVE_PLAN='Remv linux-headers-5.4.0-1009-aws [5.4.0-1009.9]' run_shared setup_gpu_host.sh
 }
 
 setup() {
@@ -35,14 +35,14 @@ setup() {
   mkdir -p "$STUB_STATE/pkgs"
   echo 1.0 >"$STUB_STATE/pkgs/docker.io"
   echo 1.0 >"$STUB_STATE/pkgs/runc"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   run calls_matching '^apt-get .* purge'
   assert_output --regexp ' purge docker\.io runc$'
 }
 
 @test "part 1 refuses a Docker signing key with the wrong fingerprint" {
-  STUB_DOCKER_KEY_FPR=0000000000000000000000000000000000000000 run_script setup_ubuntu20_host.sh
+  STUB_DOCKER_KEY_FPR=0000000000000000000000000000000000000000 run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "expected '$(versions_value DOCKER_APT_KEY_FINGERPRINT)'"
   [ ! -e "$ROOT/etc/apt/keyrings/docker.asc" ]
@@ -63,7 +63,7 @@ setup() {
 @test "part 1 keeps other daemon.json keys" {
   mkdir -p "$ROOT/etc/docker"
   echo '{"log-driver": "journald"}' >"$ROOT/etc/docker/daemon.json"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   assert_equal "$(jq -r '."log-driver"' "$ROOT/etc/docker/daemon.json")" journald
   assert_equal "$(jq -r '."default-runtime"' "$ROOT/etc/docker/daemon.json")" nvidia
@@ -117,7 +117,7 @@ setup() {
 
 @test "part 1 stops on a GRID driver whose SHA-256 is not the pinned one, naming both checksums" {
   local pinned=1111111111111111111111111111111111111111111111111111111111111111
-  NVIDIA_GRID_DRIVER_SHA256=$pinned run_script setup_ubuntu20_host.sh
+  NVIDIA_GRID_DRIVER_SHA256=$pinned run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "checksum mismatch for NVIDIA-Linux-x86_64-535.183.01-grid-aws.run: expected SHA-256 $pinned, got $(stub_driver_sha256)"
   refute_output --partial '==> NVIDIA Container Toolkit'
@@ -127,22 +127,22 @@ setup() {
 }
 
 @test "part 1 refuses an unqualified GRID driver before it changes anything" {
-  NVIDIA_GRID_DRIVER_SHA256=$(versions_value NVIDIA_GRID_DRIVER_SHA256) run_script setup_ubuntu20_host.sh
+  NVIDIA_GRID_DRIVER_SHA256=$(versions_value NVIDIA_GRID_DRIVER_SHA256) run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "the GRID driver NVIDIA-Linux-x86_64-535.183.01-grid-aws.run is not qualified"
   assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN=1"
   run calls_changing_the_host
   assert_output ''
-  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=yes run_script setup_ubuntu20_host.sh
+  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=yes run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN 'yes' is not allowed: use 1 (a first qualification run) or 0"
-  NVIDIA_GRID_DRIVER_SHA256=abc run_script setup_ubuntu20_host.sh
+  NVIDIA_GRID_DRIVER_SHA256=abc run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "NVIDIA_GRID_DRIVER_SHA256 'abc' is not a SHA-256"
 }
 
 @test "part 1 on a qualification run installs the unpinned driver and prints the SHA-256 to pin" {
-  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=1 run_script setup_ubuntu20_host.sh
+  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=1 run_script setup_gpu_host.sh
   assert_success
   assert_output --partial "pin this line in versions.env once the driver is qualified: NVIDIA_GRID_DRIVER_SHA256=$(stub_driver_sha256)"
   run calls_matching '^nvidia-installer -s --dkms$'
@@ -151,14 +151,14 @@ setup() {
 
 @test "part 1 takes the driver key from the environment over versions.env" {
   NVIDIA_GRID_DRIVER_KEY=grid-16.5/NVIDIA-Linux-x86_64-535.161.08-grid-aws.run STUB_DRIVER_VERSION=535.161.08 \
-    run_script setup_ubuntu20_host.sh
+    run_script setup_gpu_host.sh
   assert_success
   run calls_matching '^aws s3 cp'
   assert_output --partial 's3://ec2-linux-nvidia-drivers/grid-16.5/NVIDIA-Linux-x86_64-535.161.08-grid-aws.run'
 }
 
 @test "part 1 fails when the installed driver does not report the pinned version" {
-  STUB_DRIVER_VERSION=535.54.03 run_script setup_ubuntu20_host.sh
+  STUB_DRIVER_VERSION=535.54.03 run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "reports version '535.54.03', expected 535.183.01"
 }
@@ -177,7 +177,7 @@ setup() {
 
 @test "part 1 keeps existing kernel arguments in GRUB_CMDLINE_LINUX" {
   sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="console=ttyS0"/' "$ROOT/etc/default/grub"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   run grep '^GRUB_CMDLINE_LINUX=' "$ROOT/etc/default/grub"
   assert_output 'GRUB_CMDLINE_LINUX="console=ttyS0 rdblacklist=nouveau"'
@@ -185,7 +185,7 @@ setup() {
 
 @test "part 1 unloads a loaded nouveau, and stops with a message when it cannot" {
   mkdir -p "$ROOT/sys/module/nouveau"
-  STUB_FAIL='modprobe:-r nouveau' run_script setup_ubuntu20_host.sh
+  STUB_FAIL='modprobe:-r nouveau' run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial 'nouveau is loaded and cannot be unloaded: reboot'
   run calls_matching '^nvidia-installer'
@@ -236,14 +236,14 @@ setup() {
 
 @test "part 1 waits for the dpkg lock instead of failing" {
   echo 2 >"$STUB_STATE/fuser_busy"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   assert_output --partial 'waiting for /var/lib/dpkg/lock-frontend'
 }
 
 @test "part 1 waits for cloud-init and gives up with a message" {
   rm "$ROOT/var/lib/cloud/instance/boot-finished"
-  CLOUD_INIT_TIMEOUT=10 run_script setup_ubuntu20_host.sh
+  CLOUD_INIT_TIMEOUT=10 run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial 'cloud-init did not finish within 10s'
   run calls_matching '^apt-get'
@@ -251,7 +251,7 @@ setup() {
 }
 
 @test "part 1 retries a failed download and stops after the last attempt" {
-  STUB_FAIL='aws:s3 cp' run_script setup_ubuntu20_host.sh
+  STUB_FAIL='aws:s3 cp' run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial 'giving up after 5 attempts: aws s3 cp'
   assert_output --partial "stage 'NVIDIA GRID driver 535.183.01' failed"
@@ -260,7 +260,7 @@ setup() {
 }
 
 @test "part 1 stops at a failing step with the stage and command, and goes no further" {
-  STUB_FAIL='systemctl:restart docker.service' run_script setup_ubuntu20_host.sh
+  STUB_FAIL='systemctl:restart docker.service' run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "ERROR: stage 'Docker daemon configuration (nvidia default runtime, seccomp profile)' failed: command 'systemctl restart docker.service' exited with status 1"
   run calls_matching '^systemctl disable docker'
@@ -272,18 +272,18 @@ setup() {
   use_shared_run
   assert_success
   local stages
-  stages=$(expected_stage_lines "$HOST_SCRIPTS/setup_ubuntu20_host.sh")
-  run grep -c ' setup_ubuntu20_host.sh: ==> ' <<<"$output"
+  stages=$(expected_stage_lines "$HOST_SCRIPTS/setup_gpu_host.sh")
+  run grep -c ' setup_gpu_host.sh: ==> ' <<<"$output"
   assert_output "$stages"
 }
 
 @test "part 1 run a second time succeeds and changes nothing" {
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   local before
   before=$(host_snapshot)
   reset_calls
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   assert_equal "$(host_snapshot)" "$before"
   run calls_changing_the_host
@@ -291,7 +291,7 @@ setup() {
 }
 
 @test "part 1 refuses to run as non-root" {
-  STUB_UID=1000 run_script setup_ubuntu20_host.sh
+  STUB_UID=1000 run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial 'must run as root'
   run calls_matching '^(apt-get|systemctl)'
@@ -300,17 +300,17 @@ setup() {
 
 @test "part 1 refuses another OS, another Ubuntu and another architecture" {
   sed -i 's/^ID=ubuntu/ID=debian/' "$ROOT/etc/os-release"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "unsupported OS 'debian 20.04'"
 
   setup_sandbox_os 24.04 noble
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "unsupported OS 'ubuntu 24.04'"
 
   setup_sandbox_os 20.04 focal
-  STUB_ARCH=aarch64 run_script setup_ubuntu20_host.sh
+  STUB_ARCH=aarch64 run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "unsupported architecture 'aarch64'"
   run calls_matching '^(apt-get|systemctl)'
@@ -319,10 +319,10 @@ setup() {
 
 @test "part 1 allows Ubuntu 22.04 only with ALLOW_UNSUPPORTED_OS=1" {
   setup_sandbox_os 22.04 jammy
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial 'set ALLOW_UNSUPPORTED_OS=1 to allow Ubuntu 22.04'
-  ALLOW_UNSUPPORTED_OS=1 run_script setup_ubuntu20_host.sh
+  ALLOW_UNSUPPORTED_OS=1 run_script setup_gpu_host.sh
   assert_success
   assert_output --partial 'WARNING: Ubuntu 22.04'
   assert_equal "$(cat "$ROOT/etc/apt/sources.list.d/docker.list")" \
@@ -330,11 +330,11 @@ setup() {
 }
 
 @test "part 1 adds TARGET_USER to the docker group and refuses an unknown one" {
-  TARGET_USER=dev run_script setup_ubuntu20_host.sh
+  TARGET_USER=dev run_script setup_gpu_host.sh
   assert_success
   run calls_matching '^usermod'
   assert_output 'usermod -aG docker dev'
-  TARGET_USER=nobody-here STUB_NO_USER=nobody-here run_script setup_ubuntu20_host.sh
+  TARGET_USER=nobody-here STUB_NO_USER=nobody-here run_script setup_gpu_host.sh
   assert_failure
   assert_output --partial "TARGET_USER 'nobody-here' does not exist"
 }
