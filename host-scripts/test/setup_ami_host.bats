@@ -296,20 +296,20 @@ setup() {
   STUB_UID=1000 run_script setup_ami_host.sh
   assert_failure
   assert_output --partial 'must run as root'
-  sed -i 's/^VERSION_ID=.*/VERSION_ID="18.04"/' "$ROOT/etc/os-release"
+  write_os_release 18.04 bionic
   run_script setup_ami_host.sh
   assert_failure
-  assert_output --partial "unsupported OS 'ubuntu 18.04'"
+  assert_output --partial "unsupported OS 'ubuntu bionic' (/etc/os-release): these scripts support Ubuntu focal jammy noble"
   run calls_matching '^(apt-get|systemctl|iptables)'
   assert_output ''
 }
 
 @test "OS_RELEASE_FILE names the file the OS check reads" {
   mv "$ROOT/etc/os-release" "$ROOT/etc/os-release.ubuntu"
-  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' >"$ROOT/etc/os-release"
+  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' 'VERSION_CODENAME=bookworm' >"$ROOT/etc/os-release"
   run_script setup_ami_host.sh
   assert_failure
-  assert_output --partial "unsupported OS 'debian 12'"
+  assert_output --partial "unsupported OS 'debian bookworm'"
   OS_RELEASE_FILE=/etc/os-release.ubuntu run_script setup_ami_host.sh
   assert_success
   OS_RELEASE_FILE=/etc/missing run_script setup_ami_host.sh
