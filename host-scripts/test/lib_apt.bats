@@ -20,7 +20,6 @@ setup() {
   assert_failure
 }
 
-
 @test "install_packages installs only what is missing, after one apt-get update" {
   echo 1.0 >"$STUB_STATE/pkgs/jq"
   install_packages jq lsof rclone
@@ -32,14 +31,12 @@ setup() {
   assert_equal "${#lines[@]}" 3
 }
 
-
 @test "apt_get is non-interactive and waits for the dpkg lock" {
   apt_get install foo
   run calls_matching '^apt-get'
   assert_output --partial '-y -q -o DPkg::Lock::Timeout=10'
   assert_output --partial '--force-confold'
 }
-
 
 @test "wait_for_cloud_init waits until boot-finished appears, then returns" {
   rm "$ROOT/var/lib/cloud/instance/boot-finished"

@@ -22,7 +22,6 @@ setup() {
   assert_equal "$(stat -c %a "$ROOT/etc/x/file.conf")" 600
 }
 
-
 @test "aws_region: AWS_REGION first, then IMDSv2, and a bad value fails" {
   AWS_REGION=eu-west-1
   assert_equal "$(aws_region)" eu-west-1
@@ -35,4 +34,3 @@ setup() {
   assert_failure
   assert_output --partial 'cannot determine the AWS region'
 }
-

@@ -20,6 +20,7 @@ load test_helper
 @test "lib/common.sh loads exactly the files COMMON_LIBS lists (what the image's bootstrap gets)" {
   run bash -c "source '$HOST_SCRIPTS/lib/common.sh'; printf '%s\n' \"\${COMMON_LIBS[@]}\""
   assert_success
+  # shellcheck disable=SC2016 # a sed pattern with a literal $
   assert_equal "$output" "$(sed -n 's|^source "\$HOST_SCRIPTS_LIB_DIR/\(.*\)"$|\1|p' "$HOST_SCRIPTS/lib/common.sh")"
 }
 

@@ -21,7 +21,6 @@ setup() {
   assert_output "$(printf '%s\n' 'sleep 3' 'sleep 6')"
 }
 
-
 @test "retry stops at the first success" {
   echo 0 >"$SANDBOX/n"
   flaky() {
@@ -34,7 +33,6 @@ setup() {
   assert_success
   assert_equal "$(cat "$SANDBOX/n")" 2
 }
-
 
 @test "the ERR trap names the stage and the failing command" {
   run bash -c "source '$HOST_SCRIPTS/lib/common.sh'; enable_strict_mode; stage 'demo stage'; false; echo not reached"

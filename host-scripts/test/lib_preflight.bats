@@ -20,14 +20,12 @@ setup() {
   assert_equal "${GAMMA-unset}" ''
 }
 
-
 @test "load_versions rejects a malformed line" {
   printf '%s\n' 'export ALPHA=1' >"$SANDBOX/v.env"
   run load_versions "$SANDBOX/v.env"
   assert_failure
   assert_output --partial "bad line in $SANDBOX/v.env: 'export ALPHA=1'"
 }
-
 
 @test "versions.env and every variant file are plain KEY=value lines a Java line parser can read" {
   local file line

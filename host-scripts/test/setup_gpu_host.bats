@@ -199,6 +199,7 @@ installed() {
   use_shared_run
   assert_success
   run grep '^install nvidia ' "$ROOT/etc/modprobe.d/fractal-nvidia.conf"
+  # shellcheck disable=SC2016 # modprobe's and the shell's expansions at module load, written literally
   assert_output 'install nvidia /sbin/modprobe --ignore-install nvidia $CMDLINE_OPTS $(/usr/share/fractal/bin/nvidia-module-options)'
   local helper="$ROOT/usr/share/fractal/bin/nvidia-module-options" type
   mkdir -p "$ROOT/sys/devices/virtual/dmi/id"
