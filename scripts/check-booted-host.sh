@@ -243,7 +243,7 @@ report_needs_part_1() {
   output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
   for check in "${NEEDS_PART_1_OR_GPU[@]}"; do
     if grep -q "^[A-Z]* $check\b" <<<"$output"; then
-      echo "NOT SHOWN HERE $check: needs part 1 ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
+      echo "NOT SHOWN HERE $STAND_IN_CODENAME: $check: needs part 1 ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
     fi
   done
 }
@@ -317,8 +317,9 @@ check_stand_in() {
   # shellcheck disable=SC2016 # expanded inside the container
   fact "boot: the container's own network namespace has only a loopback device" \
     sh_in '[[ "$(ls /sys/class/net)" == lo ]]'
+  # iptables -V names the nft backend nf_tables
   fact "iptables runs on the $STAND_IN_IPTABLES backend, as on Ubuntu $STAND_IN_VERSION_ID" \
-    sh_in "iptables -V | grep -q '($STAND_IN_IPTABLES)'"
+    sh_in "iptables -V | grep -q '(${STAND_IN_IPTABLES/nft/nf_tables})'"
   fact "stand-in docker-ce installed: docker.socket and docker.service enabled and running, as Docker's package leaves them" \
     sh_in "dpkg -i $STAND_IN_DIR/docker-ce.deb && systemctl is-enabled docker.service docker.socket && systemctl is-active docker.service"
 
