@@ -6,8 +6,8 @@
 # nothing when that version is already there; replaces another version.
 #
 # Root rule: runs AS ROOT (user data runs as root; by hand, use sudo) and refuses otherwise.
-# Refuses any OS but Ubuntu 20.04 on x86_64 (ALLOW_UNSUPPORTED_OS=1 also allows Ubuntu 22.04).
-# Variables: GO_VERSION, GO_SHA256_LINUX_AMD64 (override versions.env), ALLOW_UNSUPPORTED_OS.
+# Refuses an OS but the Ubuntu releases versions.env pins Docker for, on x86_64.
+# Variables: GO_VERSION, GO_SHA256_LINUX_AMD64 (override versions.env).
 # Usage: sudo ./install_go.sh
 
 HOST_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

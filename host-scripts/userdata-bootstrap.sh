@@ -2,7 +2,7 @@
 #
 # userdata-bootstrap.sh: runs at each production host's boot, from the user data the web
 # backend gives the instance. Installed in the image by setup_ubuntu20_ami_host.sh as
-# /usr/share/fractal/userdata-bootstrap.sh (with its lib/common.sh next to it).
+# /usr/share/fractal/userdata-bootstrap.sh (with its lib/ and versions.env next to it).
 # Writes the GPU description for the ECS agent (/var/lib/ecs/gpu/nvidia-gpu-info.json), the
 # ECS agent configuration (/etc/ecs/ecs.config) for the given cluster, fetches the host
 # service's environment file from SSM Parameter Store (SecureString) or Secrets Manager into
@@ -10,8 +10,8 @@
 # and starts the host service's systemd unit. It does not start Docker or the ECS agent: the
 # host service does, after its handshake with the web backend.
 #
-# Root rule: runs AS ROOT (EC2 user data runs as root) and refuses otherwise. Refuses any OS
-# but Ubuntu 20.04 on x86_64 (ALLOW_UNSUPPORTED_OS=1 also allows Ubuntu 22.04).
+# Root rule: runs AS ROOT (EC2 user data runs as root) and refuses otherwise. Refuses an OS but
+# the Ubuntu releases versions.env (installed beside it) pins Docker for, on x86_64.
 #
 # Usage: userdata-bootstrap.sh --cluster NAME (--env-ssm-parameter NAME | --env-secret-id ID)
 #                              [--region REGION]
@@ -178,6 +178,7 @@ main() {
 
   stage "preflight: root, OS, architecture"
   require_root
+  load_versions "$HOST_SCRIPTS_DIR/versions.env"
   require_supported_os
 
   stage "GPU info for the ECS agent"

@@ -8,7 +8,7 @@
 #   cp host-scripts/verify_no_source_left.sh /tmp/verify-clean.sh
 #   rm -rf host-scripts
 #   bash /tmp/verify-clean.sh && rm -f /tmp/verify-clean.sh
-# setup_ubuntu20_ami_host.sh also runs it at its end, excluding its own folder.
+# setup_ami_host.sh also runs it at its end, excluding its own folder.
 #
 # Runs as any user; run it as root so it can read every home directory.
 #
@@ -20,7 +20,8 @@
 #                        (default: /home /root /opt /srv /tmp /var/tmp /usr/local/src)
 #   VERIFY_MARKER_NAMES  space-separated file or directory names that reveal our code
 #                        (default: .git host-scripts ecs-host-setup fractal
-#                        setup_ubuntu20_host.sh setup_ubuntu20_ami_host.sh install_go.sh
+#                        setup_gpu_host.sh setup_ami_host.sh setup_ubuntu20_host.sh
+#                        setup_ubuntu20_ami_host.sh install_go.sh
 #                        userdata-bootstrap.sh versions.env)
 #   ROOT                 prefix for every path (tests); empty on a host
 # Exit status: 0 clean, 1 something found (each path printed), 2 usage error.
@@ -28,7 +29,7 @@ set -Eeuo pipefail
 
 ROOT="${ROOT:-}"
 DEFAULT_SCAN_DIRS="/home /root /opt /srv /tmp /var/tmp /usr/local/src"
-DEFAULT_MARKER_NAMES=".git host-scripts ecs-host-setup fractal setup_ubuntu20_host.sh setup_ubuntu20_ami_host.sh install_go.sh userdata-bootstrap.sh versions.env"
+DEFAULT_MARKER_NAMES=".git host-scripts ecs-host-setup fractal setup_gpu_host.sh setup_ami_host.sh setup_ubuntu20_host.sh setup_ubuntu20_ami_host.sh install_go.sh userdata-bootstrap.sh versions.env"
 
 usage() {
   sed -n '/^# Usage:/,/^# Exit status/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2

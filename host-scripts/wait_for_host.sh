@@ -5,11 +5,11 @@
 # dpkg/apt locks and finishes an interrupted dpkg run. The first step of every image component
 # that uses apt or needs the boot finished; the setup scripts do the same at their start.
 #
-# Root rule: runs AS ROOT and refuses otherwise. Refuses any OS but Ubuntu 20.04 on x86_64
-# (ALLOW_UNSUPPORTED_OS=1 also allows Ubuntu 22.04).
+# Root rule: runs AS ROOT and refuses otherwise. Refuses an OS but the Ubuntu releases versions.env
+# pins Docker for, on x86_64.
 #
 # Idempotent. Variables (all optional):
-#   WAIT_FOR_CLOUD_INIT   auto (default; skipped when run by cloud-init itself), 1 or 0
+#   WAIT_FOR_CLOUD_INIT   1 (default) or 0 (from cloud-init's own user data: no wait)
 #   CLOUD_INIT_TIMEOUT, APT_LOCK_TIMEOUT  seconds to wait (defaults 1800, 900)
 # Usage: sudo ./wait_for_host.sh
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 #
-# check-booted-host.sh: the host scripts on a real, booted Linux. Boots a Debian 12 root
-# (debootstrap, cached in build/booted-host/) with systemd-nspawn in its own network namespace,
-# installs stand-ins for what cannot come from these machines (named "stand-in" below), then
-# runs, inside the container only: the AMI setup (part 2), a reboot, a second run of the setup,
-# the validate checks on the correct host and after each injected fault, and the boot bootstrap
-# as cloud-init runs it. Prints PASS or FAIL per fact and ends with "N passed, N failed".
+# check-booted-host.sh: the host scripts on a real, booted Linux, once for each Ubuntu release a
+# Debian root stands in for (STAND_INS in booted-host/stand-ins.sh: Debian 12 for Ubuntu 20.04
+# focal with the g3 image variant, Debian 13 for Ubuntu 24.04 noble with the current one). Boots
+# each root (debootstrap, cached in build/booted-host/) with systemd-nspawn in its own network
+# namespace, one after the other, installs stand-ins for what cannot come from these machines
+# (named "stand-in" below, the os-release among them), then runs, inside the container only: the
+# AMI setup (part 2), a reboot, a second run of the setup, the validate checks on the correct
+# host and after each injected fault, and the boot bootstrap as cloud-init runs it. Prints PASS
+# or FAIL per fact, prefixed with the release stood in for, and ends with "N passed, N failed".
 #
 # Needs root and the Debian/Ubuntu packages debootstrap, debian-archive-keyring and
 # systemd-container and, the first time or after scripts/booted-host/root-packages.txt
@@ -43,16 +46,16 @@ ECS_ENABLE_GPU_SUPPORT=true
 ECS_NVIDIA_RUNTIME=nvidia
 ECS_SELINUX_CAPABLE=true"
 readonly HOST_SERVICE_UNIT_FILE=/etc/systemd/system/fractal-ecs-host-service.service
-# Validate checks that need part 1 (Docker's and NVIDIA's repositories) or a GPU: they run, and
-# their result is reported, but only a g3 build can show them.
-readonly NEEDS_PART_1_OR_GPU=(check_nvidia_driver_loaded check_docker_daemon_config
+# Validate checks that need part 1 (Docker's, NVIDIA's and AWS's repositories): they run, and their
+# result is reported, but only an image build can show them.
+readonly NEEDS_PART_1_OR_GPU=(check_grid_boot_settings check_docker_daemon_config
   check_seccomp_profile check_udev_rules)
 # Injected faults: name, what the validate phase must name, how to break, how to restore.
 readonly FAULTS=(
   "a NAT rule deleted (and the rules saved)|check_ecs_nat_rules_saved|cp -p /etc/iptables/rules.v4 /root/rules.v4.good && iptables -w -t nat -D OUTPUT -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679 && iptables-save >/etc/iptables/rules.v4|mv /root/rules.v4.good /etc/iptables/rules.v4 && iptables-restore </etc/iptables/rules.v4"
   "Docker enabled at boot|check_units_off_at_boot|systemctl enable docker.service|systemctl disable docker.service"
   "route_localnet reset to 0|check_route_localnet|sysctl -q -w net.ipv4.conf.all.route_localnet=0|sysctl -q -w net.ipv4.conf.all.route_localnet=1"
-  "a source folder left in /var/tmp|check_no_source_left|mkdir -p /var/tmp/old-build/host-scripts && touch /var/tmp/old-build/host-scripts/setup_ubuntu20_ami_host.sh|rm -rf /var/tmp/old-build"
+  "a source folder left in /var/tmp|check_no_source_left|mkdir -p /var/tmp/old-build/host-scripts && touch /var/tmp/old-build/host-scripts/setup_ami_host.sh|rm -rf /var/tmp/old-build"
 )
 
 PASSED=0
@@ -63,12 +66,12 @@ OUT=''
 
 pass() {
   PASSED=$((PASSED + 1))
-  printf 'PASS %s\n' "$1"
+  printf 'PASS %s%s\n' "${STAND_IN_CODENAME:+$STAND_IN_CODENAME: }" "$1"
 }
 
 fail() {
   FAILED=$((FAILED + 1))
-  printf 'FAIL %s\n' "$1"
+  printf 'FAIL %s%s\n' "${STAND_IN_CODENAME:+$STAND_IN_CODENAME: }" "$1"
   if [[ -s "$OUT" ]]; then
     sed 's/^/    | /' "$OUT" | tail -n 25
   fi
@@ -185,7 +188,7 @@ no_source_left() {
 # run_setup: the AMI setup component's steps before its clean-up.
 run_setup() {
   in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/wait_for_host.sh" &&
-    in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/setup_ubuntu20_ami_host.sh"
+    in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/setup_ami_host.sh"
 }
 
 # shellcheck disable=SC2317 # run by second_run_changes_nothing
@@ -220,7 +223,7 @@ second_run_changes_nothing() {
 # those only a g3 build can show) must be exactly the expected one (- for none).
 validate_fails_with() {
   local want=$1 output rc=0 failing name
-  output=$(in_container env "OS_RELEASE_FILE=$STAND_IN_DIR/os-release" bash "$SCRIPTS/validate_ami_host.sh" 2>&1) || rc=$?
+  output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1) || rc=$?
   echo "$output"
   failing=$(sed -n 's/^FAIL \([a-z_0-9]*\).*/\1/p' <<<"$output" | while read -r name; do
     [[ " ${NEEDS_PART_1_OR_GPU[*]} " == *" $name "* ]] || echo "$name"
@@ -237,10 +240,10 @@ validate_fails_with() {
 
 report_needs_part_1() {
   local output check
-  output=$(in_container env "OS_RELEASE_FILE=$STAND_IN_DIR/os-release" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
+  output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
   for check in "${NEEDS_PART_1_OR_GPU[@]}"; do
     if grep -q "^[A-Z]* $check\b" <<<"$output"; then
-      echo "NOT SHOWN HERE $check: needs part 1 or a GPU ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
+      echo "NOT SHOWN HERE $STAND_IN_CODENAME: $check: needs part 1 ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
     fi
   done
 }
@@ -286,46 +289,42 @@ check_bootstrap() {
     sh_in "systemctl is-active docker.service && ! systemctl is-active ecs.service && ! systemctl is-enabled ecs.service"
 }
 
-main() {
-  local missing key start=$SECONDS unit
-  OUT=$(mktemp)
-  trap cleanup EXIT
-  trap 'exit 130' INT TERM
-  missing=$(missing_host_tools)
-  if [[ -n "$missing" ]]; then
-    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container)"
-    finish
-  fi
-
+# check_stand_in <entry of STAND_INS>: every fact on the root standing in for one Ubuntu release.
+check_stand_in() {
+  local key unit start=$SECONDS
+  use_stand_in "$1" "$REPO_DIR/host-scripts"
+  echo "== $STAND_IN_LABEL, image variant $STAND_IN_VARIANT (stand-in os-release) =="
   key=$(root_cache_key)
   if [[ -f "$(cached_root_dir)/.complete" ]]; then
-    echo "root: cached Debian 12 root $key (scripts/booted-host/root-packages.txt unchanged)"
+    echo "root: cached $BOOTED_HOST_SUITE root $key (scripts/booted-host/root-packages.txt unchanged)"
   else
-    echo "root: building the Debian 12 root $key with debootstrap (root-packages.txt changed or no cache)"
+    echo "root: building the $BOOTED_HOST_SUITE root $key with debootstrap (root-packages.txt changed or no cache)"
   fi
-  ROOT_DIR=$(ensure_cached_root) || abort "root: Debian 12 root built with debootstrap"
-  RUN_DIR=$(realpath "$BOOTED_HOST_BUILD_DIR")/run-$$
+  ROOT_DIR=$(ensure_cached_root) || abort "root: $BOOTED_HOST_SUITE root built with debootstrap"
+  RUN_DIR=$(realpath "$BOOTED_HOST_BUILD_DIR")/run-$$-$BOOTED_HOST_SUITE
   RUN_ROOT=$RUN_DIR/root
   mkdir -p "$RUN_DIR"
   cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
   write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" >"$OUT" 2>&1 ||
-    abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, Ubuntu 20.04 os-release"
-  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi, modinfo, aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu 20.04 os-release, all named 'stand-in'"
+    abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, the Ubuntu $STAND_IN_VERSION_ID os-release"
+  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi ($STAND_IN_GPU_NAME), modinfo (driver $STAND_IN_DRIVER_VERSION), aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME os-release, all named 'stand-in'"
 
   boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
     abort "boot: systemd-nspawn boots the root to multi-user within ${BOOT_TIMEOUT}s (its console below)"
   }
-  pass "boot: Debian 12 booted to multi-user by systemd-nspawn"
+  pass "boot: $STAND_IN_LABEL booted to multi-user by systemd-nspawn"
   # shellcheck disable=SC2016 # expanded inside the container
   fact "boot: the container's own network namespace has only a loopback device" \
     sh_in '[[ "$(ls /sys/class/net)" == lo ]]'
-  fact "iptables runs on the legacy backend, as on Ubuntu 20.04" sh_in 'iptables -V | grep -q legacy'
+  # iptables -V names the nft backend nf_tables
+  fact "iptables runs on the $STAND_IN_IPTABLES backend, as on Ubuntu $STAND_IN_VERSION_ID" \
+    sh_in "iptables -V | grep -q '(${STAND_IN_IPTABLES/nft/nf_tables})'"
   fact "stand-in docker-ce installed: docker.socket and docker.service enabled and running, as Docker's package leaves them" \
     sh_in "dpkg -i $STAND_IN_DIR/docker-ce.deb && systemctl is-enabled docker.service docker.socket && systemctl is-active docker.service"
 
   copy_scripts_in
-  fact "AMI setup: wait_for_host.sh and setup_ubuntu20_ami_host.sh (part 2) run to the end" run_setup
+  fact "AMI setup: wait_for_host.sh and setup_ami_host.sh (part 2) run to the end" run_setup
   fact "AMI setup: the NAT rules are live (iptables -t nat -S)" nat_rules_live
   fact "AMI setup: the NAT rules are in /etc/iptables/rules.v4" nat_rules_saved
   fact "AMI setup: the amazon-ecs-init stand-in is installed through ECS_INIT_DEB" \
@@ -356,6 +355,24 @@ main() {
 
   stop_container
   fact "the container is powered off" test -z "$NSPAWN_PID"
+  rm -rf "$RUN_DIR"
+  RUN_DIR=''
+  echo "time ($STAND_IN_CODENAME): $((SECONDS - start)) s"
+}
+
+main() {
+  local missing stand_in start=$SECONDS
+  OUT=$(mktemp)
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  missing=$(missing_host_tools)
+  if [[ -n "$missing" ]]; then
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container)"
+    finish
+  fi
+  for stand_in in "${STAND_INS[@]}"; do
+    check_stand_in "$stand_in"
+  done
   echo "time: $((SECONDS - start)) s"
   finish
 }

@@ -1,12 +1,10 @@
 # shellcheck shell=bash
 #
-# The checks of the image's validate and test phases, one function each. A check_<what> function
-# prints nothing and returns 0 when the host is right, or prints why not and returns 1; run_checks
-# runs a list of them. The lists they check (units off at boot, NAT rules, ECS folders, files the
-# setup installs) are the setup's own variables and files, so a check cannot drift from the setup.
-# Needs lib/common.sh, lib/docker.sh, lib/nvidia.sh, lib/host.sh, lib/ami.sh and HOST_SCRIPTS_DIR.
-
-DOCKER_START_TIMEOUT="${DOCKER_START_TIMEOUT:-120}"
+# Owns run_checks and the checks of the image's files, units and rules (the validate phase, on the
+# build instance, no GPU needed); lib/checks_gpu.sh owns those that need a GPU. A check_<what>
+# prints nothing and returns 0 when the host is right, or prints why not and returns 1. What they
+# check (units, NAT rules, folders, files) is the setup's own variables and files, so a check cannot
+# drift from the setup. Needs the lib/ files the setup scripts load, and HOST_SCRIPTS_DIR.
 
 # run_checks <check>...: runs every check, even after one failed, and prints one line for each:
 # "PASS <check>" or "FAIL <check>: <reason>". Returns 1 when any failed.
@@ -33,39 +31,6 @@ unit_running() {
   local state
   state=$(systemctl is-active "$1" 2>/dev/null) || true
   [[ "$state" == active || "$state" == activating || "$state" == reloading ]]
-}
-
-check_nvidia_driver_loaded() {
-  local module="$ROOT/sys/module/nvidia" want have
-  [[ -d "$module" ]] || {
-    echo "the nvidia kernel module is not loaded"
-    return 1
-  }
-  want=$(grid_driver_version)
-  have=$(cat "$module/version" 2>/dev/null) || true
-  [[ "$have" == "$want" ]] || {
-    echo "the loaded nvidia module is version '${have:-unknown}', the pinned GRID driver is $want"
-    return 1
-  }
-}
-
-check_gpu_listed() {
-  local gpus
-  gpus=$(nvidia-smi -L 2>&1) || {
-    echo "nvidia-smi -L failed: $gpus"
-    return 1
-  }
-  grep -q '^GPU 0:' <<<"$gpus" || {
-    echo "nvidia-smi -L lists no GPU: $gpus"
-    return 1
-  }
-}
-
-check_nouveau_not_loaded() {
-  [[ ! -d "$ROOT/sys/module/nouveau" ]] || {
-    echo "the nouveau module is loaded"
-    return 1
-  }
 }
 
 check_docker_daemon_config() {
@@ -174,7 +139,8 @@ check_ecs_dirs() {
 
 check_boot_bootstrap_installed() {
   local file
-  for file in "$FRACTAL_SHARE_DIR/userdata-bootstrap.sh" "$FRACTAL_SHARE_DIR/lib/common.sh"; do
+  for file in userdata-bootstrap.sh versions.env lib/common.sh "${COMMON_LIBS[@]/#/lib/}"; do
+    file=$FRACTAL_SHARE_DIR/$file
     [[ -f "$ROOT$file" ]] || {
       echo "$file is missing"
       return 1
@@ -203,50 +169,32 @@ check_no_source_left() {
   }
 }
 
-check_docker_starts_on_demand() {
-  local waited=0 info
-  systemctl start docker.service || {
-    echo "systemctl start docker.service failed"
+# check_nvidia_driver_installed: the pinned GRID driver's module is built for the running kernel
+# (the build instance has no GPU: the module loads on the test instance).
+check_nvidia_driver_installed() {
+  local want have
+  want=$(grid_driver_version)
+  have=$(modinfo -F version nvidia 2>/dev/null) || true
+  [[ "$have" == "$want" ]] || {
+    echo "the nvidia module built for this kernel is version '${have:-none}', the pinned GRID driver is $want"
     return 1
   }
-  until info=$(docker info 2>/dev/null); do
-    if ((waited >= DOCKER_START_TIMEOUT)); then
-      echo "the Docker daemon does not answer ${DOCKER_START_TIMEOUT}s after its start"
-      return 1
-    fi
-    sleep 2
-    waited=$((waited + 2))
+}
+
+# check_grid_boot_settings: nvidia-gridd and nvidia-persistenced start at boot, and the nvidia
+# module gets the GSP setting of the instance's family (the files part 1 writes, unchanged).
+check_grid_boot_settings() {
+  local unit state bad=()
+  for unit in nvidia-gridd.service nvidia-persistenced.service; do
+    state=$(unit_enabled_state "$unit")
+    [[ "$state" == enabled ]] || bad+=("$unit is $state, not enabled")
   done
-  grep -qE '^ *Default Runtime: nvidia$' <<<"$info" || {
-    echo "Docker's default runtime is not nvidia: $(grep 'Default Runtime' <<<"$info")"
+  [[ -f "$ROOT$GRIDD_CONF" ]] || bad+=("$GRIDD_CONF is missing")
+  cmp -s "$ROOT$NVIDIA_MODPROBE_CONF" <(nvidia_modprobe_conf) || bad+=("$NVIDIA_MODPROBE_CONF is missing or changed")
+  cmp -s "$ROOT$NVIDIA_MODULE_OPTIONS_BIN" <(nvidia_module_options_script) && [[ -x "$ROOT$NVIDIA_MODULE_OPTIONS_BIN" ]] ||
+    bad+=("$NVIDIA_MODULE_OPTIONS_BIN is missing, changed or not executable")
+  ((${#bad[@]} == 0)) || {
+    printf '%s\n' "${bad[@]}"
     return 1
   }
-}
-
-# check_gpu_container: a container of GPU_TEST_IMAGE sees the GPU through the nvidia runtime.
-check_gpu_container() {
-  local gpus errors
-  errors=$(retry 3 docker pull --quiet "$GPU_TEST_IMAGE" 2>&1 >/dev/null) || {
-    # docker's last message, without retry's log lines
-    echo "cannot pull $GPU_TEST_IMAGE: $(grep -v " $SCRIPT_NAME: " <<<"$errors" | tail -n 1)"
-    return 1
-  }
-  gpus=$(docker run --rm --gpus all "$GPU_TEST_IMAGE" nvidia-smi -L 2>&1) || {
-    echo "nvidia-smi -L in $GPU_TEST_IMAGE failed: $gpus"
-    return 1
-  }
-  grep -q '^GPU 0:' <<<"$gpus" || {
-    echo "nvidia-smi -L in $GPU_TEST_IMAGE lists no GPU: $gpus"
-    return 1
-  }
-}
-
-# check_docker_stops_again: leaves the instance as the image ships. The socket goes with the
-# service, or the next API call starts Docker again.
-check_docker_stops_again() {
-  systemctl stop docker.socket docker.service || {
-    echo "systemctl stop docker.socket docker.service failed"
-    return 1
-  }
-  check_units_not_running
 }

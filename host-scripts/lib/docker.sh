@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# Docker CE from Docker's apt repository, its daemon configuration (NVIDIA default runtime,
+# Owns Docker CE from Docker's apt repository, its daemon configuration (NVIDIA default runtime,
 # seccomp profile) and keeping it off at boot. Needs lib/common.sh and HOST_SCRIPTS_DIR.
 
 readonly DOCKER_KEYRING=/etc/apt/keyrings/docker.asc
@@ -40,7 +40,7 @@ EOF
 # whose key add_docker_apt_repo checked by its pinned fingerprint.
 install_docker() {
   [[ -n "${DOCKER_CE_VERSION:-}" && -n "${CONTAINERD_IO_VERSION:-}" ]] ||
-    die "DOCKER_CE_VERSION and CONTAINERD_IO_VERSION must be pinned (versions.env)"
+    die "DOCKER_CE_VERSION and CONTAINERD_IO_VERSION must be pinned for Ubuntu $(ubuntu_codename) (versions.env: DOCKER_CE_VERSION_<CODENAME>, CONTAINERD_IO_VERSION_<CODENAME>)"
   install_packages "docker-ce=$DOCKER_CE_VERSION" "docker-ce-cli=$DOCKER_CE_VERSION" \
     "containerd.io=$CONTAINERD_IO_VERSION"
 }

@@ -1,13 +1,13 @@
 # shellcheck shell=bash
 #
-# Part 1 odds and ends: the AWS CLI, the tools the host service uses, the udev rules.
+# Owns part 1's odds and ends: the AWS CLI, the tools the host service uses, the udev rules.
 # Needs lib/common.sh and HOST_SCRIPTS_DIR.
 
 readonly UDEV_RULES=/etc/udev/rules.d/90-fractal-input.rules
 
 # install_base_packages: what the other stages need to fetch and check things.
 install_base_packages() {
-  install_packages ca-certificates curl gnupg jq psmisc
+  install_packages ca-certificates curl gnupg jq
 }
 
 # install_tools: rclone and openssl (cloud storage), lsof, jq.

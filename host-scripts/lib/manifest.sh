@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# The image's version manifest: what an AMI holds (kernel, driver, Docker, containerd, toolkit, ECS
+# Owns the image's version manifest: what an AMI holds (kernel, driver, Docker, containerd, toolkit, ECS
 # init, the base AMI it started from, every installed package), as JSON. Needs lib/common.sh and jq
 # (part 1 installs it).
 

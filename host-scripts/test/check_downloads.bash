@@ -9,8 +9,10 @@
 # `apt_get install` with NAME=$VERSION). Its scope is the function it is in, the functions that
 # call that function (but main) and the functions it calls. Each download needs, in its scope:
 #   - a pin: a variable whose name ends in _VERSION, _SHA256, _FINGERPRINT or _CHANNEL (or has
-#     _SHA256_ in it), and every such variable must have a value in versions.env other than empty
-#     or "latest" (HOST_SERVICE_BINARY_SHA256 is the operator's: it comes with HOST_SERVICE_BINARY);
+#     _SHA256_ in it), and every such variable must have a value other than empty or "latest" in
+#     versions.env, or in versions.env for every Ubuntu release (<NAME>_<CODENAME>), or in every
+#     image variant's file (variants/*.env) (HOST_SERVICE_BINARY_SHA256 is the operator's: it comes
+#     with HOST_SERVICE_BINARY);
 #   - a check: verify_sha256, verify_grid_driver, verify_pgp_signature or verify_key_fingerprint
 #     (for an apt package: a repository key checked by verify_key_fingerprint in the same file;
 #     for a snap: snapd's own signature check, so never --dangerous).
@@ -59,12 +61,31 @@ scope_text() {
   done
 }
 
-# Variables the scripts set themselves (constants such as a placeholder) are not pins.
+# Variables the scripts set themselves (constants such as a placeholder) are not pins; one set
+# from its own value or a per-release pin (NAME=${NAME:-...}) still is.
 mapfile -t SCRIPT_SET < <(grep -ohE "^[[:space:]]*(readonly |local )?$PIN_NAME=" "${FILES[@]}" |
-  sed -E 's/^[[:space:]]*(readonly |local )?//; s/=$//' | sort -u)
+  sed -E 's/^[[:space:]]*(readonly |local )?//; s/=$//' | sort -u |
+  while read -r name; do grep -qF "$name=\${$name:-" "${FILES[@]}" || echo "$name"; done)
 
-pin_value() {
-  sed -n "s/^$1=//p" "$DIR/versions.env" | tail -n 1
+# pin_problem <NAME>: nothing when NAME is pinned (see above), else what is wrong.
+pin_problem() {
+  local name=$1 file value values=()
+  if grep -q "^$name=" "$DIR/versions.env"; then
+    values=("versions.env=$(sed -n "s/^$name=//p" "$DIR/versions.env" | tail -n 1)")
+  elif grep -qE "^${name}_[A-Z]+=" "$DIR/versions.env"; then
+    mapfile -t values < <(sed -nE "s/^(${name}_[A-Z]+)=/versions.env:\1=/p" "$DIR/versions.env")
+  else
+    for file in "$DIR"/variants/*.env; do
+      values+=("variants/${file##*/}=$(sed -n "s/^$name=//p" "$file" | tail -n 1)")
+    done
+  fi
+  ((${#values[@]} > 0)) || values=("versions.env=")
+  for value in "${values[@]}"; do
+    if [[ -z "${value#*=}" || "${value#*=}" == latest ]]; then
+      echo "$name is not pinned in ${value%%=*} (value '${value#*=}')"
+      return
+    fi
+  done
 }
 
 problems=0 sites=0
@@ -104,9 +125,9 @@ for file in "${FILES[@]}"; do
         ok_pins+=("$pin")
         continue
       fi
-      value=$(pin_value "$pin")
-      if [[ -z "$value" || "$value" == latest ]]; then
-        problem "$where: $pin is not pinned in versions.env (value '${value}')"
+      value=$(pin_problem "$pin")
+      if [[ -n "$value" ]]; then
+        problem "$where: $value"
       else
         ok_pins+=("$pin")
       fi

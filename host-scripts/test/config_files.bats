@@ -42,9 +42,14 @@ readonly CONFIG_DIR="$BATS_TEST_DIRNAME/../docker-daemon-config"
   assert_output SCMP_ACT_ERRNO
 }
 
-@test "the shipped daemon.json names the nvidia default runtime and the profile's path" {
-  run jq -c . "$CONFIG_DIR/daemon.json"
-  assert_output '{"default-runtime":"nvidia","runtimes":{"nvidia":{"path":"nvidia-container-runtime","runtimeArgs":[]}},"seccomp-profile":"/etc/docker/seccomp-filter.json"}'
+@test "the shipped daemon.json passes the image's own check: nvidia default runtime, the profile where part 1 installs it" {
+  # the check the validate phase runs (lib/docker.sh), against the path part 1 installs the profile to
+  run bash -c "source '$HOST_SCRIPTS/lib/common.sh'; source '$HOST_SCRIPTS/lib/docker.sh'
+    docker_daemon_json_ok '$CONFIG_DIR/daemon.json' && echo \"\$DOCKER_SECCOMP_PROFILE\""
+  assert_success
+  assert_output "$(jq -r '."seccomp-profile"' "$CONFIG_DIR/daemon.json")"
+  # the runtime is the binary the pinned NVIDIA Container Toolkit ships, which nvidia-ctk also names
+  assert_equal "$(jq -r '.runtimes.nvidia.path' "$CONFIG_DIR/daemon.json")" nvidia-container-runtime
 }
 
 @test "the udev rules name both virtual devices with their values" {

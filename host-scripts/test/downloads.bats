@@ -12,27 +12,29 @@ CHECKER="$BATS_TEST_DIRNAME/check_downloads.bash"
 setup() {
   COPY="$BATS_TEST_TMPDIR/host-scripts"
   mkdir -p "$COPY"
-  cp -r "$HOST_SCRIPTS"/lib "$HOST_SCRIPTS"/*.sh "$HOST_SCRIPTS"/versions.env "$COPY"/
+  cp -r "$HOST_SCRIPTS"/lib "$HOST_SCRIPTS"/*.sh "$HOST_SCRIPTS"/versions.env "$HOST_SCRIPTS"/variants "$COPY"/
 }
 
 @test "every download of the host scripts is pinned and checked" {
   run bash "$CHECKER"
   assert_success
   assert_line --partial 'install_go.sh:'
-  assert_line --regexp '^download lib/ami\.sh:[0-9]+ \(fetch_ecs_init, https\) pins: ECS_INIT_VERSION ECS_PGP_KEY_FINGERPRINT checks: verify_pgp_signature$'
+  assert_line --regexp '^download lib/ecs\.sh:[0-9]+ \(fetch_ecs_init, https\) pins: ECS_INIT_VERSION ECS_PGP_KEY_FINGERPRINT checks: verify_pgp_signature$'
   assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(install_grid_driver, s3\) pins: NVIDIA_GRID_DRIVER_SHA256 checks: .*verify_sha256'
   assert_line --regexp '^download lib/docker\.sh:[0-9]+ \(install_docker, apt\) pins: CONTAINERD_IO_VERSION DOCKER_CE_VERSION checks: verify_key_fingerprint$'
   assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(install_nvidia_container_toolkit, apt\) pins: NVIDIA_CONTAINER_TOOLKIT_VERSION'
   assert_line --regexp '^download lib/host\.sh:[0-9]+ \(install_aws_cli, snap\) pins: AWS_CLI_SNAP_CHANNEL'
-  assert_line --regexp '^download lib/ami\.sh:[0-9]+ \(install_host_service_binary, s3\) pins: HOST_SERVICE_BINARY_SHA256 checks: verify_sha256$'
+  assert_line --regexp '^download lib/image\.sh:[0-9]+ \(install_host_service_binary, s3\) pins: HOST_SERVICE_BINARY_SHA256 checks: verify_sha256$'
   assert_line '10 downloads, 0 unverified'
 }
 
-@test "a pin removed from versions.env, or set back to latest, fails the check" {
-  sed -i '/^CONTAINERD_IO_VERSION=/d' "$COPY/versions.env"
+@test "a pin removed from versions.env or a variant, or set back to latest, fails the check" {
+  sed -i 's/^CONTAINERD_IO_VERSION_JAMMY=.*/CONTAINERD_IO_VERSION_JAMMY=/' "$COPY/versions.env"
+  sed -i '/^NVIDIA_GRID_DRIVER_SHA256=/d' "$COPY/variants/ubuntu20-r535.env"
   run bash "$CHECKER" "$COPY"
   assert_failure
-  assert_line --regexp "^UNVERIFIED lib/docker\.sh:[0-9]+ \(install_docker, apt\): CONTAINERD_IO_VERSION is not pinned in versions.env \(value ''\)$"
+  assert_line --regexp "^UNVERIFIED lib/docker\.sh:[0-9]+ \(install_docker, apt\): CONTAINERD_IO_VERSION is not pinned in versions.env:CONTAINERD_IO_VERSION_JAMMY \(value ''\)$"
+  assert_line --regexp "^UNVERIFIED lib/nvidia\.sh:[0-9]+ \(install_grid_driver, s3\): NVIDIA_GRID_DRIVER_SHA256 is not pinned in variants/ubuntu20-r535.env \(value ''\)$"
   sed -i 's/^ECS_INIT_VERSION=.*/ECS_INIT_VERSION=latest/' "$COPY/versions.env"
   run bash "$CHECKER" "$COPY"
   assert_failure
@@ -41,12 +43,12 @@ setup() {
 
 @test "a check removed from the scripts fails the check" {
   # shellcheck disable=SC2016 # a sed address, matched literally
-  sed -i '/^  verify_pgp_signature /,/amazon-ecs-init-\$ECS_INIT_VERSION.amd64.deb"$/d' "$COPY/lib/ami.sh"
-  run grep -c verify_pgp_signature "$COPY/lib/ami.sh"
+  sed -i '/^  verify_pgp_signature /,/amazon-ecs-init-\$ECS_INIT_VERSION.amd64.deb"$/d' "$COPY/lib/ecs.sh"
+  run grep -c verify_pgp_signature "$COPY/lib/ecs.sh"
   assert_output 0
   run bash "$CHECKER" "$COPY"
   assert_failure
-  assert_line --regexp '^UNVERIFIED lib/ami\.sh:[0-9]+ \(fetch_ecs_init, https\): nothing checks what it downloads'
+  assert_line --regexp '^UNVERIFIED lib/ecs\.sh:[0-9]+ \(fetch_ecs_init, https\): nothing checks what it downloads'
   assert_line '10 downloads, 2 unverified'
 }
 

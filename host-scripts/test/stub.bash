@@ -260,7 +260,16 @@ case "$name" in
     esac
     ;;
   nvidia-installer)
+    # Without a GPU the real installer fails its test load of the module, unless told to skip it.
+    if [[ -n "${STUB_NO_GPU:-}" && " $* " != *" --skip-module-load "* ]]; then
+      echo "ERROR: Unable to load the kernel module 'nvidia.ko' (no NVIDIA GPU found)" >&2
+      exit 1
+    fi
     printf '%s\n' "${STUB_DRIVER_VERSION:?}" >"$state/driver_version"
+    # What the GRID .run installs for the license daemon: its template and unit.
+    mkdir -p "$ROOT/etc/nvidia"
+    printf '%s\n' '# gridd.conf template (stub)' 'FeatureType=0' >"$ROOT/etc/nvidia/gridd.conf.template"
+    printf '%s\n' disabled >"$state/units/nvidia-gridd.service.enabled"
     ;;
   modinfo)
     [[ "$*" == "-F version nvidia" && -f "$state/driver_version" ]] || {
@@ -270,7 +279,12 @@ case "$name" in
     cat "$state/driver_version"
     ;;
   nvidia-smi)
-    printf '%s\n' "${STUB_NVIDIA_SMI_L:-GPU 0: Tesla M60 (UUID: GPU-5a7c3d7e-1111-2222-3333-444455556666)}"
+    case "${1:-}" in
+      -q) printf '%s\n' '==============NVSMI LOG==============' "    vGPU Software Licensed Product" \
+        "        License Status                    : ${STUB_GRID_LICENSE:-Licensed (Expiry: 2027-1-1 0:0:0 GMT)}" ;;
+      --query-gpu=persistence_mode) printf '%s\n' "${STUB_PERSISTENCE_MODE:-Enabled}" ;;
+      *) printf '%s\n' "${STUB_NVIDIA_SMI_L:-GPU 0: Tesla T4 (UUID: GPU-5a7c3d7e-1111-2222-3333-444455556666)}" ;;
+    esac
     ;;
   nvidia-ctk)
     config=
@@ -334,14 +348,6 @@ case "$name" in
       install) touch "$state/snaps/$2" ;;
     esac
     ;;
-  fuser)
-    busy=$(cat "$state/fuser_busy" 2>/dev/null || echo 0)
-    if ((busy > 0)); then
-      echo $((busy - 1)) >"$state/fuser_busy"
-      exit 0
-    fi
-    exit 1
-    ;;
   debconf-set-selections)
     cat >>"$state/debconf"
     ;;
@@ -355,7 +361,15 @@ case "$name" in
   cloud-init)
     echo "status: done"
     ;;
-  modprobe | update-grub | update-initramfs | udevadm | sleep) ;;
+  sleep)
+    # Counts the waits; cloud-init finishes after STUB_CLOUD_INIT_SLEEPS of them, when set.
+    n=$(($(cat "$state/sleeps" 2>/dev/null || echo 0) + 1))
+    echo "$n" >"$state/sleeps"
+    if [[ -n "${STUB_CLOUD_INIT_SLEEPS:-}" ]] && ((n >= STUB_CLOUD_INIT_SLEEPS)); then
+      touch "$ROOT/var/lib/cloud/instance/boot-finished"
+    fi
+    ;;
+  modprobe | update-grub | update-initramfs | udevadm) ;;
   *)
     echo "stub.bash: no behaviour for '$name'" >&2
     exit 127

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# Sandbox for the host-script tests: a temporary ROOT (a stock Ubuntu 20.04 g3 host, as far
+# Sandbox for the host-script tests: a temporary ROOT (a stock Ubuntu 24.04 host, as far
 # as the scripts look at it), HOME and TMPDIR, and stub.bash linked under the name of every
 # system command the scripts call, first on PATH. See stub.bash for the switches.
 
@@ -11,7 +11,7 @@ HOST_SCRIPTS="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 export HOST_SCRIPTS
 
 STUBBED_COMMANDS=(apt-get dpkg dpkg-query systemctl id usermod curl gpg aws nvidia-installer
-  modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap fuser debconf-set-selections
+  modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap debconf-set-selections
   uname cloud-init modprobe update-grub update-initramfs udevadm sleep docker)
 
 # The real gpg, for the stub to pass signature work to (never the stub itself).
@@ -61,6 +61,28 @@ versions_value() {
   sed -n "s/^$1=//p" "$HOST_SCRIPTS/versions.env"
 }
 
+# The variant the sandbox host is set up for, unless a test names another.
+readonly TEST_VARIANT=ubuntu24-r580
+
+# variant_value <KEY> [variant]: a value from a variant's file (default TEST_VARIANT).
+variant_value() {
+  sed -n "s/^$1=//p" "$HOST_SCRIPTS/variants/${2:-$TEST_VARIANT}.env"
+}
+
+# write_os_release <VERSION_ID> <codename>: the sandbox host's /etc/os-release, as Ubuntu writes it.
+write_os_release() {
+  cat >"$ROOT/etc/os-release" <<EOF
+NAME="Ubuntu"
+VERSION="$1 LTS"
+PRETTY_NAME="Ubuntu $1 LTS"
+ID=ubuntu
+ID_LIKE=debian
+VERSION_ID="$1"
+VERSION_CODENAME=$2
+UBUNTU_CODENAME=$2
+EOF
+}
+
 # use_sandbox <dir>: points the variables at the sandbox in <dir> (see setup_sandbox).
 use_sandbox() {
   export SANDBOX=$1
@@ -94,19 +116,10 @@ setup_sandbox() {
     fi
   done
 
-  # The host: Ubuntu 20.04, stock GRUB defaults, cloud-init finished, apt's lock files.
+  # The host: Ubuntu 24.04, stock GRUB defaults, cloud-init finished, apt's lock files.
   mkdir -p "$ROOT/etc/default" "$ROOT/var/lib/cloud/instance" "$ROOT/var/lib/cloud/instances/i-0abc" \
     "$ROOT/var/lib/dpkg" "$ROOT/var/lib/apt/lists" "$ROOT/var/cache/apt/archives"
-  cat >"$ROOT/etc/os-release" <<'EOF'
-NAME="Ubuntu"
-VERSION="20.04.6 LTS (Focal Fossa)"
-PRETTY_NAME="Ubuntu 20.04.6 LTS"
-ID=ubuntu
-ID_LIKE=debian
-VERSION_ID="20.04"
-VERSION_CODENAME=focal
-UBUNTU_CODENAME=focal
-EOF
+  write_os_release 24.04 noble
   printf '%s\n' 'GRUB_DEFAULT=0' 'GRUB_TIMEOUT=0' 'GRUB_CMDLINE_LINUX_DEFAULT=""' \
     'GRUB_CMDLINE_LINUX=""' >"$ROOT/etc/default/grub"
   touch "$ROOT/var/lib/cloud/instance/boot-finished" "$ROOT/var/lib/cloud/instances/i-0abc/boot-finished" \
@@ -123,19 +136,20 @@ EOF
 
   # Script settings: no real waiting, nothing from the caller's environment.
   export RETRY_BASE_DELAY=0 WAIT_FOR_CLOUD_INIT=1 CLOUD_INIT_TIMEOUT=10 APT_LOCK_TIMEOUT=10
-  unset AWS_REGION AWS_DEFAULT_REGION TARGET_USER ALLOW_UNSUPPORTED_OS HOST_SERVICE_BINARY \
+  unset AWS_REGION AWS_DEFAULT_REGION TARGET_USER HOST_SERVICE_BINARY DOCKER_CE_VERSION CONTAINERD_IO_VERSION \
     ECS_CLUSTER HOST_SERVICE_ENV_SSM_PARAMETER HOST_SERVICE_ENV_SECRET_ID VERIFY_SCAN_DIRS \
     VERIFY_MARKER_NAMES ECS_INIT_DEB ECS_PGP_KEY_FILE NVIDIA_DRIVER_QUALIFICATION_RUN BASE_AMI_ID \
     HOST_SERVICE_BINARY_SHA256
   local key
   while IFS= read -r key; do
     unset "$key"
-  done < <(sed -n 's/^\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$HOST_SCRIPTS/versions.env")
+  done < <(sed -n 's/^\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$HOST_SCRIPTS/versions.env" "$HOST_SCRIPTS"/variants/*.env)
+  export IMAGE_VARIANT=$TEST_VARIANT
   STUB_DOCKER_KEY_FPR=$(versions_value DOCKER_APT_KEY_FINGERPRINT)
   STUB_NVIDIA_KEY_FPR=$(versions_value NVIDIA_APT_KEY_FINGERPRINT)
-  STUB_DRIVER_VERSION=$(versions_value NVIDIA_GRID_DRIVER_KEY | sed -E 's/.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run/\1/')
+  STUB_DRIVER_VERSION=$(variant_value NVIDIA_GRID_DRIVER_KEY | sed -E 's/.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run/\1/')
   export STUB_DOCKER_KEY_FPR STUB_NVIDIA_KEY_FPR STUB_DRIVER_VERSION
-  # The GRID driver's pin, as an operator passes it before it is in versions.env.
+  # The GRID driver's pin, as an operator passes it before it is in the variant's file.
   NVIDIA_GRID_DRIVER_SHA256=$(stub_driver_sha256)
   export NVIDIA_GRID_DRIVER_SHA256
   stand_in_ecs_init
@@ -228,11 +242,11 @@ expected_stage_lines() {
 # validate phase: part 1, a reboot (nothing running, the pinned driver loaded), part 2.
 setup_image_host() {
   setup_sandbox "$1"
-  bash "$HOST_SCRIPTS/setup_ubuntu20_host.sh" >"$SANDBOX/setup.log" 2>&1
+  bash "$HOST_SCRIPTS/setup_gpu_host.sh" >"$SANDBOX/setup.log" 2>&1
   rm -f "$STUB_STATE"/units/*.active
   mkdir -p "$ROOT/sys/module/nvidia"
   echo "$STUB_DRIVER_VERSION" >"$ROOT/sys/module/nvidia/version"
-  bash "$HOST_SCRIPTS/setup_ubuntu20_ami_host.sh" >>"$SANDBOX/setup.log" 2>&1
+  bash "$HOST_SCRIPTS/setup_ami_host.sh" >>"$SANDBOX/setup.log" 2>&1
   : >"$STUB_LOG"
 }
 

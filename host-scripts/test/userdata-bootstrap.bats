@@ -167,7 +167,7 @@ bootstrap() {
 }
 
 @test "the bootstrap runs from where part 2 installs it" {
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   run bash "$ROOT/usr/share/fractal/userdata-bootstrap.sh" --cluster hosts --env-ssm-parameter /p
   assert_success

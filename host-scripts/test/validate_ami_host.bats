@@ -56,7 +56,7 @@ assert_only_failure() {
   assert_success
   run grep -E '^(PASS|FAIL) ' <<<"$output"
   assert_equal "$output" "$(the_checks | sed 's/^/PASS /')"
-  [ "$(the_checks | wc -l)" -ge 14 ]
+  [ "$(the_checks | wc -l)" -ge 13 ]
 }
 
 @test "validating changes nothing on the host" {
@@ -107,16 +107,34 @@ assert_only_failure() {
   assert_only_failure check_route_localnet 'does not set net.ipv4.conf.all.route_localnet = 1'
 }
 
-@test "no GPU, nouveau, or another driver version fail their checks" {
-  STUB_NVIDIA_SMI_L='No devices were found' validate
-  assert_only_failure check_gpu_listed 'nvidia-smi -L lists no GPU: No devices were found'
-  mkdir "$ROOT/sys/module/nouveau"
+@test "no GPU is needed: the driver built for the kernel passes; none, or another version, fails" {
+  rm -rf "$ROOT/sys/module/nvidia"
   validate
-  assert_only_failure check_nouveau_not_loaded 'the nouveau module is loaded'
-  rmdir "$ROOT/sys/module/nouveau"
-  echo 470.1 >"$ROOT/sys/module/nvidia/version"
+  assert_success
+  echo 470.1 >"$STUB_STATE/driver_version"
   validate
-  assert_only_failure check_nvidia_driver_loaded "version '470.1', the pinned GRID driver is $STUB_DRIVER_VERSION"
+  assert_only_failure check_nvidia_driver_installed "version '470.1', the pinned GRID driver is $STUB_DRIVER_VERSION"
+  rm "$STUB_STATE/driver_version"
+  validate
+  assert_only_failure check_nvidia_driver_installed "version 'none'"
+}
+
+@test "a GRID boot setting missing fails check_grid_boot_settings, naming it" {
+  systemctl disable nvidia-gridd.service
+  validate
+  assert_only_failure check_grid_boot_settings 'nvidia-gridd.service is disabled, not enabled'
+  fresh_host
+  systemctl disable nvidia-persistenced.service
+  validate
+  assert_only_failure check_grid_boot_settings 'nvidia-persistenced.service is disabled, not enabled'
+  fresh_host
+  sed -i 's/g4dn g5/g4dn/' "$ROOT/usr/share/fractal/bin/nvidia-module-options"
+  validate
+  assert_only_failure check_grid_boot_settings '/usr/share/fractal/bin/nvidia-module-options is missing, changed or not executable'
+  fresh_host
+  rm "$ROOT/etc/modprobe.d/fractal-nvidia.conf"
+  validate
+  assert_only_failure check_grid_boot_settings '/etc/modprobe.d/fractal-nvidia.conf is missing or changed'
 }
 
 @test "Docker's configuration: another default runtime or an edited seccomp profile fails" {
@@ -156,11 +174,11 @@ assert_only_failure() {
 
 @test "every check runs after one failed: two failures, two FAIL lines, the rest PASS" {
   systemctl enable ecs.service
-  mkdir "$ROOT/sys/module/nouveau"
+  rm "$ROOT/etc/nvidia/gridd.conf"
   validate
   assert_failure
   assert_line 'FAIL check_units_off_at_boot: must be disabled at boot: ecs.service is enabled'
-  assert_line 'FAIL check_nouveau_not_loaded: the nouveau module is loaded'
+  assert_line 'FAIL check_grid_boot_settings: /etc/nvidia/gridd.conf is missing'
   run grep -c '^PASS ' <<<"$output"
   assert_output "$(($(the_checks | wc -l) - 2))"
 }

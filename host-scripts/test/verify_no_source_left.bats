@@ -23,14 +23,14 @@ verify() {
 @test "finds a .git, a source tree and a scripts folder, and lists each" {
   mkdir -p "$ROOT/home/ubuntu/fractal/protocol" "$ROOT/opt/vendor/.git" "$ROOT/tmp/toe-1234/host-scripts/lib" \
     "$ROOT/root/ecs-host-setup" "$ROOT/srv/copy"
-  touch "$ROOT/srv/copy/setup_ubuntu20_ami_host.sh"
+  touch "$ROOT/srv/copy/setup_ami_host.sh"
   verify
   assert_failure 1
   assert_line '  /home/ubuntu/fractal'
   assert_line '  /opt/vendor/.git'
   assert_line '  /tmp/toe-1234/host-scripts'
   assert_line '  /root/ecs-host-setup'
-  assert_line '  /srv/copy/setup_ubuntu20_ami_host.sh'
+  assert_line '  /srv/copy/setup_ami_host.sh'
 }
 
 @test "finds a .git file (worktree or submodule) too" {

@@ -27,9 +27,9 @@ setup() {
   assert_success
   assert_output --partial "wrote the version manifest $OUT"
   run jq -c '.versions' "$OUT"
-  assert_output '{"kernel":"5.15.0-1051-aws","nvidiaDriver":"535.183.01","dockerCe":"5:27.5.1-1~ubuntu.20.04~focal","dockerCeCli":"5:27.5.1-1~ubuntu.20.04~focal","containerd":"1.7.25-1","nvidiaContainerToolkit":"1.18.1-1","ecsInit":"1.106.1-1"}'
+  assert_output '{"kernel":"5.15.0-1051-aws","nvidiaDriver":"'"$STUB_DRIVER_VERSION"'","dockerCe":"5:27.5.1-1~ubuntu.20.04~focal","dockerCeCli":"5:27.5.1-1~ubuntu.20.04~focal","containerd":"1.7.25-1","nvidiaContainerToolkit":"1.18.1-1","ecsInit":"1.106.1-1"}'
   assert_equal "$(jq -r .baseAmiId "$OUT")" ami-0abcdef1234567890
-  assert_equal "$(jq -r .os "$OUT")" 'Ubuntu 20.04.6 LTS'
+  assert_equal "$(jq -r .os "$OUT")" 'Ubuntu 24.04 LTS'
   assert_equal "$(jq -r .schemaVersion "$OUT")" 1
   [[ "$(jq -r .recordedAt "$OUT")" =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]
   # every installed package, with its version

@@ -1,14 +1,16 @@
 # shellcheck shell=bash
 #
-# The booted test host: a Debian 12 root file system made with debootstrap (cached under
-# build/booted-host/, rebuilt only when root-packages.txt changes), booted with systemd-nspawn in
+# The booted test host: a Debian root file system of the release BOOTED_HOST_SUITE names, made with
+# debootstrap (cached under build/booted-host/ per release, rebuilt only when root-packages.txt
+# changes), booted with systemd-nspawn in
 # its own network namespace, and driven from outside with nsenter into its PID 1's namespaces.
 # Sourced by scripts/check-booted-host.sh; defines functions and variables only.
 
 BOOTED_HOST_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly BOOTED_HOST_LIB_DIR
 readonly ROOT_PACKAGES_FILE="$BOOTED_HOST_LIB_DIR/root-packages.txt"
-readonly BOOTED_HOST_SUITE=bookworm
+# The Debian release of the root; check-booted-host.sh sets it for each stand-in.
+BOOTED_HOST_SUITE="${BOOTED_HOST_SUITE:-bookworm}"
 BOOTED_HOST_BUILD_DIR="${BOOTED_HOST_BUILD_DIR:-$BOOTED_HOST_LIB_DIR/../../build/booted-host}"
 # Boot (and reboot) must reach multi-user within this many seconds.
 BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
@@ -41,7 +43,7 @@ root_cache_key() {
 }
 
 cached_root_dir() {
-  printf '%s/root-%s\n' "$BOOTED_HOST_BUILD_DIR" "$(root_cache_key)"
+  printf '%s/root-%s-%s\n' "$BOOTED_HOST_BUILD_DIR" "$BOOTED_HOST_SUITE" "$(root_cache_key)"
 }
 
 release_chroot_proc() {
@@ -52,7 +54,7 @@ release_chroot_proc() {
 }
 
 # build_root <dir>: debootstrap, the listed packages through chroot apt-get (the host's network
-# is used here, and only here), iptables on the legacy backend. No service starts in the chroot.
+# is used here, and only here). No service starts in the chroot.
 build_root() {
   local dir=$1
   local -a packages
@@ -69,8 +71,6 @@ iptables-persistent iptables-persistent/autosave_v6 boolean false
 SEL
   chroot "$dir" apt-get -q update
   DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get -y -q install --no-install-recommends "${packages[@]}"
-  chroot "$dir" update-alternatives --set iptables /usr/sbin/iptables-legacy
-  chroot "$dir" update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy
   chroot "$dir" apt-get clean
   release_chroot_proc
   rm -f "$dir/usr/sbin/policy-rc.d"
@@ -90,14 +90,15 @@ ensure_cached_root() {
   mkdir -p "$BOOTED_HOST_BUILD_DIR"
   tmp="$dir.partial"
   rm -rf "$tmp"
-  build_root "$tmp" >"$BOOTED_HOST_BUILD_DIR/build-root.log" 2>&1 || {
+  local log="$BOOTED_HOST_BUILD_DIR/build-root-$BOOTED_HOST_SUITE.log"
+  build_root "$tmp" >"$log" 2>&1 || {
     release_chroot_proc
-    echo "check-booted-host: building the Debian root failed; last lines of $BOOTED_HOST_BUILD_DIR/build-root.log:" >&2
-    tail -n 15 "$BOOTED_HOST_BUILD_DIR/build-root.log" >&2
+    echo "check-booted-host: building the Debian root failed; last lines of $log:" >&2
+    tail -n 15 "$log" >&2
     return 1
   }
   touch "$tmp/.complete"
-  find "$BOOTED_HOST_BUILD_DIR" -mindepth 1 -maxdepth 1 -name 'root-*' ! -name "${tmp##*/}" -exec rm -rf {} +
+  find "$BOOTED_HOST_BUILD_DIR" -mindepth 1 -maxdepth 1 -name "root-$BOOTED_HOST_SUITE-*" ! -name "${tmp##*/}" -exec rm -rf {} +
   mv "$tmp" "$dir"
   printf '%s\n' "$dir"
 }

@@ -7,21 +7,45 @@
 # Sourced by scripts/check-booted-host.sh; defines functions and variables only.
 
 readonly STAND_IN_DIR=/usr/local/lib/stand-ins
-readonly STAND_IN_DRIVER_VERSION=535.183.01
+# The Ubuntu releases the host scripts support, each with the Debian root that stands in for it:
+# "<Debian suite>|<Debian release>|<Ubuntu VERSION_ID>|<Ubuntu codename>|<image variant>|<iptables
+# backend of that Ubuntu release>|<GPU it has>". Debian 12 and 13 are the roots reachable here;
+# jammy (22.04) has no root of its own: the bats tests cover its pins and repository.
+# shellcheck disable=SC2034 # read by check-booted-host.sh
+readonly STAND_INS=(
+  "bookworm|Debian 12|20.04|focal|ubuntu20-r535|legacy|Tesla M60"
+  "trixie|Debian 13|24.04|noble|ubuntu24-r580|nft|Tesla T4"
+)
+# Set by use_stand_in for the stand-in under test.
+STAND_IN_LABEL='' STAND_IN_VERSION_ID='' STAND_IN_CODENAME='' STAND_IN_VARIANT='' STAND_IN_IPTABLES=''
+STAND_IN_GPU_NAME='' STAND_IN_DRIVER_VERSION=''
 readonly STAND_IN_GPU_UUID=GPU-5e6b4a32-0f1d-4c2e-9a7b-3c8d2e1f0a11
 readonly STAND_IN_ENV_CONTENT=HOST_SERVICE_TOKEN=stand-in-not-a-secret
 readonly STAND_IN_ECS_INIT_VERSION=1.0.0-1
-# The documented variables through which the setup learns of its stand-ins; write_stand_ins adds
-# those that depend on what it built (the signing key's fingerprint, the binary's SHA-256).
-STAND_IN_ENV=(
-  "OS_RELEASE_FILE=$STAND_IN_DIR/os-release"
-  "ECS_INIT_DEB=$STAND_IN_DIR/amazon-ecs-init.deb"
-  "ECS_INIT_VERSION=$STAND_IN_ECS_INIT_VERSION"
-  "ECS_PGP_KEY_FILE=$STAND_IN_DIR/ecs-signing-key.asc"
-  "HOST_SERVICE_BINARY=$STAND_IN_DIR/ecs-host-service"
-  AWS_REGION=us-east-1
-  WAIT_FOR_CLOUD_INIT=0
-)
+STAND_IN_ENV=()
+
+# use_stand_in <entry of STAND_INS> <host-scripts dir>: selects it (BOOTED_HOST_SUITE and the
+# STAND_IN_* variables) and resets STAND_IN_ENV, the documented variables through which the setup
+# learns of its stand-ins; write_stand_ins adds those that depend on what it built (the signing
+# key's fingerprint, the binary's SHA-256).
+use_stand_in() {
+  local debian_release
+  IFS='|' read -r BOOTED_HOST_SUITE debian_release STAND_IN_VERSION_ID STAND_IN_CODENAME \
+    STAND_IN_VARIANT STAND_IN_IPTABLES STAND_IN_GPU_NAME <<<"$1"
+  STAND_IN_LABEL="$debian_release ($BOOTED_HOST_SUITE) standing in for Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME"
+  STAND_IN_DRIVER_VERSION=$(sed -nE 's/^NVIDIA_GRID_DRIVER_KEY=.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run$/\1/p' \
+    "$2/variants/$STAND_IN_VARIANT.env")
+  STAND_IN_ENV=(
+    "OS_RELEASE_FILE=$STAND_IN_DIR/os-release"
+    "IMAGE_VARIANT=$STAND_IN_VARIANT"
+    "ECS_INIT_DEB=$STAND_IN_DIR/amazon-ecs-init.deb"
+    "ECS_INIT_VERSION=$STAND_IN_ECS_INIT_VERSION"
+    "ECS_PGP_KEY_FILE=$STAND_IN_DIR/ecs-signing-key.asc"
+    "HOST_SERVICE_BINARY=$STAND_IN_DIR/ecs-host-service"
+    AWS_REGION=us-east-1
+    WAIT_FOR_CLOUD_INIT=0
+  )
+}
 
 # build_deb <root> <name> <version> <description> <files dir> [postinst]: a package made with
 # dpkg-deb, saved as <root><STAND_IN_DIR>/<name>.deb.
@@ -100,9 +124,9 @@ write_gpu_stand_ins() {
   local root=$1
   install -D -m 755 /dev/stdin "$root/usr/local/sbin/nvidia-smi" <<SMI
 #!/bin/sh
-# nvidia-smi stand-in (booted-host test): one Tesla M60.
+# nvidia-smi stand-in (booted-host test): one $STAND_IN_GPU_NAME.
 [ "\$1" = -L ] || { echo "nvidia-smi stand-in: only -L" >&2; exit 2; }
-echo "GPU 0: Tesla M60 (UUID: $STAND_IN_GPU_UUID)"
+echo "GPU 0: $STAND_IN_GPU_NAME (UUID: $STAND_IN_GPU_UUID)"
 SMI
   install -D -m 755 /dev/stdin "$root/usr/local/sbin/modinfo" <<MODINFO
 #!/bin/sh
@@ -173,8 +197,12 @@ sign_ecs_init_stand_in() {
 write_stand_ins() {
   local root=$1 scratch=$2 cluster=$3
   mkdir -p "$root$STAND_IN_DIR"
-  printf '%s\n' 'NAME="Ubuntu"' 'VERSION_ID="20.04"' 'ID=ubuntu' 'VERSION_CODENAME=focal' \
-    'PRETTY_NAME="Ubuntu 20.04 stand-in (booted-host test on Debian 12)"' >"$root$STAND_IN_DIR/os-release"
+  printf '%s\n' 'NAME="Ubuntu"' "VERSION_ID=\"$STAND_IN_VERSION_ID\"" 'ID=ubuntu' \
+    "VERSION_CODENAME=$STAND_IN_CODENAME" "PRETTY_NAME=\"Ubuntu $STAND_IN_VERSION_ID stand-in ($STAND_IN_LABEL)\"" \
+    >"$root$STAND_IN_DIR/os-release"
+  # The iptables backend of the Ubuntu release stood in for (20.04: legacy; 24.04: nft).
+  chroot "$root" update-alternatives --quiet --set iptables "/usr/sbin/iptables-$STAND_IN_IPTABLES"
+  chroot "$root" update-alternatives --quiet --set ip6tables "/usr/sbin/ip6tables-$STAND_IN_IPTABLES"
   printf '%s\n' '#!/bin/sh' '# ecs-host-service stand-in (booted-host test)' 'exec sleep infinity' |
     install -m 755 /dev/stdin "$root$STAND_IN_DIR/ecs-host-service"
   STAND_IN_ENV+=("HOST_SERVICE_BINARY_SHA256=$(sha256sum <"$root$STAND_IN_DIR/ecs-host-service" | cut -d' ' -f1)")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 #
-# setup_ubuntu20_ami_host.sh (part 2), run in the sandbox against stubbed system commands, on
+# setup_ami_host.sh (part 2), run in the sandbox against stubbed system commands, on
 # a host as part 1 and a reboot leave it.
 
 load test_helper
@@ -16,7 +16,7 @@ setup_file() {
   echo '{"stale": true}' >"$ROOT/var/lib/ecs/data/ecs_agent_data.json"
   echo 'SECRET=leaked' >"$ROOT/usr/share/fractal/app_env.env"
   local status=0
-  bash "$HOST_SCRIPTS/setup_ubuntu20_ami_host.sh" >"$SANDBOX/output" 2>&1 || status=$?
+  bash "$HOST_SCRIPTS/setup_ami_host.sh" >"$SANDBOX/output" 2>&1 || status=$?
   echo "$status" >"$SANDBOX/status"
 }
 
@@ -71,7 +71,7 @@ setup() {
 }
 
 @test "part 2 refuses to persist Docker's chains" {
-  STUB_IPTABLES_DOCKER=1 run_script setup_ubuntu20_ami_host.sh
+  STUB_IPTABLES_DOCKER=1 run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "the live iptables rules contain Docker's chains"
   [ ! -e "$ROOT/etc/iptables/rules.v4" ]
@@ -79,7 +79,7 @@ setup() {
 
 @test "part 2 stops a running Docker before touching iptables" {
   touch "$STUB_STATE/units/docker.service.active" "$STUB_STATE/units/docker.socket.active"
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   run grep -nE '^(systemctl stop docker|iptables )' "$STUB_LOG"
   assert_line --index 0 --partial 'systemctl stop docker.socket'
@@ -109,7 +109,7 @@ setup() {
 @test "part 2 takes the region and ECS init version from the environment" {
   printf 'Package: amazon-ecs-init\nVersion: 1.89.0-1\n' >"$STUB_ECS_DEB"
   sign_with_test_key "$STUB_ECS_DEB"
-  AWS_REGION=eu-central-1 ECS_INIT_VERSION=1.89.0-1 run_script setup_ubuntu20_ami_host.sh
+  AWS_REGION=eu-central-1 ECS_INIT_VERSION=1.89.0-1 run_script setup_ami_host.sh
   assert_success
   run calls_matching '^curl .* -o '
   assert_output --partial 'https://s3.eu-central-1.amazonaws.com/amazon-ecs-agent-eu-central-1/amazon-ecs-init-1.89.0-1.amd64.deb'
@@ -118,7 +118,7 @@ setup() {
 }
 
 @test "part 2 refuses an ECS init that is not an exact release, before it changes anything" {
-  ECS_INIT_VERSION=latest run_script setup_ubuntu20_ami_host.sh
+  ECS_INIT_VERSION=latest run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "ECS_INIT_VERSION 'latest' is not an exact release such as 1.106.1-1"
   run calls_changing_the_host
@@ -127,7 +127,7 @@ setup() {
 
 @test "part 2 stops before installing an ECS init whose signature does not match it" {
   echo 'tampered' >>"$STUB_ECS_DEB"
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "bad signature for amazon-ecs-init-$(versions_value ECS_INIT_VERSION).amd64.deb"
   run calls_matching '^apt-get .* install .*amazon-ecs-init'
@@ -136,7 +136,7 @@ setup() {
 }
 
 @test "part 2 stops when the signing key is not the pinned one" {
-  ECS_PGP_KEY_FINGERPRINT=F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F run_script setup_ubuntu20_ami_host.sh
+  ECS_PGP_KEY_FINGERPRINT=F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "has fingerprint '$TEST_KEY_FPR', expected 'F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F'"
   [ ! -f "$STUB_STATE/pkgs/amazon-ecs-init" ]
@@ -144,11 +144,11 @@ setup() {
 
 @test "part 2 installs a local ECS init (ECS_INIT_DEB) only with its good signature beside it" {
   cp "$STUB_ECS_DEB" "$SANDBOX/local.deb"
-  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "ECS_INIT_DEB '$SANDBOX/local.deb' must be a .deb file with its signature '$SANDBOX/local.deb.asc' beside it"
   cp "$STUB_ECS_ASC" "$SANDBOX/local.deb.asc"
-  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ubuntu20_ami_host.sh
+  ECS_INIT_DEB="$SANDBOX/local.deb" run_script setup_ami_host.sh
   assert_success
   assert_output --partial "installed amazon-ecs-init $(versions_value ECS_INIT_VERSION) from $SANDBOX/local.deb"
   run calls_matching 'amazon-ecs-agent-'
@@ -158,10 +158,10 @@ setup() {
 @test "part 2 disables an ECS agent enabled at boot, and stops if it cannot" {
   versions_value ECS_INIT_VERSION >"$STUB_STATE/pkgs/amazon-ecs-init"
   echo enabled >"$STUB_STATE/units/ecs.service.enabled"
-  STUB_FAIL='systemctl:disable ecs.service' run_script setup_ubuntu20_ami_host.sh
+  STUB_FAIL='systemctl:disable ecs.service' run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "stage 'ECS agent (installed, off at boot)' failed"
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   assert_equal "$(systemctl is-enabled ecs.service)" disabled
 }
@@ -195,7 +195,7 @@ setup() {
   printf '#!/bin/sh\necho local build\n' >"$SANDBOX/ecs-host-service"
   HOST_SERVICE_BINARY="$SANDBOX/ecs-host-service" \
     HOST_SERVICE_BINARY_SHA256=$(sha256sum "$SANDBOX/ecs-host-service" | cut -d ' ' -f 1) \
-    run_script setup_ubuntu20_ami_host.sh
+    run_script setup_ami_host.sh
   assert_success
   cmp "$SANDBOX/ecs-host-service" "$ROOT/usr/share/fractal/bin/ecs-host-service"
   assert_equal "$(stat -c %a "$ROOT/usr/share/fractal/bin/ecs-host-service")" 755
@@ -205,25 +205,25 @@ setup() {
   local sum
   sum=$(printf '#!/bin/sh\necho host service stub\n' | sha256sum | cut -d ' ' -f 1)
   HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum \
-    run_script setup_ubuntu20_ami_host.sh
+    run_script setup_ami_host.sh
   assert_success
   run calls_matching '^aws s3 cp'
   assert_output --partial 's3://build-artifacts/host-service/ecs-host-service'
   [ -x "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
-  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY=/nonexistent/ecs-host-service HOST_SERVICE_BINARY_SHA256=$sum run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "HOST_SERVICE_BINARY '/nonexistent/ecs-host-service' is not a file"
 }
 
 @test "part 2 refuses a host service binary without its SHA-256 before changing anything, or with another" {
-  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ubuntu20_ami_host.sh
+  HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "HOST_SERVICE_BINARY_SHA256 '' is not a SHA-256"
   run calls_changing_the_host
   assert_output ''
   local wrong=3333333333333333333333333333333333333333333333333333333333333333
   HOST_SERVICE_BINARY=s3://build-artifacts/host-service/ecs-host-service HOST_SERVICE_BINARY_SHA256=$wrong \
-    run_script setup_ubuntu20_ami_host.sh
+    run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "checksum mismatch for host service binary s3://build-artifacts/host-service/ecs-host-service: expected SHA-256 $wrong, got"
   [ ! -e "$ROOT/usr/share/fractal/bin/ecs-host-service" ]
@@ -241,7 +241,7 @@ setup() {
 
 @test "part 2 ends by failing when a source tree, scripts folder or .git is left" {
   mkdir -p "$ROOT/home/ubuntu/fractal/.git" "$ROOT/opt/tools/.git"
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_failure
   assert_output --partial '/home/ubuntu/fractal'
   assert_output --partial '/opt/tools/.git'
@@ -258,10 +258,10 @@ setup() {
 @test "part 1 then part 2 on the same host: Docker and the ECS agent off at boot, all in place" {
   rm -rf "$STUB_STATE/pkgs" "$STUB_STATE/units/docker."* "$STUB_STATE/driver_version" "$STUB_STATE/snaps"
   mkdir -p "$STUB_STATE/pkgs" "$STUB_STATE/snaps"
-  run_script setup_ubuntu20_host.sh
+  run_script setup_gpu_host.sh
   assert_success
   rm -f "$STUB_STATE"/units/*.active # the reboot
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   local unit
   for unit in docker.service docker.socket ecs.service; do
@@ -272,12 +272,12 @@ setup() {
 }
 
 @test "part 2 run a second time succeeds and changes nothing" {
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   local before
   before=$(host_snapshot)
   reset_calls
-  run_script setup_ubuntu20_ami_host.sh
+  run_script setup_ami_host.sh
   assert_success
   assert_equal "$(host_snapshot)" "$before"
   run calls_changing_the_host
@@ -285,7 +285,7 @@ setup() {
 }
 
 @test "part 2 stops at a failing step with the stage and command" {
-  STUB_FAIL='iptables:-A OUTPUT' run_script setup_ubuntu20_ami_host.sh
+  STUB_FAIL='iptables:-A OUTPUT' run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "ERROR: stage 'NAT rules for the ECS task credentials endpoint' failed: command 'iptables -w -t nat -A"
   run calls_matching '^apt-get'
@@ -293,26 +293,26 @@ setup() {
 }
 
 @test "part 2 refuses to run as non-root and on another OS" {
-  STUB_UID=1000 run_script setup_ubuntu20_ami_host.sh
+  STUB_UID=1000 run_script setup_ami_host.sh
   assert_failure
   assert_output --partial 'must run as root'
-  sed -i 's/^VERSION_ID=.*/VERSION_ID="18.04"/' "$ROOT/etc/os-release"
-  run_script setup_ubuntu20_ami_host.sh
+  write_os_release 18.04 bionic
+  run_script setup_ami_host.sh
   assert_failure
-  assert_output --partial "unsupported OS 'ubuntu 18.04'"
+  assert_output --partial "unsupported OS 'ubuntu bionic' (/etc/os-release): these scripts support Ubuntu focal jammy noble"
   run calls_matching '^(apt-get|systemctl|iptables)'
   assert_output ''
 }
 
 @test "OS_RELEASE_FILE names the file the OS check reads" {
   mv "$ROOT/etc/os-release" "$ROOT/etc/os-release.ubuntu"
-  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' >"$ROOT/etc/os-release"
-  run_script setup_ubuntu20_ami_host.sh
+  printf '%s\n' 'ID=debian' 'VERSION_ID="12"' 'VERSION_CODENAME=bookworm' >"$ROOT/etc/os-release"
+  run_script setup_ami_host.sh
   assert_failure
-  assert_output --partial "unsupported OS 'debian 12'"
-  OS_RELEASE_FILE=/etc/os-release.ubuntu run_script setup_ubuntu20_ami_host.sh
+  assert_output --partial "unsupported OS 'debian bookworm'"
+  OS_RELEASE_FILE=/etc/os-release.ubuntu run_script setup_ami_host.sh
   assert_success
-  OS_RELEASE_FILE=/etc/missing run_script setup_ubuntu20_ami_host.sh
+  OS_RELEASE_FILE=/etc/missing run_script setup_ami_host.sh
   assert_failure
   assert_output --partial "cannot read $ROOT/etc/missing: unsupported OS"
 }
