@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -150,6 +151,23 @@ class AmiSharingStacksTest {
                 Match.arrayWith(List.of(Match.objectLike(Map.of("AmiDistributionConfiguration", Match.objectLike(
                         Map.of("KmsKeyId", Match.absent(), "LaunchPermissionConfiguration", Match.absent(),
                                 "TargetAccountIds", Match.absent()))))))));
+    }
+
+    /** The key stacks pass the AWS Solutions checks with no suppression (the gate's own test covers the default). */
+    @Test
+    void cdkNagFindsNothingInTheSharedConfiguration() {
+        List<String> findings = new java.util.ArrayList<>();
+        for (Stack stack : shared.stacks()) {
+            for (var messages : List.of(
+                    Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")),
+                    Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))) {
+                messages.forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
+            }
+        }
+        assertEquals(List.of(), findings);
+        shared.stacks().stream().filter(AmiKeyStack.class::isInstance).forEach(stack -> assertTrue(
+                !Template.fromStack(stack).toJSON().toString().contains("cdk_nag"), stack.getStackName()
+                        + " carries a cdk-nag suppression"));
     }
 
     /** A recipe cannot change in place: the key changes its version, so a deploy makes a new recipe. */
