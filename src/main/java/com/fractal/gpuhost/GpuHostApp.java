@@ -33,15 +33,16 @@ public final class GpuHostApp {
         App app = new App();
         ContextSource context = ContextSource.of(app.getNode());
         SettingsLoader.unknownKeyWarnings(context).forEach(warning -> System.err.println("WARNING: " + warning));
+        Optional<String> account = Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT"));
         Settings settings;
         try {
-            settings = SettingsLoader.load(context, HOST_SCRIPTS_DIR);
+            settings = SettingsLoader.load(context, HOST_SCRIPTS_DIR, account);
         } catch (InvalidSettingsException e) {
             System.err.println(e.getMessage());
             System.exit(INVALID_SETTINGS);
             return;
         }
-        GpuHostStacks.addTo(app, settings, Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT")));
+        GpuHostStacks.addTo(app, settings, account);
         addNagChecks(app);
         app.synth();
         ToolSettingsFile.write(settings, Path.of(app.getOutdir()));

@@ -5,6 +5,7 @@ import com.fractal.gpuhost.devinstance.DevInstanceStack;
 import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.network.NetworkStack;
 import com.fractal.gpuhost.settings.Settings;
+import com.fractal.gpuhost.sharing.AmiKeyStack;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,15 @@ public final class GpuHostStacks {
                         + ", tests it, copies it to " + settings.activeRegions().size() + " regions and publishes "
                         + "each region's AMI ID at " + settings.ssmNames().hostAmiId()),
                 settings, componentsDir);
+        // With sharing, each region's snapshot key must exist before a build distributes to that region.
+        if (settings.imagePipeline().sharing().isActive()) {
+            for (String region : settings.activeRegions()) {
+                Stack key = new AmiKeyStack(app, props(account, region, "Key that encrypts the GPU host AMIs' "
+                        + "snapshots in " + region + ", usable by the accounts they are shared with"), settings, region);
+                pipeline.addStackDependency(key);
+                stacks.add(key);
+            }
+        }
         // Deploy order only (the pipeline reads its subnet and group from SSM at deploy time): with
         // `cdk deploy --concurrency`, the build region's network is deployed first, the other regions alongside.
         pipeline.addStackDependency(stacks.get(settings.activeRegions().indexOf(settings.buildRegion())));

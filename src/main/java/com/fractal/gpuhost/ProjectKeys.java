@@ -1,5 +1,6 @@
 package com.fractal.gpuhost;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.iam.AnyPrincipal;
@@ -24,10 +25,16 @@ public final class ProjectKeys {
                 .principals(List.of(new AnyPrincipal()))
                 .actions(List.of("kms:CreateGrant"))
                 .resources(List.of("*"))
-                .conditions(Map.of("BoolIfExists", Map.of(
-                        "kms:GrantIsForAWSResource", "false",
-                        "aws:PrincipalIsAWSService", "false")))
+                .conditions(Map.of("BoolIfExists", grantGuard()))
                 .build());
         return key;
+    }
+
+    /** In a fixed order: Map.of's order changes from one JVM to the next, and with it the template's bytes. */
+    private static Map<String, String> grantGuard() {
+        Map<String, String> guard = new LinkedHashMap<>();
+        guard.put("aws:PrincipalIsAWSService", "false");
+        guard.put("kms:GrantIsForAWSResource", "false");
+        return guard;
     }
 }

@@ -1,22 +1,34 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.settings.SharingSettings;
+import com.fractal.gpuhost.sharing.AmiSnapshotKey;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.imagebuilder.CfnDistributionConfiguration;
 import software.constructs.Construct;
 
 /**
- * Copies each new AMI to every active region and writes its ID to the same SSM parameter in each.
+ * Copies each new AMI to every active region and writes its ID to the same SSM parameter in each. When the
+ * AMIs are shared, each region's AMI is encrypted with that region's snapshot key and carries the launch
+ * permissions (accounts, organization, OUs); accounts that must own their AMIs get a copy.
  * The AMI settings are a map with CloudFormation's own PascalCase keys: the L1 types this property as
  * Object, and its generated builder would write camelCase keys that CloudFormation silently ignores.
  */
 public final class HostImageDistribution extends Construct {
     private final CfnDistributionConfiguration configuration;
 
-    /** What to distribute where. */
-    public record Props(String name, String amiName, List<String> regions, String amiIdParameter, List<String> launchPermissionAccounts,
-            Map<String, String> amiTags) {
+    /**
+     * What to distribute where.
+     *
+     * @param sharing          who else launches or copies the AMIs
+     * @param snapshotKeyAlias the alias of each region's snapshot key, present when {@code sharing} is active
+     */
+    public record Props(String name, String amiName, List<String> regions, String amiIdParameter,
+            SharingSettings sharing, Optional<String> snapshotKeyAlias, Map<String, String> amiTags) {
     }
 
     public HostImageDistribution(final Construct scope, final String id, final Props props) {
@@ -24,7 +36,7 @@ public final class HostImageDistribution extends Construct {
         List<CfnDistributionConfiguration.DistributionProperty> distributions = props.regions().stream()
                 .map(region -> CfnDistributionConfiguration.DistributionProperty.builder()
                         .region(region)
-                        .amiDistributionConfiguration(amiSettings(props))
+                        .amiDistributionConfiguration(amiSettings(props, region))
                         .ssmParameterConfigurations(List.of(
                                 CfnDistributionConfiguration.SsmParameterConfigurationProperty.builder()
                                         .parameterName(props.amiIdParameter())
@@ -39,15 +51,35 @@ public final class HostImageDistribution extends Construct {
                 .build();
     }
 
-    private static Map<String, Object> amiSettings(final Props props) {
+    private Map<String, Object> amiSettings(final Props props, final String region) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Name", props.amiName());
         settings.put("Description", "GPU streaming host (g3, NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
         settings.put("AmiTags", props.amiTags());
-        if (!props.launchPermissionAccounts().isEmpty()) {
-            settings.put("LaunchPermissionConfiguration", Map.of("UserIds", props.launchPermissionAccounts()));
+        props.snapshotKeyAlias().ifPresent(alias ->
+                settings.put("KmsKeyId", AmiSnapshotKey.aliasArn(this, region, alias)));
+        SharingSettings sharing = props.sharing();
+        if (sharing.sharesByLaunchPermission()) {
+            Map<String, Object> permission = new LinkedHashMap<>();
+            putUnlessEmpty(permission, "UserIds", sharing.accounts());
+            putUnlessEmpty(permission, "OrganizationArns", sharing.organization().map(List::of).orElse(List.of()));
+            putUnlessEmpty(permission, "OrganizationalUnitArns", sharing.organizationalUnits());
+            settings.put("LaunchPermissionConfiguration", permission);
+        }
+        if (!sharing.copyToAccounts().isEmpty()) {
+            // Listing target accounts replaces the default target, the build account: keep it, since its SSM
+            // parameter, channels and retention act on its own AMIs.
+            List<String> targets = new ArrayList<>(List.of(Aws.ACCOUNT_ID));
+            targets.addAll(sharing.copyToAccounts());
+            settings.put("TargetAccountIds", targets);
         }
         return settings;
+    }
+
+    private static void putUnlessEmpty(final Map<String, Object> map, final String key, final List<String> values) {
+        if (!values.isEmpty()) {
+            map.put(key, values);
+        }
     }
 
     public String arn() {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
@@ -45,7 +46,8 @@ public final class HostImagePipelineStack extends Stack {
         HostComponents components = new HostComponents(this, "Components", componentsDir, scripts);
         BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
         recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(resourceNames.imageRecipe(),
-                settings.baseImageSsmParameter(), settings.rootVolumeGiB(), components, scripts, logs));
+                settings.baseImageSsmParameter(), settings.rootVolumeGiB(), components, scripts, logs,
+                snapshotKeyAlias(settings)));
 
         BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications",
                 resourceNames.buildTopic(), settings.notifications(), names.notificationTopicArn());
@@ -63,7 +65,7 @@ public final class HostImagePipelineStack extends Stack {
         HostImageDistribution distribution = new HostImageDistribution(this, "Distribution",
                 new HostImageDistribution.Props(resourceNames.imageDistribution(),
                         resourceNames.amiName(), settings.activeRegions(), names.hostAmiId(),
-                        pipelineSettings.launchPermissionAccounts(), amiTags));
+                        pipelineSettings.sharing(), snapshotKeyAlias(settings), amiTags));
         HostImagePipeline pipeline = new HostImagePipeline(this, "Pipeline", new HostImagePipeline.Props(
                 resourceNames.imagePipeline(), recipe, infrastructure, distribution, pipelineSettings,
                 resourceNames.imageTags()));
@@ -80,6 +82,12 @@ public final class HostImagePipelineStack extends Stack {
         CfnOutput.Builder.create(this, "AmiIdParameter").description("In every active region, the newest AMI's ID")
                 .value(names.hostAmiId()).build();
         suppressJustifiedFindings(logs, retention);
+    }
+
+    /** The snapshot key's alias when the AMIs are shared; the account's default EBS key otherwise. */
+    private static Optional<String> snapshotKeyAlias(final Settings settings) {
+        return settings.imagePipeline().sharing().isActive() ? Optional.of(settings.names().amiKeyAlias())
+                : Optional.empty();
     }
 
     private void suppressJustifiedFindings(final BuildLogs logs, final ImageRetention retention) {

@@ -1,10 +1,13 @@
 package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.sharing.AmiSnapshotKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.imagebuilder.CfnImageRecipe;
 import software.constructs.Construct;
 
@@ -21,15 +24,22 @@ public final class HostImageRecipe extends Construct {
 
     private final CfnImageRecipe recipe;
 
-    /** What the recipe is made of. */
+    /**
+     * What the recipe is made of.
+     *
+     * @param snapshotKeyAlias the alias of the AMI snapshot key when the AMIs are shared; without it the root
+     *                         is encrypted with the account's default EBS key
+     */
     public record Props(String name, String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
-            HostScriptsAsset scripts, BuildLogs logs) {
+            HostScriptsAsset scripts, BuildLogs logs, Optional<String> snapshotKeyAlias) {
     }
 
     public HostImageRecipe(final Construct scope, final String id, final Props props) {
         super(scope, id);
         List<String> versionInputs = new ArrayList<>(List.of(props.baseImageSsmParameter(),
                 String.valueOf(props.rootVolumeGiB()), WORKING_DIRECTORY, props.scripts().assetHash()));
+        // A recipe cannot change in place: another key makes another version.
+        props.snapshotKeyAlias().ifPresent(versionInputs::add);
         for (HostComponents.Component component : props.components().inOrder()) {
             versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion()
                     + component.document().parameterNames());
@@ -54,12 +64,7 @@ public final class HostImageRecipe extends Construct {
                 .workingDirectory(WORKING_DIRECTORY)
                 .blockDeviceMappings(List.of(CfnImageRecipe.InstanceBlockDeviceMappingProperty.builder()
                         .deviceName(ROOT_DEVICE)
-                        .ebs(CfnImageRecipe.EbsInstanceBlockDeviceSpecificationProperty.builder()
-                                .volumeSize(props.rootVolumeGiB())
-                                .volumeType("gp3")
-                                .encrypted(true)
-                                .deleteOnTermination(true)
-                                .build())
+                        .ebs(rootVolume(props))
                         .build()))
                 .additionalInstanceConfiguration(CfnImageRecipe.AdditionalInstanceConfigurationProperty.builder()
                         .systemsManagerAgent(CfnImageRecipe.SystemsManagerAgentProperty.builder()
@@ -67,6 +72,19 @@ public final class HostImageRecipe extends Construct {
                                 .build())
                         .build())
                 .build();
+    }
+
+    /** An encrypted gp3 root; with the snapshot key's full alias ARN when the AMIs are shared. */
+    private CfnImageRecipe.EbsInstanceBlockDeviceSpecificationProperty rootVolume(final Props props) {
+        CfnImageRecipe.EbsInstanceBlockDeviceSpecificationProperty.Builder ebs =
+                CfnImageRecipe.EbsInstanceBlockDeviceSpecificationProperty.builder()
+                        .volumeSize(props.rootVolumeGiB())
+                        .volumeType("gp3")
+                        .encrypted(true)
+                        .deleteOnTermination(true);
+        props.snapshotKeyAlias().ifPresent(alias ->
+                ebs.kmsKeyId(AmiSnapshotKey.aliasArn(this, Stack.of(this).getRegion(), alias)));
+        return ebs.build();
     }
 
     private static CfnImageRecipe.ComponentConfigurationProperty configuration(

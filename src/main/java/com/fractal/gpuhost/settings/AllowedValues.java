@@ -24,6 +24,12 @@ public final class AllowedValues {
     public static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8}([0-9a-f]{9})?");
     public static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8}([0-9a-f]{9})?");
     public static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    /** An organization's ARN, as Organizations writes it: the management account and the organization's ID. */
+    public static final Pattern ORGANIZATION_ARN =
+            Pattern.compile("arn:aws:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}");
+    /** An organizational unit's ARN: the management account, the organization's ID and the OU's ID. */
+    public static final Pattern ORGANIZATIONAL_UNIT_ARN =
+            Pattern.compile("arn:aws:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}");
 
     private AllowedValues() {
     }

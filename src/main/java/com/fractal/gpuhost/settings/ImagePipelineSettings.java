@@ -1,6 +1,5 @@
 package com.fractal.gpuhost.settings;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -8,7 +7,7 @@ import java.util.Optional;
  *
  * @param retainedImages          how many of the newest images (and their AMIs in every region) to keep
  * @param schedule                a cron expression for scheduled builds; empty means builds only on demand
- * @param launchPermissionAccounts other AWS accounts allowed to launch the AMIs
+ * @param sharing                 the accounts, OUs or organization that launch or copy the AMIs
  * @param sourceCommit            the git commit the build comes from, tagged on every AMI
  * @param imageScanning           scan images with Amazon Inspector (it must be enabled in the account)
  * @param testTimeoutMinutes      how long the image tests may take
@@ -16,12 +15,8 @@ import java.util.Optional;
 public record ImagePipelineSettings(
         int retainedImages,
         Optional<String> schedule,
-        List<String> launchPermissionAccounts,
+        SharingSettings sharing,
         Optional<String> sourceCommit,
         boolean imageScanning,
         int testTimeoutMinutes) {
-
-    public ImagePipelineSettings {
-        launchPermissionAccounts = List.copyOf(launchPermissionAccounts);
-    }
 }

@@ -86,6 +86,16 @@ public record ResourceNames(SsmNames ssm) {
         return STACK_PREFIX + "HostImagePipeline";
     }
 
+    /** The stack of one region's AMI snapshot key, made only when the AMIs are shared. */
+    public String amiKeyStack(final String region) {
+        return STACK_PREFIX + "AmiKey-" + region;
+    }
+
+    /** The alias of the AMI snapshot key, the same in every region, so its ARN follows from account and region. */
+    public String amiKeyAlias() {
+        return "alias/" + HOST_IMAGE + "-ami-snapshots";
+    }
+
     public String devInstanceStack(final String developer) {
         return STACK_PREFIX + "DevInstance-" + developer;
     }

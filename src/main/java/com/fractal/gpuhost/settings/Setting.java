@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  */
 public final class Setting<T> {
     /** Which table of the documentation lists the setting. */
-    public enum Group { GENERAL, DEV_INSTANCE, IMAGE_PIPELINE, CI }
+    public enum Group { GENERAL, DEV_INSTANCE, IMAGE_PIPELINE, SHARING, CI }
 
     /** Reads the setting's value from the context, recording a problem for a bad one. */
     @FunctionalInterface

@@ -4,6 +4,7 @@ import static com.fractal.gpuhost.settings.Setting.Group.CI;
 import static com.fractal.gpuhost.settings.Setting.Group.DEV_INSTANCE;
 import static com.fractal.gpuhost.settings.Setting.Group.GENERAL;
 import static com.fractal.gpuhost.settings.Setting.Group.IMAGE_PIPELINE;
+import static com.fractal.gpuhost.settings.Setting.Group.SHARING;
 
 import com.fractal.gpuhost.settings.Setting.Rule;
 import java.util.ArrayList;
@@ -38,7 +39,10 @@ public final class SettingDeclarations {
 
     /** Keys that were settings once, and what to use instead; the loader refuses them. */
     public static final Map<String, String> RETIRED = Map.of("devFromPublishedImage",
-            "use devImage=latest for the newest build (or devImage=<channel>, devImage=stock)");
+            "use devImage=latest for the newest build (or devImage=<channel>, devImage=stock)",
+            "launchPermissionAccounts", "use shareWithAccounts (or shareWithOrganizationalUnits, "
+                    + "shareWithOrganization), which also encrypts the AMIs with a key those accounts may use; "
+                    + "copyToAccounts for accounts that must own a copy");
 
     public static final Setting<List<String>> ACTIVE_REGIONS = add(Setting.list("activeRegions", GENERAL,
             Rule.none(), "AWS region codes, each once, the build region among them",
@@ -100,9 +104,6 @@ public final class SettingDeclarations {
             "empty (build on demand only) or an Image Builder cron expression with six fields, such as "
                     + "cron(0 6 ? * MON *)",
             "a scheduled build that runs only when Image Builder finds a dependency update"));
-    public static final Setting<List<String>> LAUNCH_PERMISSION_ACCOUNTS = add(Setting.list("launchPermissionAccounts",
-            IMAGE_PIPELINE, new Rule<>(AllowedValues.ACCOUNT_ID.asMatchPredicate(), "is not an AWS account ID"),
-            "12 digits", "other AWS accounts that may launch the AMIs"));
     public static final Setting<Optional<String>> SOURCE_COMMIT = add(Setting.optionalText("sourceCommit",
             IMAGE_PIPELINE, true, "", new Rule<>(COMMIT.asMatchPredicate(), "is not a git commit"),
             "7 to 40 lowercase hex digits", "git commit tagged on every AMI (CI passes it)"));
@@ -132,6 +133,27 @@ public final class SettingDeclarations {
             IMAGE_PIPELINE, true, "", new Rule<>(SLACK_CHANNEL.asMatchPredicate(), "is not a Slack channel ID"),
             "empty, or C or G and 6 to 20 of A-Z, 0-9, together with `slackWorkspaceId`",
             "Slack channel that AWS Chatbot posts the build topic to"));
+
+    public static final Setting<List<String>> SHARE_WITH_ACCOUNTS = add(Setting.list("shareWithAccounts", SHARING,
+            new Rule<>(AllowedValues.ACCOUNT_ID.asMatchPredicate(), "is not an AWS account ID"),
+            "account IDs of 12 digits, each once, not the build account",
+            "accounts that may launch the AMIs (shared by launch permission in every active region, not copied)"));
+    public static final Setting<List<String>> SHARE_WITH_ORGANIZATIONAL_UNITS = add(Setting.list(
+            "shareWithOrganizationalUnits", SHARING,
+            new Rule<>(AllowedValues.ORGANIZATIONAL_UNIT_ARN.asMatchPredicate(), "is not an OU ARN"),
+            "up to " + SharingSettings.MAX_ORGANIZATION_ARNS + " OU ARNs such as "
+                    + "arn:aws:organizations::111111111111:ou/o-exampleorgid/ou-ab12-cdefgh34",
+            "organizational units whose accounts (children included) may launch the AMIs"));
+    public static final Setting<Optional<String>> SHARE_WITH_ORGANIZATION = add(Setting.optionalText(
+            "shareWithOrganization", SHARING, true, "", new Rule<>(AllowedValues.ORGANIZATION_ARN.asMatchPredicate(),
+                    "is not an organization ARN"),
+            "empty, or an organization ARN such as arn:aws:organizations::111111111111:organization/o-exampleorgid",
+            "the organization whose every account may launch the AMIs"));
+    public static final Setting<List<String>> COPY_TO_ACCOUNTS = add(Setting.list("copyToAccounts", SHARING,
+            new Rule<>(AllowedValues.ACCOUNT_ID.asMatchPredicate(), "is not an AWS account ID"),
+            "account IDs of 12 digits, each once, not the build account and not in `shareWithAccounts`",
+            "accounts that must own their AMIs: each gets a copy in every active region (each needs the role "
+                    + "`EC2ImageBuilderDistributionCrossAccountRole`, docs/accounts.md)"));
 
     public static final Setting<Optional<String>> GITHUB_REPO = add(Setting.optionalText("githubRepo", CI, true, "",
             new Rule<>(CiSettingsParser::isRepository, "is not a GitHub repository"),

@@ -25,8 +25,11 @@ public final class SettingsLoader {
     private final List<String> knownRegions;
 
     private final Path hostScriptsDir;
+    private final Optional<String> buildAccount;
 
-    private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir) {
+    private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir,
+            final Optional<String> buildAccount) {
+        this.buildAccount = buildAccount;
         this.values = new ContextValues(context, problems);
         this.context = context;
         this.knownRegions = knownRegions;
@@ -41,7 +44,13 @@ public final class SettingsLoader {
      * @throws InvalidSettingsException listing every problem found
      */
     public static Settings load(final ContextSource context, final Path hostScriptsDir) {
-        return new SettingsLoader(context, AllowedValues.commercialRegions(), hostScriptsDir).read();
+        return load(context, hostScriptsDir, Optional.empty());
+    }
+
+    /** As {@link #load(ContextSource, Path)}, refusing to share the AMIs with the build account itself. */
+    public static Settings load(final ContextSource context, final Path hostScriptsDir,
+            final Optional<String> buildAccount) {
+        return new SettingsLoader(context, AllowedValues.commercialRegions(), hostScriptsDir, buildAccount).read();
     }
 
     /** Keys that look like ours but are not: likely typos, reported as warnings. */
@@ -145,7 +154,7 @@ public final class SettingsLoader {
 
     private ImagePipelineSettings imagePipeline() {
         return new ImagePipelineSettings(IMAGE_RETENTION_COUNT.read(values), PIPELINE_SCHEDULE.read(values),
-                LAUNCH_PERMISSION_ACCOUNTS.read(values), SOURCE_COMMIT.read(values), IMAGE_SCANNING.read(values),
+                SharingRules.read(values, buildAccount), SOURCE_COMMIT.read(values), IMAGE_SCANNING.read(values),
                 IMAGE_TEST_TIMEOUT_MINUTES.read(values));
     }
 

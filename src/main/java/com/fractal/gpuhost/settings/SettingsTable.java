@@ -18,6 +18,7 @@ public final class SettingsTable {
             Setting.Group.GENERAL, Path.of("README.md"),
             Setting.Group.DEV_INSTANCE, Path.of("README.md"),
             Setting.Group.IMAGE_PIPELINE, Path.of("README.md"),
+            Setting.Group.SHARING, Path.of("docs/accounts.md"),
             Setting.Group.CI, Path.of("docs/ci.md"));
 
     private SettingsTable() {

@@ -28,7 +28,7 @@ class HostImagePipelineStackTest {
         stack = app.stack(settings.names().imagePipelineStack());
         defaults = Template.fromStack(stack);
         configured = Template.fromStack(TestApps.synthesize(Map.of("pipelineSchedule", "cron(0 6 ? * MON *)",
-                "launchPermissionAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
+                "shareWithAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
                 "imageScanning", true, "imageRetentionCount", 5, "channels", "candidate,beta,stable",
                 "notificationEmails", "ops@example.com,lead@example.org", "slackWorkspaceId", "T07EA123LEP",
                 "slackChannelId", "C07EZ1ABC23")).stack(settings.names().imagePipelineStack()));
@@ -220,6 +220,7 @@ class HostImagePipelineStackTest {
                 Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "eu-west-1", "AmiDistributionConfiguration",
                         Match.objectLike(Map.of(
                                 "LaunchPermissionConfiguration", Map.of("UserIds", List.of("111122223333")),
+                                "KmsKeyId", Match.anyValue(),
                                 "AmiTags", Match.objectLike(Map.of("source-commit", "0123abc"))))))))));
     }
 
