@@ -10,7 +10,7 @@ require() {
   local tool
   for tool in "$@"; do
     command -v "$tool" >/dev/null 2>&1 || {
-      echo "test-all: '$tool' is not installed; docs/testing.md's prerequisites say how to get it" >&2
+      echo "test-all: '$tool' is not installed; the README's Prerequisites say how to get it" >&2
       exit 1
     }
   done
