@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the project and fails when any fails. Stages that share nothing run side by side
-# (TEST_JOBS at a time, default: the number of cores); each stage's output is kept and printed whole when
-# it ends; the time of each stage is printed at the end. Stage by stage: docs/testing.md.
+# (TEST_JOBS at a time, default: one more than the cores, since every stage also waits on disk, network or
+# a server); each stage's output is kept and printed whole when it ends; the time of each stage is printed
+# at the end. Stage by stage: docs/testing.md.
 # Run it through `npm test`, which puts the project's own Node and CDK CLI first on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ if ((node_major < 22)); then
 fi
 require mvn java cfn-lint shellcheck shfmt bats jq moto_server aws
 
-readonly JOBS=${TEST_JOBS:-$(nproc)}
+readonly JOBS=${TEST_JOBS:-$(($(nproc) + 1))}
 readonly ASSEMBLIES=build/test-assemblies
 readonly LOGS=build/test-logs
 # The assembly of the defaults, and one with a dev stack (as the emulator deploy test deploys it) and the
@@ -85,13 +86,14 @@ stage_emulator() { # one moto for both tests; each test empties it first
   return "$status"
 }
 
-# name|needs|title, in the order they start (the longest first, among those whose need has ended).
+# name|needs|title, in the order they start: the assemblies first (most stages need them), then the longest
+# first among those whose need has passed (the emulator's two tests, in series, are the longest).
 readonly STAGES=(
   "assemblies||Synthesize the default assembly and one with a dev and the CI stack, for every stage below"
-  "booted_host||Host scripts on a booted Debian 12 in systemd-nspawn: AMI setup, reboot, validate with faults, bootstrap"
-  "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
-  "emulator|assemblies|Deploy, then the release command, against one local AWS API emulator (moto)"
   "app_launcher||The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
+  "booted_host||Host scripts on a booted Debian 12 in systemd-nspawn: AMI setup, reboot, validate with faults, bootstrap"
+  "emulator|assemblies|Deploy, then the release command, against one local AWS API emulator (moto)"
+  "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
   "host_scripts||Shell: shellcheck and shfmt over every script, bats for the host scripts in a sandbox"
   "control_tower|assemblies|AWS Control Tower's proactive controls (cfn-guard): the gate's own tests, then every template"
   "synth_cli|assemblies|CDK CLI: the default synth, the audit report over it, and bad settings, as a user runs them"
@@ -171,6 +173,16 @@ next_ready() {
     fi
   done
 }
+
+# Each stage in a process group of its own (job control), so that an interrupted run stops every stage's
+# processes too.
+set -m
+stop_stages() {
+  local pid
+  for pid in "${!pid_stage[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+}
+trap 'stop_stages; exit 130' INT
+trap 'stop_stages; exit 143' TERM
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
