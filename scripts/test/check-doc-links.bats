@@ -34,6 +34,7 @@ setup() {
 }
 
 @test "links inside code are text" {
+  # shellcheck disable=SC2016 # backquotes written as Markdown, not run
   printf '\n`[a](nowhere.md)`\n\n```\n[b](nowhere.md)\n```\n' >>README.md
   run python3 "$CHECK" README.md
   assert_success
