@@ -34,10 +34,14 @@ readonly DEV_FLAGS=(-c developer=testdev -c sshCidr=203.0.113.0/24 -c githubRepo
 
 # --- The stages: what each runs, and which stage must end before it starts --------------------------------
 # shellcheck disable=SC2317 # each stage is run by run_stage
-stage_assemblies() {
+stage_assemblies() { # both at once: the app launcher builds once for both (its lock), then each synthesizes
+  local first status=0
   rm -rf "$ASSEMBLIES"
-  cdk synth --quiet --output "$DEFAULT_ASSEMBLY"
-  cdk synth --quiet --output "$DEV_ASSEMBLY" "${DEV_FLAGS[@]}"
+  cdk synth --quiet --output "$DEFAULT_ASSEMBLY" &
+  first=$!
+  cdk synth --quiet --output "$DEV_ASSEMBLY" "${DEV_FLAGS[@]}" || status=$?
+  wait "$first" || status=$?
+  ((status == 0)) || return "$status"
   echo "synthesized $DEFAULT_ASSEMBLY and $DEV_ASSEMBLY (${DEV_FLAGS[*]})"
 }
 # shellcheck disable=SC2317
