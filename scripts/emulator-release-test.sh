@@ -5,6 +5,8 @@
 # fails halfway (the written regions are put back), the held-by tags after each step, bad input; and the
 # time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-release-test.sh
+# ASSEMBLY_DIR names an assembly of the defaults already synthesized instead of its own synth;
+# EMULATOR_ENDPOINT a running server to use (scripts/lib/emulator.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +20,11 @@ contains() { # contains WHAT TEXT PATTERN
 }
 
 # --- Synthesize once: the release command reads the resolved settings, never cdk.json -----------------
-assembly="$work/cdk.out"
-echo "== cdk synth (the release command reads $assembly/gpu-host-settings.json)"
-cdk synth --no-notices --no-color --quiet --output "$assembly" >/dev/null
+assembly=${ASSEMBLY_DIR:-$work/cdk.out}
+if [[ -z "${ASSEMBLY_DIR:-}" ]]; then
+  echo "== cdk synth (the release command reads $assembly/gpu-host-settings.json)"
+  cdk synth --no-notices --no-color --quiet --output "$assembly" >/dev/null
+fi
 settings="$assembly/gpu-host-settings.json"
 REGION=$(jq -r .buildRegion "$settings")
 mapfile -t REGIONS < <(jq -r '.buildRegion as $b | [$b] + (.activeRegions - [$b]) | .[]' "$settings")

@@ -21,12 +21,14 @@ Serves moto on 127.0.0.1:PORT after two preparations that no AWS API call can ma
      passes both to its KMS API model, which expects {TagKey, TagValue} and a policy document string, and
      fails the resource. They become those.
 
-Everything else is moto as it is.
+Everything else is moto as it is, and moto's own reset (POST /moto-api/reset, which the emulator tests use to
+share one server) seeds BASE_IMAGE_PARAMETER again.
 """
 import json
 import sys
 
 from moto import server
+from moto.moto_api._internal.models import MotoAPIBackend
 from moto.core.utils import utcnow
 from moto.ec2.models import ec2_backends
 from moto.ec2.models import instances as ec2_instances
@@ -105,6 +107,15 @@ def accept_kms_key_tags_and_policy_objects() -> None:
     kms_models.Key.create_from_cloudformation_json = classmethod(create)
 
 
+def reseed_after_reset(account: str, region: str, name: str) -> None:
+    original = MotoAPIBackend.reset
+
+    def reset(self) -> None:
+        original(self)
+        seed_base_image_parameter(account, region, name)
+    MotoAPIBackend.reset = reset
+
+
 def main() -> None:
     if len(sys.argv) != 5:
         sys.exit(__doc__)
@@ -113,6 +124,7 @@ def main() -> None:
     launch_instances_from_launch_templates()
     accept_kms_key_tags_and_policy_objects()
     ami = seed_base_image_parameter(account, region, parameter)
+    reseed_after_reset(account, region, parameter)
     print(f"emulator-server: seeded {parameter} = {ami}", flush=True)
     server.main(["-H", "127.0.0.1", "-p", port])
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the emulator tests share: moto's server (scripts/emulator-server.py) on a free loopback port, with
 # dummy credentials and nothing of the caller's AWS configuration, and the PASS/FAIL lines that end with
-# "N passed, N failed". Sourced by scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh.
+# "N passed, N failed". Sourced by scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh, and by
+# scripts/test-all.sh, which starts one server for both.
 
 readonly EMULATOR_ACCOUNT=123456789012 # moto's default account
 readonly EMULATOR_STARTUP_SECONDS=30
@@ -9,12 +10,53 @@ readonly EMULATOR_STARTUP_SECONDS=30
 # emulator_start WORK_DIR REGION BASE_IMAGE_PARAMETER: starts the server (its log in WORK_DIR/emulator.log),
 # points the AWS CLI, the SDKs and the CDK CLI at it, and waits until it answers. Sets server_pid and port,
 # which the caller's cleanup uses. Exits, showing the log, when the server does not come up.
+# With EMULATOR_ENDPOINT set (a server that scripts/test-all.sh started for both emulator tests, its log in
+# EMULATOR_LOG), it empties that server instead (moto's reset; the server seeds its base-image parameter
+# again) and leaves it running: one moto start serves both tests.
 emulator_start() {
+  local work=$1 region=$2 base_image_parameter=$3
+  if [[ -n "${EMULATOR_ENDPOINT:-}" ]]; then
+    port=${EMULATOR_ENDPOINT##*:}
+    server_pid=""
+    ln -sf "${EMULATOR_LOG:-/dev/null}" "$work/emulator.log"
+    emulator_client_env "$work" "$region"
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], data=b"", timeout=10)' \
+      "$AWS_ENDPOINT_URL/moto-api/reset" || {
+      echo "$(basename "$0"): the emulator at $EMULATOR_ENDPOINT did not answer its reset" >&2
+      exit 1
+    }
+    echo "== emulator: the running moto on 127.0.0.1:$port, emptied"
+    return
+  fi
+  emulator_serve "$work" "$region" "$base_image_parameter"
+  emulator_client_env "$work" "$region"
+}
+
+# emulator_serve WORK_DIR REGION BASE_IMAGE_PARAMETER: starts moto's server on a free loopback port and waits
+# until it answers. Sets server_pid and port; exits, showing the log, when the server does not come up.
+emulator_serve() {
   local work=$1 region=$2 base_image_parameter=$3 deadline
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   python3 scripts/emulator-server.py "$port" "$EMULATOR_ACCOUNT" "$region" "$base_image_parameter" \
     >"$work/emulator.log" 2>&1 &
   server_pid=$!
+  echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+  deadline=$((SECONDS + EMULATOR_STARTUP_SECONDS))
+  until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
+    "http://127.0.0.1:$port/moto-api/" 2>/dev/null; do
+    if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "$(basename "$0"): moto did not start within ${EMULATOR_STARTUP_SECONDS}s:" >&2
+      cat "$work/emulator.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
+# emulator_client_env WORK_DIR REGION: dummy credentials, nothing of the caller's AWS configuration, and the
+# AWS CLI, the SDKs and the CDK CLI pointed at the server on $port.
+emulator_client_env() {
+  local work=$1 region=$2
   touch "$work/aws-config"
   export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
   unset AWS_PROFILE AWS_DEFAULT_PROFILE
@@ -26,17 +68,6 @@ emulator_start() {
   # name happens).
   export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
   export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
-  echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
-  deadline=$((SECONDS + EMULATOR_STARTUP_SECONDS))
-  until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
-    "$AWS_ENDPOINT_URL/moto-api/" 2>/dev/null; do
-    if ! kill -0 "$server_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "$(basename "$0"): moto did not start within ${EMULATOR_STARTUP_SECONDS}s:" >&2
-      cat "$work/emulator.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
 }
 
 # emulator_stop: stops the server, if it runs.

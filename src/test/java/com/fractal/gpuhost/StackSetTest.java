@@ -1,16 +1,22 @@
 package com.fractal.gpuhost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.network.NetworkStack;
 import com.fractal.gpuhost.settings.ResourceNames;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Template;
 
 /** Which stacks the settings produce: CI's `cdk deploy --all` must never touch a dev instance. */
 class StackSetTest {
@@ -49,13 +55,42 @@ class StackSetTest {
         assertEquals(List.of("FractalDevInstance-alice"), devStacks);
     }
 
+    /**
+     * What the CloudFormation console shows of each stack: a description in the template, within
+     * CloudFormation's 1,024 bytes, naming what sets this stack apart (its region, its engineer, its
+     * repository, where it publishes), so no two stacks read alike. Non-default settings, so that a
+     * description written for the defaults fails.
+     */
     @Test
-    void everyStackHasADescriptionAndNoVersionReporting() {
-        for (Stack stack : TestApps.synthesize(Map.of("developer", "alice")).stacks()) {
-            assertNotNull(stack.getTemplateOptions().getDescription(), stack.getStackName());
-            assertTrue(stack.getTemplateOptions().getDescription().length() > 20, stack.getStackName());
-            assertTrue(software.amazon.awscdk.assertions.Template.fromStack(stack)
-                    .findResources("AWS::CDK::Metadata").isEmpty(), stack.getStackName());
+    void everyStackDescribesItselfInItsTemplateAndReportsNoVersion() {
+        TestApps.Synthesized app = TestApps.synthesize(Map.of("developer", "alice",
+                "githubRepo", "octo-org/gpu-host-infra", "activeRegions", "eu-west-1,us-east-2",
+                "buildRegion", "us-east-2", "ssmPrefix", "/probe"));
+        ResourceNames names = app.settings().names();
+        Map<String, List<String>> mustName = new LinkedHashMap<>();
+        for (String region : app.settings().activeRegions()) {
+            mustName.put(names.networkStack(region), List.of(region, "/probe"));
+        }
+        mustName.put(names.imagePipelineStack(), List.of("us-east-2", app.settings().ssmNames().hostAmiId()));
+        mustName.put(names.devInstanceStack("alice"), List.of("alice"));
+        mustName.put(names.ciDeployRoleStack(), List.of("octo-org/gpu-host-infra"));
+        assertEquals(mustName.keySet(), app.stacks().stream().map(Stack::getStackName)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
+
+        Set<String> seen = new HashSet<>();
+        for (Stack stack : app.stacks()) {
+            Template template = Template.fromStack(stack);
+            Object description = template.toJSON().get("Description");
+            assertTrue(description instanceof String, stack.getStackName() + " has no Description in its template");
+            String text = (String) description;
+            assertTrue(text.getBytes(StandardCharsets.UTF_8).length <= 1024,
+                    stack.getStackName() + ": a description over CloudFormation's 1,024 bytes: " + text);
+            for (String fact : mustName.get(stack.getStackName())) {
+                assertTrue(text.contains(fact), stack.getStackName() + "'s description does not name " + fact
+                        + ": " + text);
+            }
+            assertTrue(seen.add(text), stack.getStackName() + "'s description repeats another stack's: " + text);
+            assertTrue(template.findResources("AWS::CDK::Metadata").isEmpty(), stack.getStackName());
         }
     }
 }

@@ -10,14 +10,14 @@ import java.util.stream.Collectors;
 
 /**
  * The documentation's settings tables, made from the declarations and cdk.json's defaults, so the tables
- * cannot drift from what the loader accepts. A test holds the README and docs/ci.md to this text.
+ * cannot drift from what the loader accepts. A test holds docs/settings.md and docs/ci.md to this text.
  */
 public final class SettingsTable {
     /** Where each group's table is documented. */
     public static final Map<Setting.Group, Path> DOCUMENTED_IN = Map.of(
-            Setting.Group.GENERAL, Path.of("README.md"),
-            Setting.Group.DEV_INSTANCE, Path.of("README.md"),
-            Setting.Group.IMAGE_PIPELINE, Path.of("README.md"),
+            Setting.Group.GENERAL, Path.of("docs/settings.md"),
+            Setting.Group.DEV_INSTANCE, Path.of("docs/settings.md"),
+            Setting.Group.IMAGE_PIPELINE, Path.of("docs/settings.md"),
             Setting.Group.SHARING, Path.of("docs/accounts.md"),
             Setting.Group.CI, Path.of("docs/ci.md"));
 
