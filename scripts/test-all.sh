@@ -22,7 +22,7 @@ if ((node_major < 22)); then
   echo "test-all: Node $(node --version) is first on PATH; run this through 'npm test' (Node 22+)" >&2
   exit 1
 fi
-require mvn java cfn-lint shellcheck shfmt bats jq moto_server aws
+require mvn java cfn-lint shellcheck shfmt bats jq moto_server aws makeself
 
 readonly JOBS=${TEST_JOBS:-$(($(nproc) + 1))}
 readonly ASSEMBLIES=build/test-assemblies
@@ -75,7 +75,7 @@ stage_docs() {
   python3 scripts/check-doc-links.py
 }
 # shellcheck disable=SC2317
-stage_emulator() { # one moto for both tests; each test empties it first
+stage_emulator() { # one moto for the three tests; each test empties it first
   local work status=0
   work=$(mktemp -d)
   # shellcheck source=lib/emulator.sh
@@ -85,6 +85,7 @@ stage_emulator() { # one moto for both tests; each test empties it first
   export EMULATOR_ENDPOINT="http://127.0.0.1:$port" EMULATOR_LOG="$work/emulator.log"
   ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-deploy-test.sh || status=$?
   ASSEMBLY_DIR=$DEFAULT_ASSEMBLY bash scripts/emulator-release-test.sh || status=$?
+  bash scripts/emulator-drivers-test.sh || status=$?
   emulator_stop
   rm -rf "$work"
   return "$status"
@@ -96,7 +97,7 @@ readonly STAGES=(
   "assemblies||Synthesize the default assembly and one with a dev and the CI stack, for every stage below"
   "app_launcher||The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
   "booted_host||Host scripts on a booted Debian 12 in systemd-nspawn: AMI setup, reboot, validate with faults, bootstrap"
-  "emulator|assemblies|Deploy, then the release command, against one local AWS API emulator (moto)"
+  "emulator|assemblies|Deploy, then the release command, then the drivers command, against one local AWS API emulator (moto)"
   "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
   "host_scripts||Shell: shellcheck and shfmt over every script, bats for the host scripts in a sandbox"
   "control_tower|assemblies|AWS Control Tower's proactive controls (cfn-guard): the gate's own tests, then every template"
