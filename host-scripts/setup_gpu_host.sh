@@ -15,13 +15,16 @@
 #
 # Idempotent: a second run changes nothing. Variables (all optional):
 #   IMAGE_VARIANT         (required) the image variant: a file name in variants/ without .env
+#   NVIDIA_DRIVER_MIRROR_BUCKET, NVIDIA_DRIVER_MIRROR_REGION  (required) the project's driver mirror,
+#                         the one place the GRID driver is downloaded from
 #   TARGET_USER           user added to the docker group (default: ubuntu)
 #   WAIT_FOR_CLOUD_INIT   1 (default) or 0 (from cloud-init's own user data: no wait)
 #   CLOUD_INIT_TIMEOUT, APT_LOCK_TIMEOUT  seconds to wait (defaults 1800, 900)
 #   every key of versions.env and of the variant's file, e.g. NVIDIA_GRID_DRIVER_KEY
-#   NVIDIA_DRIVER_QUALIFICATION_RUN  1 to install a GRID driver whose SHA-256 is not pinned yet
-#                         (the variant's file says "unqualified") and print the SHA-256 to pin
-# Usage: sudo IMAGE_VARIANT=ubuntu24-r580 ./setup_gpu_host.sh && sudo reboot
+# A variant whose file says NVIDIA_GRID_DRIVER_SHA256=unqualified installs in record mode: the driver's
+# SHA-256 is measured, logged with a WARNING and recorded for the version manifest.
+# Usage: sudo IMAGE_VARIANT=ubuntu24-r580 NVIDIA_DRIVER_MIRROR_BUCKET=<bucket> \
+#          NVIDIA_DRIVER_MIRROR_REGION=<region> ./setup_gpu_host.sh && sudo reboot
 
 HOST_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCRIPT_NAME=setup_gpu_host.sh
@@ -31,6 +34,8 @@ source "$HOST_SCRIPTS_DIR/lib/common.sh"
 source "$HOST_SCRIPTS_DIR/lib/docker.sh"
 # shellcheck source=lib/nvidia.sh
 source "$HOST_SCRIPTS_DIR/lib/nvidia.sh"
+# shellcheck source=lib/grid_driver.sh
+source "$HOST_SCRIPTS_DIR/lib/grid_driver.sh"
 # shellcheck source=lib/grid_boot.sh
 source "$HOST_SCRIPTS_DIR/lib/grid_boot.sh"
 # shellcheck source=lib/host.sh

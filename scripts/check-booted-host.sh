@@ -5,13 +5,14 @@
 # focal with the g3 image variant, Debian 13 for Ubuntu 24.04 noble with the current one). Boots
 # each root (debootstrap, cached in build/booted-host/) with systemd-nspawn in its own network
 # namespace, one after the other, installs stand-ins for what cannot come from these machines
-# (named "stand-in" below, the os-release among them), then runs, inside the container only: the
-# AMI setup (part 2), a reboot, a second run of the setup, the validate checks on the correct
+# (named "stand-in" below, the os-release among them), then runs, inside the container only: part 1's
+# GRID driver stage against the driver mirror in moto's S3 on the container's loopback, with a
+# tampered runfile refused (booted-host/part1-driver.sh), the AMI setup (part 2), a reboot, a second run of the setup, the validate checks on the correct
 # host and after each injected fault, and the boot bootstrap as cloud-init runs it. Prints PASS
 # or FAIL per fact, prefixed with the release stood in for, and ends with "N passed, N failed".
 #
-# Needs root and the Debian/Ubuntu packages debootstrap, debian-archive-keyring and
-# systemd-container and, the first time or after scripts/booted-host/root-packages.txt
+# Needs root, the Debian/Ubuntu packages debootstrap, debian-archive-keyring, systemd-container,
+# makeself and jq, moto's server and the AWS CLI and, the first time or after scripts/booted-host/root-packages.txt
 # changed, Debian's archive. Fails (never skips) when the container cannot be built or booted.
 # The container is stopped and its copy removed at the end, also on failure.
 #
@@ -24,6 +25,8 @@ readonly REPO_DIR
 source "$REPO_DIR/scripts/booted-host/container.sh"
 # shellcheck source=booted-host/stand-ins.sh
 source "$REPO_DIR/scripts/booted-host/stand-ins.sh"
+# shellcheck source=booted-host/part1-driver.sh
+source "$REPO_DIR/scripts/booted-host/part1-driver.sh"
 
 # Where the image components unpack the host-scripts asset (HostScriptsSteps.WORK_FOLDER).
 readonly WORK_DIR=/var/tmp/host-setup
@@ -108,6 +111,7 @@ sh_in() {
 
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
+  stop_mirror
   stop_container
   release_chroot_proc
   if [[ -n "$RUN_DIR" ]]; then
@@ -307,7 +311,7 @@ check_stand_in() {
   cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
   write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" >"$OUT" 2>&1 ||
     abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, the Ubuntu $STAND_IN_VERSION_ID os-release"
-  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi ($STAND_IN_GPU_NAME), modinfo (driver $STAND_IN_DRIVER_VERSION), aws, cloud-init (cloud-final.service), the host service binary and an Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME os-release, all named 'stand-in'"
+  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi ($STAND_IN_GPU_NAME), modinfo (driver $STAND_IN_DRIVER_VERSION once the driver runfile's stand-in installer ran), aws (ssm, and s3 cp from moto), cloud-init (cloud-final.service), the host service binary and an Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME os-release, all named 'stand-in'"
 
   boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
@@ -322,6 +326,8 @@ check_stand_in() {
     sh_in "iptables -V | grep -q '(${STAND_IN_IPTABLES/nft/nf_tables})'"
   fact "stand-in docker-ce installed: docker.socket and docker.service enabled and running, as Docker's package leaves them" \
     sh_in "dpkg -i $STAND_IN_DIR/docker-ce.deb && systemctl is-enabled docker.service docker.socket && systemctl is-active docker.service"
+
+  check_part1_driver
 
   copy_scripts_in
   fact "AMI setup: wait_for_host.sh and setup_ami_host.sh (part 2) run to the end" run_setup
@@ -367,7 +373,7 @@ main() {
   trap 'exit 130' INT TERM
   missing=$(missing_host_tools)
   if [[ -n "$missing" ]]; then
-    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container)"
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container makeself jq; moto[server] and the AWS CLI from PyPI)"
     finish
   fi
   for stand_in in "${STAND_INS[@]}"; do

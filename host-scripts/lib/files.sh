@@ -15,6 +15,9 @@ readonly FRACTAL_SHARE_DIR=/usr/share/fractal \
   HOST_SERVICE_BIN_PATH=/usr/share/fractal/bin/ecs-host-service \
   HOST_SERVICE_ENV_FILE=/usr/share/fractal/app_env.env \
   HOST_SERVICE_UNIT=fractal-ecs-host-service.service
+# What part 1 installed as the GRID driver (key, SHA-256, pinned or recorded); the manifest reads it.
+# shellcheck disable=SC2034 # read by lib/grid_driver.sh and lib/manifest.sh
+readonly GRID_DRIVER_RECORD=/var/lib/fractal/nvidia-grid-driver.json
 
 # file_changed: whether the last install_file/install_content wrote its destination.
 file_changed() {

@@ -49,14 +49,24 @@ installed_packages() {
     awk -F'\t' '$1 ~ /^ii/ { print $2 "\t" $3 }'
 }
 
+# grid_driver_record: part 1's record of the GRID driver (lib/grid_driver.sh), or {} when there is none.
+grid_driver_record() {
+  if [[ -s "$ROOT$GRID_DRIVER_RECORD" ]]; then
+    jq -c '{key, sha256, pinned}' "$ROOT$GRID_DRIVER_RECORD"
+  else
+    echo '{}'
+  fi
+}
+
 # write_version_manifest <out.json>: writes the manifest (atomically); fails, after writing it, when a
-# key version is missing, naming them.
+# key version or the GRID driver's record is missing, naming them.
 write_version_manifest() {
-  local out=$1 tmp base_ami versions packages missing
+  local out=$1 tmp base_ami versions packages missing driver
   command -v jq >/dev/null 2>&1 || die "jq is needed to write the version manifest (part 1 installs it)"
   base_ami=$(base_ami_id)
   versions=$(key_versions)
   packages=$(installed_packages)
+  driver=$(grid_driver_record)
   tmp=$(mktemp)
   jq -n \
     --arg recordedAt "$(TZ=UTC date +%Y-%m-%dT%H:%M:%SZ)" \
@@ -64,8 +74,11 @@ write_version_manifest() {
     --arg baseAmiId "$base_ami" \
     --arg versions "$versions" \
     --arg packages "$packages" \
+    --argjson driver "$driver" \
     'def pairs: split("\n") | map(select(length > 0) | split("\t") | {key: .[0], value: (.[1] // "")});
     {schemaVersion: 1, recordedAt: $recordedAt, os: $os, baseAmiId: $baseAmiId,
+     nvidia_grid_driver_key: $driver.key, nvidia_grid_driver_sha256: $driver.sha256,
+     nvidia_grid_driver_pinned: $driver.pinned,
      versions: ($versions | pairs | from_entries),
      packages: ($packages | pairs | sort_by(.key) | from_entries)}' >"$tmp"
   install -D -m 644 "$tmp" "$out"
@@ -73,4 +86,6 @@ write_version_manifest() {
   log "wrote the version manifest $out"
   missing=$(jq -r '[.versions | to_entries[] | select(.value == "") | .key] | join(", ")' "$out")
   [[ -z "$missing" ]] || die "the version manifest has no version for: $missing"
+  [[ "$driver" != '{}' ]] ||
+    die "the version manifest has no GRID driver SHA-256: $GRID_DRIVER_RECORD is missing (part 1 writes it when it installs the driver)"
 }

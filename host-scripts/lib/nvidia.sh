@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 #
-# Owns the NVIDIA GRID driver of the image variant (variants/$IMAGE_VARIANT.env) from AWS's driver
-# bucket, built with DKMS and installed without a GPU present; nouveau kept away; the NVIDIA
-# Container Toolkit. Needs lib/common.sh, versions.env and the variant's pin (preflight --variant).
+# Owns what the NVIDIA GRID driver needs around it: its version from the variant's key, its build
+# tools, nouveau kept away, and the NVIDIA Container Toolkit (the driver itself: lib/grid_driver.sh).
+# Needs lib/common.sh, versions.env and the variant's pin (preflight --variant).
 
 readonly NVIDIA_BLACKLIST_CONF=/etc/modprobe.d/blacklist-fractal-nvidia.conf
 readonly NVIDIA_KEYRING=/etc/apt/keyrings/nvidia-container-toolkit.asc
@@ -15,35 +15,6 @@ grid_driver_version() {
     die "NVIDIA_GRID_DRIVER_KEY '$NVIDIA_GRID_DRIVER_KEY' is not a NVIDIA-Linux-x86_64-<version>-grid-aws.run key"
   fi
   printf '%s\n' "${BASH_REMATCH[1]}"
-}
-
-# The placeholder a variant's file holds until a driver is qualified (AWS publishes no checksum).
-readonly UNQUALIFIED_DRIVER_SHA256=unqualified
-
-# check_grid_driver_pin: before anything changes, the driver key names a version and the driver has a
-# pinned SHA-256, or the operator asked for a first qualification run (NVIDIA_DRIVER_QUALIFICATION_RUN=1).
-check_grid_driver_pin() {
-  grid_driver_version >/dev/null
-  if [[ "$NVIDIA_GRID_DRIVER_SHA256" != "$UNQUALIFIED_DRIVER_SHA256" ]]; then
-    [[ "$NVIDIA_GRID_DRIVER_SHA256" =~ ^[0-9a-f]{64}$ ]] ||
-      die "NVIDIA_GRID_DRIVER_SHA256 '$NVIDIA_GRID_DRIVER_SHA256' is not a SHA-256 (64 lowercase hex digits) or '$UNQUALIFIED_DRIVER_SHA256'"
-    return 0
-  fi
-  case "${NVIDIA_DRIVER_QUALIFICATION_RUN:-0}" in
-    1) log "WARNING: NVIDIA_DRIVER_QUALIFICATION_RUN=1: installing ${NVIDIA_GRID_DRIVER_KEY##*/}, which has no pinned SHA-256; its SHA-256 is printed to pin in variants/$IMAGE_VARIANT.env" ;;
-    0) die "the GRID driver ${NVIDIA_GRID_DRIVER_KEY##*/} is not qualified: NVIDIA_GRID_DRIVER_SHA256 is '$UNQUALIFIED_DRIVER_SHA256' in variants/$IMAGE_VARIANT.env. Pin its SHA-256, or run once with NVIDIA_DRIVER_QUALIFICATION_RUN=1 to measure it" ;;
-    *) die "NVIDIA_DRIVER_QUALIFICATION_RUN '$NVIDIA_DRIVER_QUALIFICATION_RUN' is not allowed: use 1 (a first qualification run) or 0" ;;
-  esac
-}
-
-# verify_grid_driver <file>: the pinned SHA-256, or on a qualification run the measured one printed.
-verify_grid_driver() {
-  local file=$1 name=${NVIDIA_GRID_DRIVER_KEY##*/}
-  if [[ "$NVIDIA_GRID_DRIVER_SHA256" == "$UNQUALIFIED_DRIVER_SHA256" ]]; then
-    log "QUALIFICATION RUN: pin this line in variants/$IMAGE_VARIANT.env once the driver is qualified: NVIDIA_GRID_DRIVER_SHA256=$(sha256_of "$file")"
-    return 0
-  fi
-  verify_sha256 "$file" "$NVIDIA_GRID_DRIVER_SHA256" "$name"
 }
 
 install_driver_build_deps() {
@@ -96,38 +67,6 @@ unload_nouveau() {
 
 installed_nvidia_driver_version() {
   modinfo -F version nvidia 2>/dev/null || true
-}
-
-# install_grid_driver: the pinned GRID driver, silent, built with DKMS so it is rebuilt on kernel
-# updates. --skip-module-load: the installer does not test-load the module, so no GPU is needed
-# and the build runs on a non-GPU instance, as AWS builds its own GPU AMIs; the module loads at the
-# next boot on a GPU instance, where the test phase checks it.
-install_grid_driver() {
-  local want have tmp
-  want=$(grid_driver_version)
-  have=$(installed_nvidia_driver_version)
-  if [[ "$have" == "$want" ]]; then
-    log "NVIDIA driver $want is already installed"
-    return 0
-  fi
-  if [[ -n "$have" ]]; then
-    log "replacing NVIDIA driver $have with $want"
-  fi
-  tmp=$(mktemp -d)
-  check_grid_driver_pin
-  retry 5 aws s3 cp --no-progress --region "$NVIDIA_DRIVER_BUCKET_REGION" \
-    "s3://$NVIDIA_DRIVER_BUCKET/$NVIDIA_GRID_DRIVER_KEY" "$tmp/nvidia-driver.run"
-  verify_grid_driver "$tmp/nvidia-driver.run"
-  if ! sh "$tmp/nvidia-driver.run" -s --dkms --skip-module-load; then
-    if [[ -r "$ROOT/var/log/nvidia-installer.log" ]]; then
-      tail -n 30 "$ROOT/var/log/nvidia-installer.log" >&2
-    fi
-    die "the NVIDIA driver installer failed (log: /var/log/nvidia-installer.log)"
-  fi
-  rm -rf "$tmp"
-  have=$(installed_nvidia_driver_version)
-  [[ "$have" == "$want" ]] || die "NVIDIA driver installer finished but the nvidia module reports version '${have:-none}', expected $want"
-  log "installed NVIDIA driver $want"
 }
 
 add_nvidia_container_toolkit_repo() {

@@ -13,7 +13,7 @@
 #     versions.env, or in versions.env for every Ubuntu release (<NAME>_<CODENAME>), or in every
 #     image variant's file (variants/*.env) (HOST_SERVICE_BINARY_SHA256 is the operator's: it comes
 #     with HOST_SERVICE_BINARY);
-#   - a check: verify_sha256, verify_grid_driver, verify_pgp_signature or verify_key_fingerprint
+#   - a check: verify_sha256, verify_pgp_signature or verify_key_fingerprint
 #     (for an apt package: a repository key checked by verify_key_fingerprint in the same file;
 #     for a snap: snapd's own signature check, so never --dangerous).
 # curl inside download_url (the primitive every download goes through) and imds_get (instance
@@ -22,7 +22,7 @@ set -euo pipefail
 
 readonly DIR=${1:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"}
 readonly PRIMITIVES='^(download_url|imds_get)$'
-readonly CHECKS='verify_sha256|verify_grid_driver|verify_pgp_signature|verify_key_fingerprint'
+readonly CHECKS='verify_sha256|verify_pgp_signature|verify_key_fingerprint'
 readonly PIN_NAME='[A-Z][A-Z0-9_]*(_VERSION|_SHA256|_FINGERPRINT|_CHANNEL|_SHA256_[A-Z0-9_]+)'
 readonly OPERATOR_PINS='^HOST_SERVICE_BINARY_SHA256$'
 # curl or wget as a command (followed by an option), not a package name in a list

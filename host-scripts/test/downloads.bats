@@ -20,7 +20,7 @@ setup() {
   assert_success
   assert_line --partial 'install_go.sh:'
   assert_line --regexp '^download lib/ecs\.sh:[0-9]+ \(fetch_ecs_init, https\) pins: ECS_INIT_VERSION ECS_PGP_KEY_FINGERPRINT checks: verify_pgp_signature$'
-  assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(install_grid_driver, s3\) pins: NVIDIA_GRID_DRIVER_SHA256 checks: .*verify_sha256'
+  assert_line --regexp '^download lib/grid_driver\.sh:[0-9]+ \(install_grid_driver, s3\) pins: NVIDIA_GRID_DRIVER_SHA256 checks: .*verify_sha256'
   assert_line --regexp '^download lib/docker\.sh:[0-9]+ \(install_docker, apt\) pins: CONTAINERD_IO_VERSION DOCKER_CE_VERSION checks: verify_key_fingerprint$'
   assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(install_nvidia_container_toolkit, apt\) pins: NVIDIA_CONTAINER_TOOLKIT_VERSION'
   assert_line --regexp '^download lib/host\.sh:[0-9]+ \(install_aws_cli, snap\) pins: AWS_CLI_SNAP_CHANNEL'
@@ -34,7 +34,7 @@ setup() {
   run bash "$CHECKER" "$COPY"
   assert_failure
   assert_line --regexp "^UNVERIFIED lib/docker\.sh:[0-9]+ \(install_docker, apt\): CONTAINERD_IO_VERSION is not pinned in versions.env:CONTAINERD_IO_VERSION_JAMMY \(value ''\)$"
-  assert_line --regexp "^UNVERIFIED lib/nvidia\.sh:[0-9]+ \(install_grid_driver, s3\): NVIDIA_GRID_DRIVER_SHA256 is not pinned in variants/ubuntu20-r535.env \(value ''\)$"
+  assert_line --regexp "^UNVERIFIED lib/grid_driver\.sh:[0-9]+ \(install_grid_driver, s3\): NVIDIA_GRID_DRIVER_SHA256 is not pinned in variants/ubuntu20-r535.env \(value ''\)$"
   sed -i 's/^ECS_INIT_VERSION=.*/ECS_INIT_VERSION=latest/' "$COPY/versions.env"
   run bash "$CHECKER" "$COPY"
   assert_failure

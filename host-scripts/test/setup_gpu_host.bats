@@ -116,9 +116,32 @@ installed() {
   for pkg in gcc make dkms linux-headers-5.15.0-1051-aws; do
     [ -n "$(installed "$pkg")" ]
   done
+  # only from the project's mirror, never from AWS's bucket
   run calls_matching '^aws s3 cp'
-  assert_output --partial "s3://ec2-linux-nvidia-drivers/$(variant_value NVIDIA_GRID_DRIVER_KEY)"
-  assert_output --partial '--region us-east-1'
+  assert_output --regexp "^aws s3 cp --no-progress --region eu-west-1 s3://$NVIDIA_DRIVER_MIRROR_BUCKET/$(variant_value NVIDIA_GRID_DRIVER_KEY) [^ ]*/nvidia-driver.run$"
+  refute_output --partial "$(versions_value NVIDIA_DRIVER_BUCKET)"
+  # the runfile's own integrity check, then the silent install
+  run calls_matching 'nvidia-installer'
+  assert_output "nvidia-installer --check
+nvidia-installer -s --dkms --skip-module-load"
+  # what was installed, for the version manifest
+  run jq -c . "$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  assert_output "{\"key\":\"$(variant_value NVIDIA_GRID_DRIVER_KEY)\",\"sha256\":\"$(stub_driver_sha256)\",\"pinned\":true}"
+  refute_output --partial 'RECORD MODE'
+}
+
+@test "part 1 refuses a missing or bad driver mirror before it changes anything, naming the variable" {
+  NVIDIA_DRIVER_MIRROR_BUCKET='' run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial 'NVIDIA_DRIVER_MIRROR_BUCKET is not set: name the project'"'"'s driver mirror bucket'
+  NVIDIA_DRIVER_MIRROR_BUCKET='Bad_Bucket' run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "NVIDIA_DRIVER_MIRROR_BUCKET 'Bad_Bucket' is not an S3 bucket name"
+  NVIDIA_DRIVER_MIRROR_REGION='' run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "NVIDIA_DRIVER_MIRROR_REGION '' is not an AWS region (e.g. us-east-1)"
+  run calls_changing_the_host
+  assert_output ''
 }
 
 @test "the retired g3 variant installs its own driver (R535) on Ubuntu 20.04" {
@@ -127,7 +150,7 @@ installed() {
   assert_success
   assert_equal "$(cat "$STUB_STATE/driver_version")" 535.183.01
   run calls_matching '^aws s3 cp'
-  assert_output --partial "s3://ec2-linux-nvidia-drivers/$(variant_value NVIDIA_GRID_DRIVER_KEY ubuntu20-r535)"
+  assert_output --partial "s3://$NVIDIA_DRIVER_MIRROR_BUCKET/$(variant_value NVIDIA_GRID_DRIVER_KEY ubuntu20-r535) "
 }
 
 @test "part 1 refuses a missing or unknown IMAGE_VARIANT before it changes anything, naming the variants" {
@@ -154,29 +177,43 @@ installed() {
   assert_output --partial "checksum mismatch for NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run: expected SHA-256 $pinned, got $(stub_driver_sha256)"
   refute_output --partial '==> NVIDIA Container Toolkit'
   [ ! -f "$STUB_STATE/driver_version" ]
+  [ ! -e "$ROOT/var/lib/fractal/nvidia-grid-driver.json" ]
 }
 
-@test "part 1 refuses an unqualified GRID driver before it changes anything" {
-  NVIDIA_GRID_DRIVER_SHA256=unqualified run_script setup_gpu_host.sh
+@test "part 1 stops on a GRID driver that fails its own --check, pinned or not, before installing it" {
+  STUB_DRIVER_CHECK_FAILS=1 run_script setup_gpu_host.sh
   assert_failure
-  assert_output --partial "the GRID driver NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run is not qualified"
-  assert_output --partial "in variants/$TEST_VARIANT.env"
-  assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN=1"
-  run calls_changing_the_host
-  assert_output ''
-  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=yes run_script setup_gpu_host.sh
+  assert_output --partial "the GRID driver NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run fails its own integrity check (sh NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run --check): not installed"
+  [ ! -f "$STUB_STATE/driver_version" ]
+  STUB_DRIVER_CHECK_FAILS=1 NVIDIA_GRID_DRIVER_SHA256=unqualified run_script setup_gpu_host.sh
   assert_failure
-  assert_output --partial "NVIDIA_DRIVER_QUALIFICATION_RUN 'yes' is not allowed: use 1 (a first qualification run) or 0"
+  assert_output --partial "fails its own integrity check"
+  refute_output --partial 'RECORD MODE'
+  [ ! -f "$STUB_STATE/driver_version" ]
+  [ ! -e "$ROOT/var/lib/fractal/nvidia-grid-driver.json" ]
+}
+
+@test "part 1 refuses a driver pin that is neither a SHA-256 nor unqualified before it changes anything" {
   NVIDIA_GRID_DRIVER_SHA256=abc run_script setup_gpu_host.sh
   assert_failure
-  assert_output --partial "NVIDIA_GRID_DRIVER_SHA256 'abc' is not a SHA-256"
+  assert_output --partial "NVIDIA_GRID_DRIVER_SHA256 'abc' is not a SHA-256 (64 lowercase hex digits) or 'unqualified'"
+  run calls_changing_the_host
+  assert_output ''
 }
 
-@test "part 1 on a qualification run installs the unpinned driver and prints the SHA-256 to pin" {
-  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_DRIVER_QUALIFICATION_RUN=1 run_script setup_gpu_host.sh
+@test "part 1 in record mode (an unqualified driver) installs it, warns, and records the measured SHA-256" {
+  NVIDIA_GRID_DRIVER_SHA256=unqualified run_script setup_gpu_host.sh
   assert_success
-  assert_output --partial "pin this line in variants/$TEST_VARIANT.env once the driver is qualified: NVIDIA_GRID_DRIVER_SHA256=$(stub_driver_sha256)"
+  assert_output --regexp "WARNING: RECORD MODE: the GRID driver NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run of image variant $TEST_VARIANT is not qualified .*measured SHA-256 $(stub_driver_sha256), recorded in /var/lib/fractal/nvidia-grid-driver.json; .*npm run drivers -- qualify --variant $TEST_VARIANT"
   assert_equal "$(cat "$STUB_STATE/driver_version")" "$STUB_DRIVER_VERSION"
+  run jq -c . "$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  assert_output "{\"key\":\"$(variant_value NVIDIA_GRID_DRIVER_KEY)\",\"sha256\":\"$(stub_driver_sha256)\",\"pinned\":false}"
+  # a re-run installs nothing again and still warns
+  NVIDIA_GRID_DRIVER_SHA256=unqualified run_script setup_gpu_host.sh
+  assert_success
+  assert_output --partial "NVIDIA driver $STUB_DRIVER_VERSION is already installed"
+  assert_output --partial 'WARNING: RECORD MODE'
+  [ "$(grep -c 'nvidia-installer -s' "$STUB_LOG")" = 1 ]
 }
 
 @test "part 1 fails when the installed driver does not report the pinned version" {

@@ -12,7 +12,8 @@
 #   STUB_UID, STUB_ARCH, STUB_NO_USER, STUB_IPTABLES_DOCKER=1, STUB_NVIDIA_SMI_L,
 #   STUB_SSM_VALUE, STUB_SECRET_VALUE, STUB_IMDS_REGION, STUB_DOCKER_KEY_FPR,
 #   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
-#   STUB_CONTAINER_NVIDIA_SMI_L (what nvidia-smi -L prints inside a container)
+#   STUB_CONTAINER_NVIDIA_SMI_L (what nvidia-smi -L prints inside a container),
+#   STUB_DRIVER_CHECK_FAILS=1 (the driver runfile fails its own --check)
 set -euo pipefail
 
 name=${STUB_NAME:-${0##*/}}
@@ -260,6 +261,15 @@ case "$name" in
     esac
     ;;
   nvidia-installer)
+    # The runfile's own integrity check (makeself's --check): fails when STUB_DRIVER_CHECK_FAILS is set.
+    if [[ " $* " == *" --check "* ]]; then
+      [[ -z "${STUB_DRIVER_CHECK_FAILS:-}" ]] || {
+        echo "Verifying archive integrity... Error in MD5 checksums" >&2
+        exit 1
+      }
+      echo "Verifying archive integrity...  100%   MD5 checksums are OK. All good."
+      exit 0
+    fi
     # Without a GPU the real installer fails its test load of the module, unless told to skip it.
     if [[ -n "${STUB_NO_GPU:-}" && " $* " != *" --skip-module-load "* ]]; then
       echo "ERROR: Unable to load the kernel module 'nvidia.ko' (no NVIDIA GPU found)" >&2

@@ -138,13 +138,15 @@ setup_sandbox() {
   export RETRY_BASE_DELAY=0 WAIT_FOR_CLOUD_INIT=1 CLOUD_INIT_TIMEOUT=10 APT_LOCK_TIMEOUT=10
   unset AWS_REGION AWS_DEFAULT_REGION TARGET_USER HOST_SERVICE_BINARY DOCKER_CE_VERSION CONTAINERD_IO_VERSION \
     ECS_CLUSTER HOST_SERVICE_ENV_SSM_PARAMETER HOST_SERVICE_ENV_SECRET_ID VERIFY_SCAN_DIRS \
-    VERIFY_MARKER_NAMES ECS_INIT_DEB ECS_PGP_KEY_FILE NVIDIA_DRIVER_QUALIFICATION_RUN BASE_AMI_ID \
+    VERIFY_MARKER_NAMES ECS_INIT_DEB ECS_PGP_KEY_FILE BASE_AMI_ID \
     HOST_SERVICE_BINARY_SHA256
   local key
   while IFS= read -r key; do
     unset "$key"
   done < <(sed -n 's/^\([A-Z][A-Z0-9_]*\)=.*/\1/p' "$HOST_SCRIPTS/versions.env" "$HOST_SCRIPTS"/variants/*.env)
   export IMAGE_VARIANT=$TEST_VARIANT
+  # The driver mirror, as the image component and the dev instance's user data pass it.
+  export NVIDIA_DRIVER_MIRROR_BUCKET=fractal-gpu-host-drivers-111122223333-eu-west-1 NVIDIA_DRIVER_MIRROR_REGION=eu-west-1
   STUB_DOCKER_KEY_FPR=$(versions_value DOCKER_APT_KEY_FINGERPRINT)
   STUB_NVIDIA_KEY_FPR=$(versions_value NVIDIA_APT_KEY_FINGERPRINT)
   STUB_DRIVER_VERSION=$(variant_value NVIDIA_GRID_DRIVER_KEY | sed -E 's/.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run/\1/')
@@ -206,6 +208,9 @@ host_after_part1() {
   echo disabled >"$STUB_STATE/units/docker.service.enabled"
   echo disabled >"$STUB_STATE/units/docker.socket.enabled"
   echo "$STUB_DRIVER_VERSION" >"$STUB_STATE/driver_version"
+  mkdir -p "$ROOT/var/lib/fractal"
+  printf '{"key": "%s", "sha256": "%s", "pinned": true}\n' "$(variant_value NVIDIA_GRID_DRIVER_KEY)" \
+    "$(stub_driver_sha256)" >"$ROOT/var/lib/fractal/nvidia-grid-driver.json"
   touch "$STUB_STATE/snaps/aws-cli"
 }
 

@@ -65,6 +65,28 @@ setup() {
   assert_equal "$(jq -r '.versions.dockerCe' "$OUT")" 5:27.5.1-1~ubuntu.20.04~focal
 }
 
+@test "the manifest carries the GRID driver part 1 installed: key, SHA-256, pinned or recorded" {
+  run_script write_version_manifest.sh "$OUT"
+  assert_success
+  run jq -c '[.nvidia_grid_driver_key, .nvidia_grid_driver_sha256, .nvidia_grid_driver_pinned]' "$OUT"
+  assert_output "[\"$(variant_value NVIDIA_GRID_DRIVER_KEY)\",\"$(stub_driver_sha256)\",true]"
+  # record mode: the measured SHA-256, not pinned
+  printf '{"key": "k.run", "sha256": "%s", "pinned": false}\n' "$(printf x | sha256sum | cut -c1-64)" \
+    >"$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  run_script write_version_manifest.sh "$OUT"
+  assert_success
+  run jq -c '[.nvidia_grid_driver_key, .nvidia_grid_driver_sha256, .nvidia_grid_driver_pinned]' "$OUT"
+  assert_output "[\"k.run\",\"$(printf x | sha256sum | cut -c1-64)\",false]"
+}
+
+@test "a missing GRID driver record fails, naming the file, after writing a manifest that still parses" {
+  rm "$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  run_script write_version_manifest.sh "$OUT"
+  assert_failure
+  assert_output --partial 'the version manifest has no GRID driver SHA-256: /var/lib/fractal/nvidia-grid-driver.json is missing'
+  assert_equal "$(jq -r '.nvidia_grid_driver_sha256' "$OUT")" null
+}
+
 @test "it takes exactly one argument, OUT_JSON, in an existing directory" {
   run_script write_version_manifest.sh
   assert_failure

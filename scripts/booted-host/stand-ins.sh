@@ -22,6 +22,8 @@ STAND_IN_GPU_NAME='' STAND_IN_DRIVER_VERSION=''
 readonly STAND_IN_GPU_UUID=GPU-5e6b4a32-0f1d-4c2e-9a7b-3c8d2e1f0a11
 readonly STAND_IN_ENV_CONTENT=HOST_SERVICE_TOKEN=stand-in-not-a-secret
 readonly STAND_IN_ECS_INIT_VERSION=1.0.0-1
+# moto's S3 (the driver mirror) on the container's loopback: booted-host/part1-driver.sh starts it.
+readonly STAND_IN_S3_PORT=4566
 STAND_IN_ENV=()
 
 # use_stand_in <entry of STAND_INS> <host-scripts dir>: selects it (BOOTED_HOST_SUITE and the
@@ -33,6 +35,7 @@ use_stand_in() {
   IFS='|' read -r BOOTED_HOST_SUITE debian_release STAND_IN_VERSION_ID STAND_IN_CODENAME \
     STAND_IN_VARIANT STAND_IN_IPTABLES STAND_IN_GPU_NAME <<<"$1"
   STAND_IN_LABEL="$debian_release ($BOOTED_HOST_SUITE) standing in for Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME"
+  # shellcheck disable=SC2034 # read by check-booted-host.sh and booted-host/part1-driver.sh
   STAND_IN_DRIVER_VERSION=$(sed -nE 's/^NVIDIA_GRID_DRIVER_KEY=.*NVIDIA-Linux-x86_64-(.*)-grid-aws\.run$/\1/p' \
     "$2/variants/$STAND_IN_VARIANT.env")
   STAND_IN_ENV=(
@@ -130,8 +133,12 @@ echo "GPU 0: $STAND_IN_GPU_NAME (UUID: $STAND_IN_GPU_UUID)"
 SMI
   install -D -m 755 /dev/stdin "$root/usr/local/sbin/modinfo" <<MODINFO
 #!/bin/sh
-# modinfo stand-in (booted-host test): answers for the nvidia module, the real modinfo otherwise.
-if [ "\$*" = "-F version nvidia" ]; then echo $STAND_IN_DRIVER_VERSION; exit 0; fi
+# modinfo stand-in (booted-host test): the nvidia module's version once the driver runfile's stand-in
+# installer wrote it, the real modinfo otherwise.
+if [ "\$*" = "-F version nvidia" ]; then
+  cat $STAND_IN_DIR/nvidia-module-version 2>/dev/null && exit 0
+  echo "modinfo: ERROR: Module nvidia not found." >&2; exit 1
+fi
 exec /sbin/modinfo "\$@"
 MODINFO
 }
@@ -141,9 +148,20 @@ write_aws_stand_in() {
   local root=$1
   install -D -m 755 /dev/stdin "$root/usr/local/bin/aws" <<AWS
 #!/bin/sh
-# AWS CLI stand-in (booted-host test): only ssm get-parameter --with-decryption.
+# AWS CLI stand-in (booted-host test): ssm get-parameter --with-decryption, and s3 cp of one object
+# from moto's S3 on this container's loopback (port $STAND_IN_S3_PORT), with a plain GET.
 case " \$* " in
   *" ssm get-parameter "*"--with-decryption"*) echo "$STAND_IN_ENV_CONTENT" ;;
+  *" s3 cp "*" s3://"*)
+    for arg; do case "\$arg" in s3://*) src=\$arg ;; -*|s3|cp|[a-z][a-z]-*-[0-9]) ;; *) dest=\$arg ;; esac; done
+    exec perl -MIO::Socket::INET -e '
+      my (\$path, \$out) = @ARGV;
+      my \$s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $STAND_IN_S3_PORT) or die "aws stand-in: no S3 on 127.0.0.1:$STAND_IN_S3_PORT\n";
+      binmode \$s; print \$s "GET \$path HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+      local \$/; my (\$head, \$body) = split /\r\n\r\n/, <\$s>, 2;
+      \$head =~ m{^HTTP/\S+ 200 } or die "aws stand-in: download failed: " . (split /\r\n/, \$head)[0] . "\n";
+      open my \$f, ">", \$out or die "\$out: \$!\n"; binmode \$f; print \$f \$body; close \$f or die;
+    ' "/\${src#s3://}" "\$dest" ;;
   *) echo "aws stand-in: unsupported call: \$*" >&2; exit 255 ;;
 esac
 AWS

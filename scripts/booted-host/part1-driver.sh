@@ -1,0 +1,197 @@
+# shellcheck shell=bash
+#
+# Part 1's GRID driver stage on the booted host, before part 2: the driver mirror in moto's S3, served
+# on the loopback device of the container's own network namespace (moto runs from this machine, its
+# process entered into that namespace only), and a driver runfile made with makeself whose --check is
+# real (its payload a stand-in installer that records what it was asked to do). Faults: a tampered
+# runfile, pinned and in record mode; each must be refused with its message, leaving the dpkg state
+# and /etc as they were. Sourced by scripts/check-booted-host.sh after booted-host/container.sh and
+# booted-host/stand-ins.sh; uses its fact, pass, fail and sh_in.
+
+readonly MIRROR_BUCKET=fractal-gpu-host-drivers-123456789012-us-east-1
+readonly MIRROR_REGION=us-east-1
+# What the stand-in installer writes: its arguments, and the module version modinfo's stand-in reports.
+readonly INSTALLER_CALLS=/var/lib/stand-ins/nvidia-installer.calls
+# The stand-in whose variant installs in record mode (unqualified, as its file says); the others are
+# pinned as `npm run drivers -- qualify` would pin them.
+readonly RECORD_MODE_CODENAME=focal
+MIRROR_PID=''
+
+# mirror_aws <aws args...>: this machine's AWS CLI, in the container's network namespace, against moto.
+mirror_aws() {
+  nsenter -t "$LEADER_PID" -n env AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$STAND_IN_S3_PORT" aws --region "$MIRROR_REGION" "$@"
+}
+
+# mirror_upload <file> <key>: readable without a signature, since the container's AWS CLI stand-in
+# fetches with a plain GET (the real mirror is private: builds sign with their instance role).
+mirror_upload() {
+  mirror_aws s3 cp --no-progress --acl public-read "$1" "s3://$MIRROR_BUCKET/$2"
+}
+
+# shellcheck disable=SC2317 # run by cleanup
+stop_mirror() {
+  if [[ -n "$MIRROR_PID" ]]; then
+    kill "$MIRROR_PID" 2>/dev/null || true
+    wait "$MIRROR_PID" 2>/dev/null || true
+    MIRROR_PID=''
+  fi
+}
+
+# start_mirror <log>: moto's server on the container's loopback, and the mirror bucket in it.
+start_mirror() {
+  local waited=0
+  nsenter -t "$LEADER_PID" -n moto_server -H 127.0.0.1 -p "$STAND_IN_S3_PORT" >"$1" 2>&1 &
+  MIRROR_PID=$!
+  until mirror_aws s3api list-buckets >/dev/null 2>&1; do
+    if ((waited >= 60)) || ! kill -0 "$MIRROR_PID" 2>/dev/null; then
+      cat "$1"
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  mirror_aws s3api create-bucket --bucket "$MIRROR_BUCKET" >/dev/null
+}
+
+# build_driver_runfile <scratch dir> <out>: a makeself archive named like the pinned runfile; its
+# header passes unknown options such as -s on to the payload, as NVIDIA's runfiles do.
+build_driver_runfile() {
+  local scratch=$1 payload=$1/driver-payload
+  mkdir -p "$payload"
+  cat >"$payload/nvidia-installer" <<INSTALLER
+#!/bin/sh
+# nvidia-installer stand-in (booted-host test): records its arguments and "installs" the module.
+set -e
+mkdir -p ${INSTALLER_CALLS%/*}
+echo "\$*" >>$INSTALLER_CALLS
+echo $STAND_IN_DRIVER_VERSION >$STAND_IN_DIR/nvidia-module-version
+INSTALLER
+  chmod 755 "$payload/nvidia-installer"
+  sed '/^    -\*)$/,/^	;;$/{s/^	echo Unrecognized flag.*$/	break ;;/;/MS_Help/d;/exit 1/d;/^	;;$/d}' \
+    /usr/share/makeself/makeself-header.sh >"$scratch/makeself-header.sh"
+  makeself --header "$scratch/makeself-header.sh" --nox11 --sha256 --quiet "$payload" "$2" \
+    "NVIDIA GRID driver stand-in (booted-host test)" ./nvidia-installer >/dev/null
+}
+
+# tampered_copy <runfile> <out>: one byte of the payload changed.
+tampered_copy() {
+  cp "$1" "$2"
+  printf 'X' | dd of="$2" bs=1 seek=$(($(stat -c %s "$2") - 20)) conv=notrunc status=none
+}
+
+# install_state: what must not change when part 1 refuses: the dpkg state and every file under /etc.
+install_state() {
+  # shellcheck disable=SC2016 # dpkg-query format fields
+  in_container dpkg-query -W -f='${Package} ${Version} ${Status}\n'
+  (
+    cd "$RUN_ROOT/etc" || exit 1
+    find . -printf '%y %m %u:%g %p -> %l\n' | sort
+    find . -type f -print0 | sort -z | xargs -0 sha256sum
+  )
+}
+
+# driver_stage [VAR=value...]: part 1's preflight and GRID driver stage, as setup_gpu_host.sh runs them.
+driver_stage() {
+  # shellcheck disable=SC2016 # expanded inside the container
+  in_container env "${STAND_IN_ENV[@]}" NVIDIA_DRIVER_MIRROR_BUCKET="$MIRROR_BUCKET" \
+    NVIDIA_DRIVER_MIRROR_REGION="$MIRROR_REGION" RETRY_BASE_DELAY=0 "$@" bash -c '
+    HOST_SCRIPTS_DIR=$1 SCRIPT_NAME=setup_gpu_host.sh
+    source "$1/lib/common.sh" && source "$1/lib/nvidia.sh" && source "$1/lib/grid_driver.sh"
+    enable_strict_mode
+    preflight "$1" --variant
+    check_grid_driver_pin
+    install_grid_driver' _ "$SCRIPTS"
+}
+
+# shellcheck disable=SC2317 # run by fact
+# refused_unchanged <expected message> [VAR=value...]: the stage fails with that message, installs no
+# driver, and leaves the dpkg state and /etc as they were.
+refused_unchanged() {
+  local want=$1 before=$RUN_DIR/state.before output
+  shift
+  install_state >"$before"
+  output=$(driver_stage "$@" 2>&1) && {
+    echo "$output"
+    echo "expected a refusal"
+    return 1
+  }
+  echo "$output"
+  grep -qF -- "$want" <<<"$output" || {
+    echo "expected: $want"
+    return 1
+  }
+  [[ ! -e "$RUN_ROOT$INSTALLER_CALLS" && ! -e "$RUN_ROOT/var/lib/fractal/nvidia-grid-driver.json" ]] || {
+    echo "the installer ran, or a driver record was written"
+    return 1
+  }
+  diff "$before" <(install_state)
+}
+
+# shellcheck disable=SC2317 # run by fact
+# second_run_installs_nothing [VAR=value...]: the stage again: already installed, no second install.
+second_run_installs_nothing() {
+  local output
+  output=$(driver_stage "$@" 2>&1) || {
+    echo "$output"
+    return 1
+  }
+  echo "$output"
+  grep -q 'is already installed' <<<"$output" && [[ "$(wc -l <"$RUN_ROOT$INSTALLER_CALLS")" == 1 ]]
+}
+
+# shellcheck disable=SC2317 # run by fact
+# installed_as <pinned: true|false> <sha256> [VAR=value...]: the stage installs the driver from the
+# mirror and records it; in record mode it warns.
+installed_as() {
+  local pinned=$1 sha256=$2 output key
+  shift 2
+  key=$(sed -n 's/^NVIDIA_GRID_DRIVER_KEY=//p' "$REPO_DIR/host-scripts/variants/$STAND_IN_VARIANT.env")
+  output=$(driver_stage "$@" 2>&1) || {
+    echo "$output"
+    return 1
+  }
+  echo "$output"
+  [[ "$(cat "$RUN_ROOT$INSTALLER_CALLS")" == "-s --dkms --skip-module-load" ]] || return 1
+  jq -e --arg k "$key" --arg s "$sha256" --argjson p "$pinned" '. == {key: $k, sha256: $s, pinned: $p}' \
+    "$RUN_ROOT/var/lib/fractal/nvidia-grid-driver.json" || return 1
+  if [[ "$pinned" == false ]]; then
+    grep -q "WARNING: RECORD MODE: .*measured SHA-256 $sha256" <<<"$output"
+  else
+    ! grep -q 'RECORD MODE' <<<"$output"
+  fi
+}
+
+# check_part1_driver: the facts of part 1's driver stage.
+check_part1_driver() {
+  local good=$RUN_DIR/driver.run bad=$RUN_DIR/driver-tampered.run key name good_sha bad_sha pin=()
+  key=$(sed -n 's/^NVIDIA_GRID_DRIVER_KEY=//p' "$REPO_DIR/host-scripts/variants/$STAND_IN_VARIANT.env")
+  name=${key##*/}
+  copy_scripts_in
+  if ! { build_driver_runfile "$RUN_DIR" "$good" && tampered_copy "$good" "$bad" &&
+    start_mirror "$RUN_DIR/moto.log" && mirror_upload "$bad" "$key"; } >"$OUT" 2>&1; then
+    fail "part 1 driver: moto's S3 on the container's loopback holds a tampered makeself runfile at $key"
+    return
+  fi
+  pass "part 1 driver: moto's S3 on the container's loopback (the mirror bucket) holds a tampered makeself runfile at $key"
+  good_sha=$(sha256sum <"$good" | cut -d' ' -f1)
+  bad_sha=$(sha256sum <"$bad" | cut -d' ' -f1)
+  fact "part 1 driver: a tampered runfile against its pin is refused naming both checksums; dpkg state and /etc unchanged" \
+    refused_unchanged "checksum mismatch for $name: expected SHA-256 $good_sha, got $bad_sha" NVIDIA_GRID_DRIVER_SHA256="$good_sha"
+  fact "part 1 driver: a tampered runfile in record mode is refused by its own --check; dpkg state and /etc unchanged" \
+    refused_unchanged "the GRID driver $name fails its own integrity check" NVIDIA_GRID_DRIVER_SHA256=unqualified
+  mirror_upload "$good" "$key" >"$OUT" 2>&1 ||
+    fail "part 1 driver: the good runfile uploaded to the mirror"
+  if [[ "$STAND_IN_CODENAME" == "$RECORD_MODE_CODENAME" ]]; then
+    fact "part 1 driver: $STAND_IN_VARIANT (unqualified) installs in record mode: WARNING, measured SHA-256 recorded, installer run with -s --dkms --skip-module-load" \
+      installed_as false "$good_sha"
+  else
+    pin=(NVIDIA_GRID_DRIVER_SHA256="$good_sha")
+    fact "part 1 driver: $STAND_IN_VARIANT pinned installs from the mirror: SHA-256 and --check pass, recorded as pinned, installer run with -s --dkms --skip-module-load" \
+      installed_as true "$good_sha" "${pin[@]}"
+  fi
+  fact "part 1 driver: a second run finds the driver installed and runs no installer" \
+    second_run_installs_nothing "${pin[@]}"
+  stop_mirror
+}
