@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.settings.ImageVariant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ public final class HostImageDistribution extends Construct {
     private final CfnDistributionConfiguration configuration;
 
     /** What to distribute where. */
-    public record Props(String name, String amiName, List<String> regions, String amiIdParameter, List<String> launchPermissionAccounts,
+    public record Props(String name, String amiName, ImageVariant variant, List<String> regions, String amiIdParameter, List<String> launchPermissionAccounts,
             Map<String, String> amiTags) {
     }
 
@@ -34,7 +35,8 @@ public final class HostImageDistribution extends Construct {
                 .toList();
         configuration = CfnDistributionConfiguration.Builder.create(this, "Configuration")
                 .name(props.name())
-                .description("The GPU host AMI in every active region, its ID in SSM at " + props.amiIdParameter())
+                .description("The " + props.variant().name() + " GPU host AMI in every active region, its ID in SSM at "
+                        + props.amiIdParameter())
                 .distributions(distributions)
                 .build();
     }
@@ -42,7 +44,9 @@ public final class HostImageDistribution extends Construct {
     private static Map<String, Object> amiSettings(final Props props) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Name", props.amiName());
-        settings.put("Description", "GPU streaming host (g3, NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
+        ImageVariant variant = props.variant();
+        settings.put("Description", "GPU streaming host " + variant.name() + " (Ubuntu " + variant.osRelease() + ", "
+                + String.join("/", variant.families()) + ", NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
         settings.put("AmiTags", props.amiTags());
         if (!props.launchPermissionAccounts().isEmpty()) {
             settings.put("LaunchPermissionConfiguration", Map.of("UserIds", props.launchPermissionAccounts()));

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.settings.ImageVariant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,14 @@ public final class HostImageRecipe extends Construct {
     private final CfnImageRecipe recipe;
 
     /** What the recipe is made of. */
-    public record Props(String name, String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
+    public record Props(String name, ImageVariant variant, int rootVolumeGiB, HostComponents components,
             HostScriptsAsset scripts, BuildLogs logs) {
     }
 
     public HostImageRecipe(final Construct scope, final String id, final Props props) {
         super(scope, id);
-        List<String> versionInputs = new ArrayList<>(List.of(props.baseImageSsmParameter(),
+        List<String> versionInputs = new ArrayList<>(List.of(props.variant().baseImageSsmParameter(),
+                props.variant().name(),
                 String.valueOf(props.rootVolumeGiB()), WORKING_DIRECTORY, props.scripts().assetHash()));
         for (HostComponents.Component component : props.components().inOrder()) {
             versionInputs.add(component.resource().getName() + "@" + component.resource().getVersion()
@@ -40,7 +42,8 @@ public final class HostImageRecipe extends Construct {
                 HostComponents.SCRIPTS_PARAMETER, props.scripts().s3ObjectUrl(),
                 "BuildLogBucket", props.logs().bucket().getBucketName(),
                 "ImageName", props.name(),
-                "ImageVersion", version);
+                "ImageVersion", version,
+                HostComponents.VARIANT_PARAMETER, props.variant().name());
         List<Object> components = new ArrayList<>();
         for (HostComponents.Component component : props.components().inOrder()) {
             components.add(configuration(component, parameterValues));
@@ -48,8 +51,9 @@ public final class HostImageRecipe extends Construct {
         recipe = CfnImageRecipe.Builder.create(this, "Recipe")
                 .name(props.name())
                 .version(version)
-                .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
-                .parentImage("ssm:" + props.baseImageSsmParameter())
+                .description("GPU streaming host " + props.variant().name() + ": Ubuntu " + props.variant().osRelease()
+                        + ", NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
+                .parentImage("ssm:" + props.variant().baseImageSsmParameter())
                 .components(components)
                 .workingDirectory(WORKING_DIRECTORY)
                 .blockDeviceMappings(List.of(CfnImageRecipe.InstanceBlockDeviceMappingProperty.builder()
