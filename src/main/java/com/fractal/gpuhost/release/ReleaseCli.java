@@ -31,11 +31,21 @@ public final class ReleaseCli {
         }
         try {
             ReleaseArguments arguments = ReleaseArguments.parse(args);
-            ReleaseConfig config = ReleaseConfig.read(arguments.assembly());
+            if ("status".equals(arguments.verb()) && arguments.variant().isEmpty()) {
+                for (ReleaseConfig config : ReleaseConfig.readAll(arguments.assembly())) {
+                    out.println("variant " + config.variant() + ":");
+                    new StatusReport(config, gateways.apply(config)).print(out);
+                }
+                return 0;
+            }
+            ReleaseConfig config = ReleaseConfig.read(arguments.assembly(), arguments.variant());
             ReleaseGateway gateway = gateways.apply(config);
             ReleasePlanner planner = new ReleasePlanner(config, gateway);
             switch (arguments.verb()) {
-                case "status" -> new StatusReport(config, gateway).print(out);
+                case "status" -> {
+                    out.println("variant " + config.variant() + ":");
+                    new StatusReport(config, gateway).print(out);
+                }
                 case "promote" -> new ReleaseExecutor(config, gateway, out).run(
                         planner.promote(arguments.to().orElseThrow(), arguments.from()), arguments.dryRun());
                 default -> new ReleaseExecutor(config, gateway, out).run(

@@ -76,7 +76,7 @@ final class ImageVariantsParser {
         retiredOn.filter(date -> !DATE.matcher(date).matches()).ifPresent(date ->
                 values.problem(key + ".retiredOn", date, "is not a date; allowed: empty or YYYY-MM-DD"));
         List<String> families = list(entry, key, "families");
-        families.forEach(family -> family(key + ".families", family, retiredOn.isPresent()));
+        families.forEach(family -> family(key + ".families", family, family, retiredOn.isPresent()));
         // One pipeline runs its build and its test phase on the one infrastructure configuration, so build
         // types must be GPU types the image serves (docs/variants.md, "Where builds run").
         List<String> buildTypes = types(entry, key, "buildInstanceTypes", retiredOn.isPresent(), families);
@@ -89,14 +89,15 @@ final class ImageVariantsParser {
                 driver.get()));
     }
 
-    private void family(final String key, final String family, final boolean retiredVariant) {
+    /** Refuses a family (or a type of it, the value) that cannot serve, or is retired under a current variant. */
+    private void family(final String key, final String value, final String family, final boolean retiredVariant) {
         Optional<String> unusable = InstanceTypes.unusable(family);
         Optional<String> retiredOn = InstanceTypes.retiredOn(family);
         if (unusable.isPresent()) {
-            values.problem(key, family, "cannot serve a GPU streaming host (" + unusable.get() + "); allowed: "
+            values.problem(key, value, "cannot serve a GPU streaming host (" + unusable.get() + "); allowed: "
                     + InstanceTypes.CURRENT_GPU_FAMILIES);
         } else if (retiredOn.isPresent() && !retiredVariant) {
-            values.problem(key, family, "was retired by AWS on " + retiredOn.get() + " and only a retired variant "
+            values.problem(key, value, "was retired by AWS on " + retiredOn.get() + " and only a retired variant "
                     + "(retiredOn set) may name it; allowed: " + InstanceTypes.CURRENT_GPU_FAMILIES);
         }
     }
@@ -114,7 +115,7 @@ final class ImageVariantsParser {
             } else if (!seen.add(type)) {
                 values.problem(key, type, "is listed twice; allowed: each type once");
             } else if (InstanceTypes.unusable(family).isPresent() || InstanceTypes.retiredOn(family).isPresent()) {
-                family(key, type, retiredVariant);
+                family(key, type, family, retiredVariant);
             } else if (!families.isEmpty() && !families.contains(family)) {
                 values.problem(key, type, "is not of the variant's families; allowed: types of "
                         + String.join(", ", families));
