@@ -22,7 +22,7 @@ echo "ok: default synth writes $regions network templates (one per active region
 
 # -c overrides reach the tools: the CI script reports what this synthesis resolved, not the defaults.
 cdk synth --quiet --output "$out/probe" -c ssmPrefix=/probe -c activeRegions=us-east-1,eu-west-1 >/dev/null
-expected=$'buildRegion=us-east-1\nactiveRegions=us-east-1 eu-west-1\npipelineArnParameter=/probe/image/pipeline-arn\namiIdPath=/imagebuilder/probe'
+expected=$'buildRegion=us-east-1\nactiveRegions=us-east-1 eu-west-1\nvariant=ubuntu24-r580\npipelineArnParameter=/probe/image/ubuntu24-r580/pipeline-arn\namiIdPath=/imagebuilder/probe/ubuntu24-r580'
 actual=$(ASSEMBLY_DIR="$out/probe" bash scripts/ci/build-image.sh --names)
 if [[ "$actual" != "$expected" ]]; then
   echo "check-synth-cli: after synth -c ssmPrefix=/probe -c activeRegions=us-east-1,eu-west-1," \
@@ -67,12 +67,14 @@ if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"
 fi
 echo "ok: npm run audit writes the Markdown and HTML report ($lines lines, Control Tower included), and names a missing assembly"
 
-if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label >"$out/bad.log" 2>&1; then
+if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label -c imageVariants=ubuntu22-r570 \
+  >"$out/bad.log" 2>&1; then
   echo "check-synth-cli: synth with bad settings succeeded" >&2
   exit 1
 fi
 for expected in 'rootVolumeGiB: "8" is not allowed; allowed: a whole number from 32 to 16384' \
-  'developer: "Not_A_Label" is not allowed; allowed: a lowercase DNS label'; do
+  'developer: "Not_A_Label" is not allowed; allowed: a lowercase DNS label' \
+  'imageVariants: "ubuntu22-r570" is not a variant of imageVariantCatalog; allowed: ubuntu24-r580, ubuntu20-r535'; do
   grep -qF "$expected" "$out/bad.log" || {
     echo "check-synth-cli: the error output lacks: $expected" >&2
     cat "$out/bad.log" >&2
