@@ -301,7 +301,7 @@ else
 fi
 
 # The role may read exactly the asset and its variant's pinned NVIDIA GRID driver, nothing else.
-pinned() { grep -hE "^$1=" host-scripts/versions.env "host-scripts/variants/$DEV_VARIANT.env" | cut -d= -f2-; }
+pinned() { grep -E "^$2=" "host-scripts/$1" | cut -d= -f2-; } # pinned FILE KEY
 role_grants() {
   local policy
   for policy in $(aws iam list-role-policies --role-name "$role_name" --query PolicyNames --output text); do
@@ -319,7 +319,7 @@ while at < len(text):
 print("; ".join(sorted(grants)))'
 }
 check "the role's own policy" "$(sorted_rules "Allow s3:GetObject arn:aws:s3:::$asset_bucket/$asset_key" \
-  "Allow s3:GetObject arn:aws:s3:::$(pinned NVIDIA_DRIVER_BUCKET)/$(pinned NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
+  "Allow s3:GetObject arn:aws:s3:::$(pinned versions.env NVIDIA_DRIVER_BUCKET)/$(pinned "variants/$DEV_VARIANT.env" NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
 
 # The stack outputs, as an engineer reads them after cdk deploy.
 check "output InstanceId" "$instance_id" "$(output InstanceId)"
