@@ -53,7 +53,7 @@ class BaselineDiffTest {
     void theRegionIsRemovedFromTheDistributionAndItsNetworkStackIsGone() {
         List<Change> removed = changes(BaselineDiff.DISTRIBUTION, Kind.REMOVED);
         assertEquals(1, removed.size(), removed::toString);
-        assertEquals("fractal-gpu-host region " + DROPPED, removed.get(0).subject());
+        assertEquals("fractal-gpu-host-ubuntu24-r580 region " + DROPPED, removed.get(0).subject());
         assertEquals(List.of("FractalNetwork-" + DROPPED), changes(BaselineDiff.STACKS, Kind.REMOVED).stream()
                 .map(Change::subject).toList());
         assertEquals(List.of(), changes(BaselineDiff.STACKS, Kind.ADDED));
@@ -81,7 +81,7 @@ class BaselineDiffTest {
         assertTrue(section > 0 && section < markdown.indexOf("\n## " + ReportBuilder.STACKS + "\n"));
         assertTrue(markdown.contains("| added | FractalNetwork-&lt;region> | all 6 regions | `container-testing: "
                 + "ingress tcp 22 from 203.0.113.0/24` |"), markdown.substring(section, section + 3000));
-        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | us-east-1 | `fractal-gpu-host region "
+        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | us-east-1 | `fractal-gpu-host-ubuntu24-r580 region "
                 + DROPPED + "` |"));
         assertTrue(markdown.contains("| removed | FractalNetwork-" + DROPPED + " |  | `FractalNetwork-" + DROPPED + "` |"),
                 "a stack no longer in the assembly keeps its name");
