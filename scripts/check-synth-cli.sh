@@ -54,12 +54,14 @@ if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"
 fi
 echo "ok: npm run audit writes the Markdown and HTML report ($lines lines, Control Tower included), and names a missing assembly"
 
-if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label >"$out/bad.log" 2>&1; then
+if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label -c imageVariants=ubuntu22-r570 \
+  >"$out/bad.log" 2>&1; then
   echo "check-synth-cli: synth with bad settings succeeded" >&2
   exit 1
 fi
 for expected in 'rootVolumeGiB: "8" is not allowed; allowed: a whole number from 32 to 16384' \
-  'developer: "Not_A_Label" is not allowed; allowed: a lowercase DNS label'; do
+  'developer: "Not_A_Label" is not allowed; allowed: a lowercase DNS label' \
+  'imageVariants: "ubuntu22-r570" is not a variant of imageVariantCatalog; allowed: ubuntu24-r580, ubuntu20-r535'; do
   grep -qF "$expected" "$out/bad.log" || {
     echo "check-synth-cli: the error output lacks: $expected" >&2
     cat "$out/bad.log" >&2

@@ -40,16 +40,20 @@ cli_step() {
 }
 # shellcheck disable=SC2317 # run by cli_step
 synth() {
-  cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" >/dev/null
+  cdk synth "${cdk_flags[@]}" --quiet --output "$assembly" -c "developer=$DEVELOPER" -c "sshCidr=$SSH_CIDR" \
+    -c "imageVariants=$VARIANTS" >/dev/null
 }
 touch "$work/aws-config"
 export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-config"
 unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
 export AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
+# Two active variants: the dev instance's type (g4dn) is served by the current one only.
+readonly VARIANTS=ubuntu24-r580,ubuntu20-r535
 if [[ -n "${ASSEMBLY_DIR:-}" ]]; then
-  echo "== the assembly in $ASSEMBLY_DIR (synthesized with -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR)"
+  echo "== the assembly in $ASSEMBLY_DIR (synthesized with -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" \
+    "-c imageVariants=$VARIANTS)"
 else
-  cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR" synth
+  cli_step "cdk synth -c developer=$DEVELOPER -c sshCidr=$SSH_CIDR -c imageVariants=$VARIANTS" synth
 fi
 
 # What this test deploys and expects, as synthesis resolved it (never the CDK app's context file).
@@ -57,7 +61,8 @@ setting() {
   ASSEMBLY_DIR="$assembly" bash scripts/ci/settings.sh "$1"
 }
 REGION=$(setting .devInstance.region)
-BASE_IMAGE_PARAMETER=$(setting .baseImageSsmParameter)
+DEV_VARIANT=$(setting .devInstance.variant)
+BASE_IMAGE_PARAMETER=$(setting ".variants[\"$DEV_VARIANT\"].baseImageSsmParameter")
 SSM_PREFIX=$(setting .ssmPrefix)
 HOST_PORTS="$(setting .dynamicHostPorts.from)-$(setting .dynamicHostPorts.to)"
 INSTANCE_TYPE=$(setting .devInstance.instanceType)
@@ -67,7 +72,7 @@ PROJECT_TAG=$(setting .projectTag)
 DEV_NAME_TAG=$(setting .devInstance.nameTag)
 NETWORK_STACK=$(setting ".stacks.network[\"$REGION\"]")
 DEV_STACK=$(setting .stacks.devInstance)
-readonly REGION BASE_IMAGE_PARAMETER SSM_PREFIX HOST_PORTS INSTANCE_TYPE ROOT_GIB SUBNET_INDEX PROJECT_TAG \
+readonly REGION DEV_VARIANT BASE_IMAGE_PARAMETER SSM_PREFIX HOST_PORTS INSTANCE_TYPE ROOT_GIB SUBNET_INDEX PROJECT_TAG \
   DEV_NAME_TAG NETWORK_STACK DEV_STACK
 # Security groups by key (as in the SSM names) and their names in EC2.
 declare -A group_names
@@ -295,9 +300,15 @@ if template_data UserData | base64 -d | grep -qF "s3://$asset_bucket/$asset_key"
 else
   fail "the instance's user data does not fetch s3://$asset_bucket/$asset_key"
 fi
+check "the dev instance boots the variant that serves its type" ubuntu24-r580 "$DEV_VARIANT"
+if template_data UserData | base64 -d | grep -qxF "export IMAGE_VARIANT=$DEV_VARIANT"; then
+  pass "the instance's user data gives the scripts IMAGE_VARIANT=$DEV_VARIANT"
+else
+  fail "the instance's user data does not export IMAGE_VARIANT=$DEV_VARIANT"
+fi
 
-# The role may read exactly the asset and the pinned NVIDIA GRID driver, nothing else.
-pinned() { grep -E "^$1=" host-scripts/versions.env | cut -d= -f2-; }
+# The role may read exactly the asset and its variant's pinned NVIDIA GRID driver, nothing else.
+pinned() { grep -E "^$2=" "host-scripts/$1" | cut -d= -f2-; } # pinned FILE KEY
 role_grants() {
   local policy
   for policy in $(aws iam list-role-policies --role-name "$role_name" --query PolicyNames --output text); do
@@ -315,7 +326,7 @@ while at < len(text):
 print("; ".join(sorted(grants)))'
 }
 check "the role's own policy" "$(sorted_rules "Allow s3:GetObject arn:aws:s3:::$asset_bucket/$asset_key" \
-  "Allow s3:GetObject arn:aws:s3:::$(pinned NVIDIA_DRIVER_BUCKET)/$(pinned NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
+  "Allow s3:GetObject arn:aws:s3:::$(pinned versions.env NVIDIA_DRIVER_BUCKET)/$(pinned "variants/$DEV_VARIANT.env" NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
 
 # The stack outputs, as an engineer reads them after cdk deploy.
 check "output InstanceId" "$instance_id" "$(output InstanceId)"

@@ -6,9 +6,10 @@ Usage: emulator-release-aws.py SETTINGS_JSON STATE_JSON COMMAND [ARGS]
 Builds are named by a label (a, b, c...); STATE_JSON remembers each label's AMI ID per region, so the
 checks print labels, one per active region in the settings' order, instead of AMI IDs.
 
-  build LABEL              what Image Builder leaves after a passing build, in every active region: an
-                           instance's image (run-instances + create-image: an AMI with its snapshot), tagged
-                           as this pipeline tags it, and the /imagebuilder/... latest parameter
+  build LABEL [VARIANT]    what Image Builder leaves after a passing build of VARIANT (default: the first
+                           active one), in every active region: an instance's image (run-instances +
+                           create-image: an AMI with its snapshot), tagged as that variant's pipeline tags
+                           it, and the variant's /imagebuilder/... latest parameter
   deregister LABEL REGION  remove that build's AMI from one region
   fill-history NAME REGION fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
                            PutParameter fails with ParameterMaxVersionLimitExceeded, as in AWS
@@ -46,18 +47,19 @@ def label_of(region, ami):
     return ami
 
 
-def build(label):
+def build(label, variant=None):
+    pipeline = RELEASE["variants"][variant or SETTINGS["imageVariants"][0]]
     amis = {}
     for region in REGIONS:
         ec2 = client("ec2", region)
         base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
         instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
-        ami = ec2.create_image(InstanceId=instance, Name=f"fractal-gpu-host-2026-12-0{len(STATE['builds']) + 1}"
-                               f"T06-00-00Z-{label}")["ImageId"]
+        ami = ec2.create_image(InstanceId=instance, Name=f"{pipeline['madeByTagValue']}-2026-12-0"
+                               f"{len(STATE['builds']) + 1}T06-00-00Z-{label}")["ImageId"]
         ec2.terminate_instances(InstanceIds=[instance])
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
-                                              {"Key": RELEASE["madeByTag"]["key"], "Value": RELEASE["madeByTag"]["value"]}])
-        client("ssm", region).put_parameter(Name=SETTINGS["ssmNames"]["latestAmiId"], Value=ami, Type="String",
+                                              {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]}])
+        client("ssm", region).put_parameter(Name=pipeline["latestAmiId"], Value=ami, Type="String",
                                             DataType="aws:ec2:image", Overwrite=True)
         amis[region] = ami
     STATE["builds"][label] = amis

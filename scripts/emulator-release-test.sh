@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The release command (npm run release) against moto, a local AWS API emulator started on a free loopback
-# port: builds seeded as AMIs (with snapshots) in every active region, then promote to candidate and to
-# stable, status, rollback twice, a region whose AMI is missing (refused, nothing changed), a write that
-# fails halfway (the written regions are put back), the held-by tags after each step, bad input; and the
-# time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
+# port, with two image variants active: builds seeded as AMIs (with snapshots) in every active region, then
+# promote to candidate and to stable, status, rollback twice, a promotion after the rollbacks (what the next
+# rollback reaches stays held), a region whose AMI is missing (refused, nothing changed), a write that fails
+# halfway (the written regions are put back), the held-by tags after each step, the other variant's channels
+# apart, bad input; and the time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-release-test.sh
-# ASSEMBLY_DIR names an assembly of the defaults already synthesized instead of its own synth;
+# ASSEMBLY_DIR names an assembly already synthesized with -c imageVariants=ubuntu24-r580,ubuntu20-r535
+# instead of its own synth;
 # EMULATOR_ENDPOINT a running server to use (scripts/lib/emulator.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,18 +22,24 @@ contains() { # contains WHAT TEXT PATTERN
 }
 
 # --- Synthesize once: the release command reads the resolved settings, never cdk.json -----------------
+readonly VARIANT=ubuntu24-r580 OTHER=ubuntu20-r535
 assembly=${ASSEMBLY_DIR:-$work/cdk.out}
 if [[ -z "${ASSEMBLY_DIR:-}" ]]; then
-  echo "== cdk synth (the release command reads $assembly/gpu-host-settings.json)"
-  cdk synth --no-notices --no-color --quiet --output "$assembly" >/dev/null
+  echo "== cdk synth with two variants (the release command reads $assembly/gpu-host-settings.json)"
+  cdk synth --no-notices --no-color --quiet --output "$assembly" -c imageVariants="$VARIANT,$OTHER" >/dev/null
 fi
 settings="$assembly/gpu-host-settings.json"
 REGION=$(jq -r .buildRegion "$settings")
 mapfile -t REGIONS < <(jq -r '.buildRegion as $b | [$b] + (.activeRegions - [$b]) | .[]' "$settings")
-CANDIDATE_KEY=$(jq -r .release.channels.candidate.heldByTagKey "$settings")
-STABLE_KEY=$(jq -r .release.channels.stable.heldByTagKey "$settings")
-CANDIDATE=$(jq -r .release.channels.candidate.ssmName "$settings")
-readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE
+channel_setting() { # channel_setting VARIANT CHANNEL FIELD
+  jq -r --arg v "$1" --arg c "$2" --arg f "$3" '.release.variants[$v].channels[$c][$f]' "$settings"
+}
+CANDIDATE_KEY=$(channel_setting "$VARIANT" candidate heldByTagKey)
+STABLE_KEY=$(channel_setting "$VARIANT" stable heldByTagKey)
+CANDIDATE=$(channel_setting "$VARIANT" candidate ssmName)
+STABLE=$(channel_setting "$VARIANT" stable ssmName)
+OTHER_CANDIDATE=$(channel_setting "$OTHER" candidate ssmName)
+readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE STABLE OTHER_CANDIDATE
 n=${#REGIONS[@]}
 all() { # all a -> "a a a a a a a": the same label in every region
   local labels=() i
@@ -64,7 +72,7 @@ release() {
 }
 state() { # state WHAT CANDIDATE STABLE CANDIDATE_TAGGED STABLE_TAGGED: both channels and both tags
   check "$1: candidate in every region" "$2" "$(aws_helper channel "$CANDIDATE")"
-  check "$1: stable in every region" "$3" "$(aws_helper channel "$(jq -r .release.channels.stable.ssmName "$settings")")"
+  check "$1: stable in every region" "$3" "$(aws_helper channel "$STABLE")"
   check "$1: AMIs and snapshots tagged $CANDIDATE_KEY" "$4" "$(aws_helper held "$CANDIDATE_KEY")"
   check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "$(aws_helper held "$STABLE_KEY")"
 }
@@ -77,24 +85,24 @@ aws_helper build a
 release status
 check "status before any release: exit" 0 "$code"
 contains "status lists every channel, none promoted yet" "$output" "region"
-release promote --to candidate --dry-run
+release promote --to candidate --variant "$VARIANT" --dry-run
 check "dry run: exit" 0 "$code"
-contains "dry run shows the plan" "$output" "plan: promote candidate <- latest"
+contains "dry run shows the plan" "$output" "plan: promote ubuntu24-r580 candidate <- latest"
 state "after the dry run (nothing)" "$(all -)" "$(all -)" - -
 
-release promote --to candidate
+release promote --to candidate --variant "$VARIANT"
 check "promote --to candidate: exit" 0 "$code"
 state "after promote --to candidate" "$(all a)" "$(all -)" a -
-check "the promotion was announced on the topic" "GPU host image: promote candidate <- latest" "$(aws_helper announced)"
-release promote --to stable --from candidate
+check "the promotion was announced on the topic" "GPU host image: promote ubuntu24-r580 candidate <- latest" "$(aws_helper announced)"
+release promote --to stable --from candidate --variant "$VARIANT"
 check "promote --to stable --from candidate: exit" 0 "$code"
 state "after promote --to stable" "$(all a)" "$(all a)" a a
 
 for label in b c d; do
   echo "== build $label, then candidate and stable"
   aws_helper build "$label"
-  release promote --to candidate
-  release promote --to stable --from candidate
+  release promote --to candidate --variant "$VARIANT"
+  release promote --to stable --from candidate --variant "$VARIANT"
   check "promote build $label to both channels: exit" 0 "$code"
 done
 state "after four releases (a fell out of the last 3 promotions)" "$(all d)" "$(all d)" "b c d" "b c d"
@@ -103,33 +111,60 @@ aws_helper announced >/dev/null
 release status
 check "status: exit" 0 "$code"
 contains "status: every region agrees" "$output" "every region agrees on each channel"
-contains "status: stable's AMI, name and date in the build region" "$output" "fractal-gpu-host-2026-12-04T06-00-00Z-d"
+contains "status: stable's AMI, name and date in the build region" "$output" "fractal-gpu-host-ubuntu24-r580-2026-12-04T06-00-00Z-d"
 
-release rollback stable
+release rollback stable --variant "$VARIANT"
 check "rollback stable: exit" 0 "$code"
 state "after one rollback" "$(all d)" "$(all c)" "b c d" "b c d"
-release rollback stable
+release rollback stable --variant "$VARIANT"
 check "rollback stable again: exit" 0 "$code"
-state "after a second rollback (further back, not forth)" "$(all d)" "$(all b)" "b c d" "b c d"
-check "rollbacks were announced" "GPU host image: rollback stable
-GPU host image: rollback stable" "$(aws_helper announced)"
+# b's release came before c's, so the next rollback would reach a: a is held again.
+state "after a second rollback (further back, not forth)" "$(all d)" "$(all b)" "b c d" "a b c d"
+check "rollbacks were announced" "GPU host image: rollback ubuntu24-r580 stable
+GPU host image: rollback ubuntu24-r580 stable" "$(aws_helper announced)"
 
 echo "== build e, missing in ${REGIONS[2]}"
 aws_helper build e
 aws_helper deregister e "${REGIONS[2]}"
-release promote --to candidate
+release promote --to candidate --variant "$VARIANT"
 check "promotion with a missing AMI: exit" 1 "$code"
 contains "it names the region and the AMI" "$output" "refused, nothing changed: ${REGIONS[2]}: ami-"
-state "after the refused promotion (nothing changed)" "$(all d)" "$(all b)" "b c d" "b c d"
+state "after the refused promotion (nothing changed)" "$(all d)" "$(all b)" "b c d" "a b c d"
 
 echo "== build f; ${REGIONS[3]}'s candidate parameter is at SSM's 100 versions with its oldest labelled"
 aws_helper build f
 aws_helper fill-history "$CANDIDATE" "${REGIONS[3]}"
-release promote --to candidate
+release promote --to candidate --variant "$VARIANT"
 check "promotion whose write fails in ${REGIONS[3]}: exit" 1 "$code"
 contains "it says which regions were put back" "$output" "put back ${REGIONS[0]}, ${REGIONS[1]}, ${REGIONS[2]}: the channel is unchanged"
 contains "AWS's reason is given" "$output" "ParameterMaxVersionLimitExceeded"
-state "after the failed write (regions put back, tags removed)" "$(all d)" "$(all b)" "b c d" "b c d"
+state "after the failed write (regions put back, tags removed)" "$(all d)" "$(all b)" "b c d" "a b c d"
+
+echo "== build g after the rollbacks, straight to stable: the AMI the next rollback reaches keeps its held-by tag"
+aws_helper build g
+release promote --to stable --variant "$VARIANT"
+check "promote build g after the rollbacks: exit" 0 "$code"
+state "after promoting g (stable's next rollback goes to b, which stays held)" "$(all d)" "$(all g)" "b c d" "b c d g"
+release rollback stable --variant "$VARIANT"
+check "rollback after that promotion: exit" 0 "$code"
+state "the rollback reached b, whose AMIs still exist (a, the next one back, is held again)" "$(all d)" "$(all b)" \
+  "b c d" "a b c d g"
+
+echo "== the other variant: its own builds and channels, apart from $VARIANT's"
+aws_helper build r1 "$OTHER"
+release promote --to candidate --variant "$OTHER"
+check "promote $OTHER: exit" 0 "$code"
+check "$OTHER's candidate holds its build" "$(all r1)" "$(aws_helper channel "$OTHER_CANDIDATE")"
+check "$VARIANT's candidate is untouched" "$(all d)" "$(aws_helper channel "$CANDIDATE")"
+aws_helper build r2 "$OTHER"
+aws_helper build h "$VARIANT"
+release promote --to stable --variant "$VARIANT"
+check "each variant promotes only its own latest build" "$(all h)" "$(aws_helper channel "$STABLE")"
+release status
+check "status with two variants: exit" 0 "$code"
+contains "status shows $VARIANT" "$output" "variant $VARIANT:"
+contains "status shows $OTHER" "$output" "variant $OTHER:"
+aws_helper announced >/dev/null
 
 echo "== bad input and unreachable AWS: one line, no stack trace"
 bad() { # bad WHAT EXIT EXPECTED_LINE ARGS...
@@ -137,9 +172,14 @@ bad() { # bad WHAT EXIT EXPECTED_LINE ARGS...
   check "$1: exit" "$2" "$code"
   check "$1: one line" "$3" "$output"
 }
-bad "unknown channel" 2 'release: unknown channel "beta"; channels: candidate, stable' promote --to beta
+bad "no --variant with two active" 2 "release: --variant is needed: 2 variants are active ($VARIANT, $OTHER)" \
+  promote --to candidate
+bad "an unknown variant" 2 "release: --variant: \"ubuntu22-r570\" is not an active variant; allowed: $VARIANT, $OTHER" \
+  rollback stable --variant ubuntu22-r570
+bad "unknown channel" 2 'release: unknown channel "beta"; channels: candidate, stable' promote --to beta \
+  --variant "$VARIANT"
 bad "promote to itself" 2 'release: cannot promote "stable" to itself; --from takes latest or another channel' \
-  promote --to stable --from stable
+  promote --to stable --from stable --variant "$VARIANT"
 release_without() { # a run with a changed environment
   local saved_endpoint=$AWS_ENDPOINT_URL
   # shellcheck disable=SC2030,SC2031 # each change is undone below

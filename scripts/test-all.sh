@@ -27,10 +27,11 @@ require mvn java cfn-lint shellcheck shfmt bats jq moto_server aws makeself
 readonly JOBS=${TEST_JOBS:-$(($(nproc) + 1))}
 readonly ASSEMBLIES=build/test-assemblies
 readonly LOGS=build/test-logs
-# The assembly of the defaults, and one with a dev stack (as the emulator deploy test deploys it) and the
-# CI role stack: every stage that reads an assembly reads one of these two, synthesized once.
+# The assembly of the defaults, and one with a dev stack (as the emulator deploy test deploys it), the
+# CI role stack and both image variants (as the emulator tests expect): every stage that reads an assembly reads one of these two, synthesized once.
 readonly DEFAULT_ASSEMBLY=$ASSEMBLIES/default DEV_ASSEMBLY=$ASSEMBLIES/dev-and-ci
-readonly DEV_FLAGS=(-c developer=testdev -c sshCidr=203.0.113.0/24 -c githubRepo=octo-org/gpu-host-infra)
+readonly DEV_FLAGS=(-c developer=testdev -c sshCidr=203.0.113.0/24 -c githubRepo=octo-org/gpu-host-infra
+  -c imageVariants=ubuntu24-r580,ubuntu20-r535)
 
 # --- The stages: what each runs, and which stage must end before it starts --------------------------------
 # shellcheck disable=SC2317 # each stage is run by run_stage
@@ -81,10 +82,10 @@ stage_emulator() { # one moto for the three tests; each test empties it first
   # shellcheck source=lib/emulator.sh
   source scripts/lib/emulator.sh
   emulator_serve "$work" "$(ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/ci/settings.sh .devInstance.region)" \
-    "$(ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/ci/settings.sh .baseImageSsmParameter)"
+    "$(ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/ci/settings.sh '.variants[.devInstance.variant].baseImageSsmParameter')"
   export EMULATOR_ENDPOINT="http://127.0.0.1:$port" EMULATOR_LOG="$work/emulator.log"
   ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-deploy-test.sh || status=$?
-  ASSEMBLY_DIR=$DEFAULT_ASSEMBLY bash scripts/emulator-release-test.sh || status=$?
+  ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-release-test.sh || status=$?
   bash scripts/emulator-drivers-test.sh || status=$?
   emulator_stop
   rm -rf "$work"

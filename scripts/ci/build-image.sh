@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the GPU host image with the deployed Image Builder pipeline: starts the pipeline, waits for the
+# Builds one image variant's GPU host image with its deployed Image Builder pipeline: starts the pipeline, waits for the
 # image to become AVAILABLE, writes a region -> AMI ID table, read from SSM, to the job summary, and tags
 # every AMI of the build with the key versions from the image's version manifest.
 # A failed build fails this script with Image Builder's own reason.
@@ -12,6 +12,7 @@
 #   POLL_SECONDS           how often to ask Image Builder (default 60)
 #   GITHUB_STEP_SUMMARY    the job summary file (default: standard output)
 #   ASSEMBLY_DIR           the synthesized cloud assembly whose settings to use (default: cdk.out)
+#   IMAGE_VARIANT          the image variant to build; may be left out when one variant is active
 # Needs the AWS CLI with credentials of the CI deploy role, and jq. Regions, the stack name and the SSM
 # names come from the settings synthesis resolved (scripts/ci/settings.sh), so run `npm run synth`
 # first, with the same -c settings as the deploy.
@@ -28,10 +29,23 @@ setting() {
 BUILD_REGION=$(setting .buildRegion)
 mapfile -t ACTIVE_REGIONS < <(setting .activeRegions)
 ((${#ACTIVE_REGIONS[@]} > 0)) || exit 1 # settings.sh said why
-PIPELINE_ARN_PARAMETER=$(setting .ssmNames.imagePipelineArn)
-AMI_ID_PATH=$(setting .ssmNames.amiIdPath)
+mapfile -t ACTIVE_VARIANTS < <(setting .imageVariants)
+VARIANT="${IMAGE_VARIANT:-}"
+if [[ -z "$VARIANT" ]]; then
+  ((${#ACTIVE_VARIANTS[@]} == 1)) || {
+    echo "build-image: IMAGE_VARIANT is needed: ${#ACTIVE_VARIANTS[@]} variants are active (${ACTIVE_VARIANTS[*]})" >&2
+    exit 2
+  }
+  VARIANT=${ACTIVE_VARIANTS[0]}
+elif [[ " ${ACTIVE_VARIANTS[*]} " != *" $VARIANT "* ]]; then
+  echo "build-image: IMAGE_VARIANT=$VARIANT is not an active variant; allowed: ${ACTIVE_VARIANTS[*]}" >&2
+  exit 2
+fi
+PIPELINE_ARN_PARAMETER=$(setting ".variants[\"$VARIANT\"].imagePipelineArn")
+# The variant's own AMI ID parameters, under the path Image Builder may write to.
+AMI_ID_PATH="$(setting .ssmNames.amiIdPath)/$VARIANT"
 PIPELINE_STACK=$(setting .stacks.imagePipeline)
-readonly BUILD_REGION ACTIVE_REGIONS PIPELINE_ARN_PARAMETER AMI_ID_PATH PIPELINE_STACK
+readonly BUILD_REGION ACTIVE_REGIONS VARIANT PIPELINE_ARN_PARAMETER AMI_ID_PATH PIPELINE_STACK
 
 fail() {
   local message=$1
@@ -90,7 +104,7 @@ write_summary() {
   built=$(aws imagebuilder get-image --region "$BUILD_REGION" --image-build-version-arn "$image_arn" \
     --query 'image.outputResources.amis[].image' --output text | tr -s '\t\n' '  ')
   {
-    printf '### GPU host image\n\n%s is AVAILABLE.\n\n' "$(code "$image_arn")"
+    printf '### GPU host image %s\n\n%s is AVAILABLE.\n\n' "$VARIANT" "$(code "$image_arn")"
     printf '| Region | SSM parameter | AMI ID | From this build |\n| --- | --- | --- | --- |\n'
   } >>"$SUMMARY"
   for region in "${ACTIVE_REGIONS[@]}"; do
@@ -153,8 +167,8 @@ tag_amis_with_versions() {
 
 main() {
   if [[ "${1:-}" == --names ]]; then
-    printf 'buildRegion=%s\nactiveRegions=%s\npipelineArnParameter=%s\namiIdPath=%s\n' "$BUILD_REGION" \
-      "${ACTIVE_REGIONS[*]}" "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
+    printf 'buildRegion=%s\nactiveRegions=%s\nvariant=%s\npipelineArnParameter=%s\namiIdPath=%s\n' "$BUILD_REGION" \
+      "${ACTIVE_REGIONS[*]}" "$VARIANT" "$PIPELINE_ARN_PARAMETER" "$AMI_ID_PATH"
     return 0
   fi
   [[ "$TIMEOUT_MINUTES" =~ ^[1-9][0-9]*$ ]] || fail "BUILD_TIMEOUT_MINUTES=$TIMEOUT_MINUTES is not a whole number of minutes"

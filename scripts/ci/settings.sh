@@ -10,7 +10,7 @@
 # A list prints one item per line; a missing key is an error, not an empty value.
 set -euo pipefail
 
-readonly SCHEMA_VERSION=1
+readonly SCHEMA_VERSION=2
 
 fail() {
   echo "settings: $*" >&2

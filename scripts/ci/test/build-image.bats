@@ -3,11 +3,14 @@
 # Backticks in single quotes are Markdown, and each test's exports are meant to stay in that test:
 # shellcheck disable=SC2016,SC2030,SC2031
 
-# write_settings REGION...: a resolved settings file with these active regions, the first one building.
+# write_settings REGION...: a resolved settings file with these active regions, the first one building,
+# and VARIANTS (default: ubuntu24-r580) active.
 write_settings() {
   mkdir -p "$ASSEMBLY_DIR"
-  jq -n --args '{schemaVersion: 1, activeRegions: $ARGS.positional, buildRegion: $ARGS.positional[0],
-    ssmNames: {imagePipelineArn: "/fractal/image/pipeline-arn", amiIdPath: "/imagebuilder/fractal"},
+  jq -n --arg variants "${VARIANTS:-ubuntu24-r580}" --args '($variants | split(" ")) as $v |
+    {schemaVersion: 2, activeRegions: $ARGS.positional, buildRegion: $ARGS.positional[0],
+    ssmNames: {amiIdPath: "/imagebuilder/fractal"}, imageVariants: $v,
+    variants: ($v | map({key: ., value: {imagePipelineArn: ("/fractal/image/" + . + "/pipeline-arn")}}) | from_entries),
     stacks: {imagePipeline: "FractalHostImagePipeline"}}' "$@" >"$ASSEMBLY_DIR/gpu-host-settings.json"
 }
 
@@ -64,10 +67,10 @@ case "$1 $2 $*" in
   "ec2 create-tags"*) ;;
   "ssm get-parameters-by-path"*)
     case "$region" in
-      us-east-1) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-0000000000000e001\n' ;;
-      us-east-2) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-0000000000000e002\n' ;;
+      us-east-1) printf '/imagebuilder/fractal/ubuntu24-r580/ami-id\tami-0000000000000e001\n' ;;
+      us-east-2) printf '/imagebuilder/fractal/ubuntu24-r580/ami-id\tami-0000000000000e002\n' ;;
       eu-west-1) ;;
-      *) printf '/imagebuilder/fractal/gpu-host-ami-id\tami-00000000000000old\n' ;;
+      *) printf '/imagebuilder/fractal/ubuntu24-r580/ami-id\tami-00000000000000old\n' ;;
     esac ;;
   *) echo "unexpected aws call: $*" >&2; exit 99 ;;
 esac
@@ -89,7 +92,22 @@ STUB
 @test "--names prints the regions and SSM names it uses, without calling AWS" {
   run bash "$SCRIPT" --names
   assert_success
-  assert_output $'buildRegion=us-east-1\nactiveRegions=us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1\npipelineArnParameter=/fractal/image/pipeline-arn\namiIdPath=/imagebuilder/fractal'
+  assert_output $'buildRegion=us-east-1\nactiveRegions=us-east-1 us-east-2 us-west-1 us-west-2 ca-central-1 eu-west-1 eu-central-1\nvariant=ubuntu24-r580\npipelineArnParameter=/fractal/image/ubuntu24-r580/pipeline-arn\namiIdPath=/imagebuilder/fractal/ubuntu24-r580'
+  [[ ! -e "$STUB_LOG" ]]
+}
+
+@test "with two active variants IMAGE_VARIANT chooses the pipeline, and is needed" {
+  VARIANTS="ubuntu24-r580 ubuntu20-r535" write_settings us-east-1 eu-west-1
+  run bash "$SCRIPT" --names
+  assert_failure 2
+  assert_output "build-image: IMAGE_VARIANT is needed: 2 variants are active (ubuntu24-r580 ubuntu20-r535)"
+  IMAGE_VARIANT=ubuntu22-r570 run bash "$SCRIPT" --names
+  assert_failure 2
+  assert_output "build-image: IMAGE_VARIANT=ubuntu22-r570 is not an active variant; allowed: ubuntu24-r580 ubuntu20-r535"
+  IMAGE_VARIANT=ubuntu20-r535 run bash "$SCRIPT" --names
+  assert_success
+  assert_line "pipelineArnParameter=/fractal/image/ubuntu20-r535/pipeline-arn"
+  assert_line "amiIdPath=/imagebuilder/fractal/ubuntu20-r535"
   [[ ! -e "$STUB_LOG" ]]
 }
 
@@ -102,11 +120,11 @@ STUB
 }
 
 @test "a settings file of another schema version is refused" {
-  jq '.schemaVersion = 2' "$ASSEMBLY_DIR/gpu-host-settings.json" >"$BATS_TEST_TMPDIR/v2.json"
+  jq '.schemaVersion = 3' "$ASSEMBLY_DIR/gpu-host-settings.json" >"$BATS_TEST_TMPDIR/v2.json"
   mv "$BATS_TEST_TMPDIR/v2.json" "$ASSEMBLY_DIR/gpu-host-settings.json"
   run bash "$SCRIPT" --names
   assert_failure
-  assert_output --partial "has schemaVersion 2; this script reads version 1"
+  assert_output --partial "has schemaVersion 3; this script reads version 2"
 }
 
 @test "the report covers exactly the regions of the settings file" {
@@ -118,8 +136,8 @@ STUB
   run cat "$STUB_LOG"
   assert_line --index 0 --partial "ssm get-parameter --region eu-west-1 "
   run cat "$GITHUB_STEP_SUMMARY"
-  assert_line '| eu-west-1 | none under `/imagebuilder/fractal` | | |'
-  assert_line '| us-east-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e002` | yes |'
+  assert_line '| eu-west-1 | none under `/imagebuilder/fractal/ubuntu24-r580` | | |'
+  assert_line '| us-east-2 | `/imagebuilder/fractal/ubuntu24-r580/ami-id` | `ami-0000000000000e002` | yes |'
   refute_line --partial '| us-east-1 |'
 }
 
@@ -127,19 +145,19 @@ STUB
   run bash "$SCRIPT"
   assert_success
   run cat "$STUB_LOG"
-  assert_line --index 0 "ssm get-parameter --region us-east-1 --name /fractal/image/pipeline-arn --query Parameter.Value --output text"
+  assert_line --index 0 "ssm get-parameter --region us-east-1 --name /fractal/image/ubuntu24-r580/pipeline-arn --query Parameter.Value --output text"
   assert_line --index 1 --partial "imagebuilder start-image-pipeline-execution --region us-east-1 --image-pipeline-arn arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/fractal-gpu-host"
   assert_equal "$(grep -c 'state.status' "$STUB_LOG")" 4
   assert_equal "$(grep -c '^sleep 60$' "$STUB_LOG")" 3
   for region in $(jq -r '.activeRegions[]' "$ASSEMBLY_DIR/gpu-host-settings.json"); do
-    assert_line "ssm get-parameters-by-path --region $region --path /imagebuilder/fractal --recursive --query Parameters[].[Name,Value] --output text"
+    assert_line "ssm get-parameters-by-path --region $region --path /imagebuilder/fractal/ubuntu24-r580 --recursive --query Parameters[].[Name,Value] --output text"
   done
   run cat "$GITHUB_STEP_SUMMARY"
   assert_line --partial 'image/fractal-gpu-host/1.0.0/7` is AVAILABLE.'
-  assert_line '| us-east-1 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e001` | yes |'
-  assert_line '| us-east-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e002` | yes |'
-  assert_line '| us-west-2 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-00000000000000old` | no |'
-  assert_line '| eu-west-1 | none under `/imagebuilder/fractal` | | |'
+  assert_line '| us-east-1 | `/imagebuilder/fractal/ubuntu24-r580/ami-id` | `ami-0000000000000e001` | yes |'
+  assert_line '| us-east-2 | `/imagebuilder/fractal/ubuntu24-r580/ami-id` | `ami-0000000000000e002` | yes |'
+  assert_line '| us-west-2 | `/imagebuilder/fractal/ubuntu24-r580/ami-id` | `ami-00000000000000old` | no |'
+  assert_line '| eu-west-1 | none under `/imagebuilder/fractal/ubuntu24-r580` | | |'
 }
 
 @test "a failed build fails with Image Builder's reason, in the log and the summary" {
@@ -210,7 +228,7 @@ STUB
   run grep -c '^ec2 create-tags' "$STUB_LOG"
   assert_output 0
   run cat "$GITHUB_STEP_SUMMARY"
-  assert_line '| us-east-1 | `/imagebuilder/fractal/gpu-host-ami-id` | `ami-0000000000000e001` | yes |'
+  assert_line '| us-east-1 | `/imagebuilder/fractal/ubuntu24-r580/ami-id` | `ami-0000000000000e001` | yes |'
 }
 
 @test "a file that is not a version manifest fails the job and tags nothing" {

@@ -4,6 +4,7 @@ import com.fractal.gpuhost.ci.CiDeployRoleStack;
 import com.fractal.gpuhost.devinstance.DevInstanceStack;
 import com.fractal.gpuhost.image.HostImagePipelineStack;
 import com.fractal.gpuhost.network.NetworkStack;
+import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.sharing.AmiKeyStack;
 import java.nio.file.Path;
@@ -42,9 +43,10 @@ public final class GpuHostStacks {
                     settings));
         }
         Stack pipeline = new HostImagePipelineStack(app, props(account, settings.buildRegion(),
-                "GPU host image pipeline: EC2 Image Builder builds the host AMI on g3 in " + settings.buildRegion()
-                        + ", tests it, copies it to " + settings.activeRegions().size() + " regions and publishes "
-                        + "each region's AMI ID at " + settings.ssmNames().hostAmiId()),
+                "GPU host image pipelines: EC2 Image Builder builds the host AMI of each image variant ("
+                        + String.join(", ", settings.imageVariants().stream().map(ImageVariant::name).toList())
+                        + ") in " + settings.buildRegion() + ", tests it, copies it to " + settings.activeRegions().size()
+                        + " regions and publishes each region's AMI ID at " + settings.ssmNames().hostAmiId("<variant>")),
                 settings, componentsDir);
         // With sharing, each region's snapshot key must exist before a build distributes to that region.
         if (settings.imagePipeline().sharing().isActive()) {

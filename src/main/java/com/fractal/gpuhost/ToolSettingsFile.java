@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.ResourceNames;
+import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
@@ -24,7 +25,7 @@ public final class ToolSettingsFile {
     /** The file's name inside the cloud assembly folder. */
     public static final String FILE_NAME = "gpu-host-settings.json";
     /** Bumped when a key is renamed or removed, so a tool can refuse a file it does not understand. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     private ToolSettingsFile() {
     }
@@ -48,7 +49,6 @@ public final class ToolSettingsFile {
         strings(root.putArray("activeRegions"), settings.activeRegions());
         root.put("buildRegion", settings.buildRegion());
         root.put("ssmPrefix", settings.ssmNames().prefix());
-        root.put("baseImageSsmParameter", settings.baseImageSsmParameter());
         root.put("rootVolumeGiB", settings.rootVolumeGiB());
         root.putObject("dynamicHostPorts").put("from", settings.dynamicHostPorts().from())
                 .put("to", settings.dynamicHostPorts().to());
@@ -57,9 +57,7 @@ public final class ToolSettingsFile {
 
         SsmNames names = settings.ssmNames();
         ObjectNode ssm = root.putObject("ssmNames");
-        ssm.put("latestAmiId", names.hostAmiId());
         ssm.put("amiIdPath", names.amiIdPath());
-        ssm.put("imagePipelineArn", names.imagePipelineArn());
         ssm.put("vpcId", names.vpcId());
         ssm.put("publicSubnetIds", names.publicSubnetIds());
         ObjectNode groups = ssm.putObject("securityGroupIds");
@@ -69,7 +67,22 @@ public final class ToolSettingsFile {
             groupNames.put(group.key(), group.groupName(resourceNames));
         }
 
-        root.putObject("imagePipeline").put("name", resourceNames.imagePipeline());
+        // Each active variant: what it is built from and on, and the names of its pipeline and parameters.
+        strings(root.putArray("imageVariants"), settings.imageVariants().stream().map(ImageVariant::name).toList());
+        ObjectNode variants = root.putObject("variants");
+        for (ImageVariant variant : settings.imageVariants()) {
+            ObjectNode node = variants.putObject(variant.name());
+            node.put("osRelease", variant.osRelease());
+            node.put("baseImageSsmParameter", variant.baseImageSsmParameter());
+            strings(node.putArray("families"), variant.families());
+            strings(node.putArray("buildInstanceTypes"), variant.buildInstanceTypes());
+            strings(node.putArray("testInstanceTypes"), variant.testInstanceTypes());
+            node.put("retiredOn", variant.retiredOn().orElse(""));
+            node.put("gridDriverKey", variant.driver().key());
+            node.put("imagePipeline", resourceNames.imagePipeline(variant.name()));
+            node.put("latestAmiId", names.hostAmiId(variant.name()));
+            node.put("imagePipelineArn", names.imagePipelineArn(variant.name()));
+        }
 
         ObjectNode stacks = root.putObject("stacks");
         ObjectNode network = stacks.putObject("network");
@@ -78,7 +91,7 @@ public final class ToolSettingsFile {
         settings.devInstance().ifPresent(dev -> {
             stacks.put("devInstance", resourceNames.devInstanceStack(dev.developer()));
             root.putObject("devInstance").put("developer", dev.developer()).put("region", dev.region())
-                    .put("instanceType", dev.instanceType()).put("subnetIndex", dev.subnetIndex())
+                    .put("instanceType", dev.instanceType()).put("variant", dev.variant().name()).put("subnetIndex", dev.subnetIndex())
                     .put("nameTag", resourceNames.devInstanceNameTag(dev.developer()));
         });
         settings.ci().ifPresent(ci -> stacks.put("ciDeployRole", resourceNames.ciDeployRoleStack()));
@@ -86,13 +99,19 @@ public final class ToolSettingsFile {
         // What the release command needs, so it never reads cdk.json.
         ReleaseSettings release = settings.release();
         ObjectNode releaseNode = root.putObject("release");
-        ObjectNode channels = releaseNode.putObject("channels");
-        release.channels().forEach(channel -> channels.putObject(channel)
-                .put("ssmName", names.channelAmiId(channel))
-                .put("heldByTagKey", release.heldByTagKey(channel)));
+        ObjectNode releaseVariants = releaseNode.putObject("variants");
+        for (ImageVariant variant : settings.imageVariants()) {
+            ObjectNode node = releaseVariants.putObject(variant.name());
+            node.put("latestAmiId", names.hostAmiId(variant.name()));
+            node.put("madeByTagValue", resourceNames.imagePipeline(variant.name()));
+            ObjectNode channels = node.putObject("channels");
+            release.channels().forEach(channel -> channels.putObject(channel)
+                    .put("ssmName", names.channelAmiId(variant.name(), channel))
+                    .put("heldByTagKey", release.heldByTagKey(channel)));
+        }
         releaseNode.put("releaseHistoryKept", release.historyKept());
         releaseNode.put("heldByTagValue", ReleaseSettings.HELD_BY_TAG_VALUE);
-        releaseNode.putObject("madeByTag").put("key", ReleaseSettings.MADE_BY_TAG_KEY).put("value", resourceNames.imagePipeline());
+        releaseNode.put("madeByTagKey", ReleaseSettings.MADE_BY_TAG_KEY);
         releaseNode.put("notificationTopicArnSsmName", names.notificationTopicArn());
         return root;
     }

@@ -71,7 +71,8 @@ class StackSetTest {
         for (String region : app.settings().activeRegions()) {
             mustName.put(names.networkStack(region), List.of(region, "/probe"));
         }
-        mustName.put(names.imagePipelineStack(), List.of("us-east-2", app.settings().ssmNames().hostAmiId()));
+        mustName.put(names.imagePipelineStack(), List.of("us-east-2", "ubuntu24-r580",
+                app.settings().ssmNames().hostAmiId("<variant>")));
         mustName.put(names.devInstanceStack("alice"), List.of("alice"));
         mustName.put(names.ciDeployRoleStack(), List.of("octo-org/gpu-host-infra"));
         assertEquals(mustName.keySet(), app.stacks().stream().map(Stack::getStackName)

@@ -2,6 +2,7 @@ package com.fractal.gpuhost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,9 +28,17 @@ class ToolSettingsFileTest {
         assertEquals(List.of("us-east-1", "eu-west-1"), strings(file.get("activeRegions")));
         assertEquals("us-east-1", file.get("buildRegion").asText());
         assertEquals("/probe", file.get("ssmPrefix").asText());
-        assertEquals(settings.ssmNames().hostAmiId(), file.at("/ssmNames/latestAmiId").asText());
-        assertEquals("/imagebuilder/probe/gpu-host/ami-id", file.at("/ssmNames/latestAmiId").asText());
-        assertEquals("/probe/image/pipeline-arn", file.at("/ssmNames/imagePipelineArn").asText());
+        assertEquals(List.of("ubuntu24-r580"), strings(file.get("imageVariants")));
+        JsonNode variant = file.at("/variants/ubuntu24-r580");
+        assertEquals("/imagebuilder/probe/ubuntu24-r580/ami-id", variant.path("latestAmiId").asText());
+        assertEquals("/probe/image/ubuntu24-r580/pipeline-arn", variant.path("imagePipelineArn").asText());
+        assertEquals("fractal-gpu-host-ubuntu24-r580", variant.path("imagePipeline").asText());
+        assertEquals("/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+                variant.path("baseImageSsmParameter").asText());
+        assertEquals(List.of("g4dn", "g5", "g6", "gr6", "g6e"), strings(variant.get("families")));
+        assertTrue(variant.path("gridDriverKey").asText().startsWith("grid-19."), variant.toString());
+        assertEquals("g4dn.xlarge", file.at("/devInstance/instanceType").asText());
+        assertEquals("ubuntu24-r580", file.at("/devInstance/variant").asText());
         assertEquals("/probe/network/security-groups/container-testing-id",
                 file.at("/ssmNames/securityGroupIds/container-testing").asText());
         assertEquals("FractalNetwork-eu-west-1", file.at("/stacks/network/eu-west-1").asText());
@@ -49,15 +58,16 @@ class ToolSettingsFileTest {
                 "releaseHistoryKept", 5));
         JsonNode release = ToolSettingsFile.toJson(settings).get("release");
 
-        assertEquals(List.of("candidate", "beta", "stable"), JSON.convertValue(release.get("channels"), Map.class)
+        JsonNode variant = release.at("/variants/ubuntu24-r580");
+        assertEquals(List.of("candidate", "beta", "stable"), JSON.convertValue(variant.get("channels"), Map.class)
                 .keySet().stream().toList());
-        assertEquals("/probe/image/channels/beta/ami-id", release.at("/channels/beta/ssmName").asText());
-        assertEquals(settings.ssmNames().channelAmiId("stable"), release.at("/channels/stable/ssmName").asText());
-        assertEquals("fractal:held-by:beta", release.at("/channels/beta/heldByTagKey").asText());
+        assertEquals("/probe/image/ubuntu24-r580/channels/beta/ami-id", variant.at("/channels/beta/ssmName").asText());
+        assertEquals("fractal:held-by:beta", variant.at("/channels/beta/heldByTagKey").asText());
+        assertEquals("/imagebuilder/probe/ubuntu24-r580/ami-id", variant.path("latestAmiId").asText());
         assertEquals(5, release.get("releaseHistoryKept").asInt());
         assertEquals("true", release.get("heldByTagValue").asText());
-        assertEquals("fractal:image-pipeline", release.at("/madeByTag/key").asText());
-        assertEquals("fractal-gpu-host", release.at("/madeByTag/value").asText());
+        assertEquals("fractal:image-pipeline", release.get("madeByTagKey").asText());
+        assertEquals("fractal-gpu-host-ubuntu24-r580", variant.path("madeByTagValue").asText());
         assertEquals("/probe/image/notification-topic-arn", release.get("notificationTopicArnSsmName").asText());
     }
 

@@ -3,6 +3,7 @@ package com.fractal.gpuhost.ci;
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.CiSettings;
+import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class CiDeployRoleStack extends Stack {
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.names(), settings.release());
+                settings.imageVariants().stream().map(ImageVariant::name).toList(), settings.names(), settings.release());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))

@@ -20,12 +20,13 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * CloudFormation changes is done by the bootstrap roles, not by this role.
  *
  * @param activeRegions every region with a network stack and a copy of the AMI
- * @param buildRegion   the region of the image pipeline
+ * @param buildRegion   the region of the image pipelines
+ * @param variants      the active image variants, each with its pipeline and channels
  * @param names         the physical names of the pipeline, its images and the parameters CI reads
  * @param release       the release channels, whose parameters and AMI tags CI's release workflows change
  */
-public record DeployRolePermissions(List<String> activeRegions, String buildRegion, ResourceNames names,
-        ReleaseSettings release) {
+public record DeployRolePermissions(List<String> activeRegions, String buildRegion, List<String> variants,
+        ResourceNames names, ReleaseSettings release) {
     /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
     public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
 
@@ -45,6 +46,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
+        variants = List.copyOf(variants);
     }
 
     public List<PolicyStatement> statements() {
@@ -82,7 +84,8 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     PolicyStatement pipelineArnParameter() {
         return PolicyStatement.Builder.create().sid(SID_PIPELINE_ARN).actions(List.of("ssm:GetParameter"))
-                .resources(List.of(parameterArn(buildRegion, names.ssm().imagePipelineArn()))).build();
+                .resources(variants.stream().map(variant -> parameterArn(buildRegion,
+                        names.ssm().imagePipelineArn(variant))).toList()).build();
     }
 
     /** The AMI ID path itself (for GetParametersByPath) and the parameters below it, in every region. */
@@ -152,7 +155,10 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     PolicyStatement channelParameters() {
         List<String> parameters = new ArrayList<>();
         for (String region : activeRegions) {
-            release.channels().forEach(channel -> parameters.add(parameterArn(region, names.ssm().channelAmiId(channel))));
+            for (String variant : variants) {
+                release.channels().forEach(channel -> parameters.add(parameterArn(region,
+                        names.ssm().channelAmiId(variant, channel))));
+            }
         }
         parameters.add(parameterArn(buildRegion, names.ssm().notificationTopicArn()));
         return PolicyStatement.Builder.create().sid(SID_CHANNELS)

@@ -50,7 +50,7 @@ public final class DevInstanceStack extends Stack {
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();
         scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir(), settings.pinnedVersions());
-        scripts.grantHostSetup(role);
+        scripts.grantHostSetup(role, dev.variant().driver().key());
 
         String subnetId = Fn.select(dev.subnetIndex(),
                 StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds()));
@@ -58,8 +58,8 @@ public final class DevInstanceStack extends Stack {
                 names.securityGroupId(HostSecurityGroup.CONTAINER_TESTING.key()));
         devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
                 baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
-                dev.image().published() ? DevInstanceUserData.publishedImage(scripts, dev.region())
-                        : DevInstanceUserData.hostSetup(scripts, dev.region()),
+                dev.image().published() ? DevInstanceUserData.publishedImage(scripts, dev.region(), dev.variant())
+                        : DevInstanceUserData.hostSetup(scripts, dev.region(), dev.variant()),
                 dev.keyPair(), subnetId, groupId));
         String instanceId = devInstance.instance().getRef();
         if (dev.idleStopEnabled()) {
@@ -77,15 +77,18 @@ public final class DevInstanceStack extends Stack {
     }
 
     /**
-     * The image's SSM parameter, resolved at deploy time (no lookup at synth). A published image already
-     * went through the host setup; stock Ubuntu gets it at first boot.
+     * The image's SSM parameter, resolved at deploy time (no lookup at synth), always of the variant that
+     * serves the instance's type. A published image already went through the host setup; stock Ubuntu (the
+     * variant's base image) gets it at first boot.
      */
     static String imageParameter(final Settings settings, final DevInstanceSettings dev) {
         DevImage image = dev.image();
+        String variant = dev.variant().name();
         if (image.latest()) {
-            return settings.ssmNames().hostAmiId();
+            return settings.ssmNames().hostAmiId(variant);
         }
-        return image.channel().map(settings.ssmNames()::channelAmiId).orElse(settings.baseImageSsmParameter());
+        return image.channel().map(channel -> settings.ssmNames().channelAmiId(variant, channel))
+                .orElse(dev.variant().baseImageSsmParameter());
     }
 
     private IMachineImage baseImage(final Settings settings, final DevInstanceSettings dev) {

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.settings.ImageVariant;
 import java.util.List;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.UserData;
@@ -19,13 +20,13 @@ final class DevInstanceUserData {
     }
 
     /** Stock Ubuntu: the full host setup, Go, then a reboot so the NVIDIA driver loads. */
-    static UserData hostSetup(final HostScriptsAsset scripts, final String region) {
+    static UserData hostSetup(final HostScriptsAsset scripts, final String region, final ImageVariant variant) {
         UserData userData = UserData.forLinux();
-        userData.addCommands(fetchScripts(scripts, region));
+        userData.addCommands(fetchScripts(scripts, region, variant));
         userData.addCommands(
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
-                "bash " + SCRIPTS_DIR + "/setup_ubuntu20_host.sh",
+                "bash " + SCRIPTS_DIR + "/setup_gpu_host.sh",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
                 "reboot");
@@ -36,9 +37,9 @@ final class DevInstanceUserData {
      * A published host image already holds the host setup, but not Go (production hosts do not build the
      * host service): install only Go, from the same scripts. No reboot is needed.
      */
-    static UserData publishedImage(final HostScriptsAsset scripts, final String region) {
+    static UserData publishedImage(final HostScriptsAsset scripts, final String region, final ImageVariant variant) {
         UserData userData = UserData.forLinux();
-        userData.addCommands(fetchScripts(scripts, region));
+        userData.addCommands(fetchScripts(scripts, region, variant));
         userData.addCommands(
                 "echo \"dev instance from a published host image: the host setup is baked in; installing Go\"",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
@@ -46,10 +47,13 @@ final class DevInstanceUserData {
         return userData;
     }
 
-    /** Logging, the AWS CLI, and the host-scripts asset unpacked into {@value #SCRIPTS_DIR}. */
-    private static String[] fetchScripts(final HostScriptsAsset scripts, final String region) {
+    /** Logging, the variant, the AWS CLI, and the host-scripts asset unpacked into {@value #SCRIPTS_DIR}. */
+    private static String[] fetchScripts(final HostScriptsAsset scripts, final String region,
+            final ImageVariant variant) {
         return new String[] {
             "set -euo pipefail",
+            // Every entry script reads the variant (its driver pin) from here.
+            "export IMAGE_VARIANT=" + variant.name(),
             "exec > >(tee -a " + LOG_FILE + ") 2>&1",
             "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
             // The snap-installed AWS CLI lands in /snap/bin, which cloud-init's PATH lacks.

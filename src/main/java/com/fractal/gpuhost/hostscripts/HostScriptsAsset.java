@@ -55,17 +55,17 @@ public final class HostScriptsAsset extends Construct {
     }
 
     /**
-     * What a host that runs the setup needs, and nothing more: read the one asset object and the one pinned
-     * NVIDIA GRID driver object in AWS's driver bucket. Exact object ARNs, so no wildcard to justify.
+     * What a host that runs the setup needs, and nothing more: read the one asset object and its variant's
+     * pinned NVIDIA GRID driver object in AWS's driver bucket. Exact object ARNs, so no wildcard to justify.
      */
-    public void grantHostSetup(final IGrantable host) {
+    public void grantHostSetup(final IGrantable host, final String gridDriverKey) {
         String s3 = "arn:" + Aws.PARTITION + ":s3:::";
         host.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadHostScriptsAndNvidiaGridDriver")
                 .actions(List.of("s3:GetObject"))
                 .resources(List.of(
                         s3 + asset.getS3BucketName() + "/" + asset.getS3ObjectKey(),
-                        s3 + pinnedVersions.nvidiaDriverBucket() + "/" + pinnedVersions.nvidiaGridDriverKey()))
+                        s3 + pinnedVersions.nvidiaDriverBucket() + "/" + gridDriverKey))
                 .build());
     }
 }

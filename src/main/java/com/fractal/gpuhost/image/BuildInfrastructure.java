@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.settings.ImageVariant;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.services.iam.InstanceProfile;
@@ -12,8 +13,9 @@ import software.amazon.awscdk.services.imagebuilder.CfnInfrastructureConfigurati
 import software.constructs.Construct;
 
 /**
- * Where builds run: g3 instances (the driver installer test-loads its module, so a build needs the GPU),
- * the preferred type first and the others as fallbacks when an AZ lacks capacity, IMDSv2 only,
+ * Where a variant's builds and tests run: its build instance types (GPU types of its families, since Image
+ * Builder runs the test phase on the same configuration), the preferred type first and the others as
+ * fallbacks when an AZ lacks capacity, IMDSv2 only,
  * terminated on failure, in the image-builder security group of the build region's network stack.
  */
 public final class BuildInfrastructure extends Construct {
@@ -21,7 +23,7 @@ public final class BuildInfrastructure extends Construct {
     private final Role role;
 
     /** What the build instances need. */
-    public record Props(String name, List<String> instanceTypes, String subnetId, String securityGroupId,
+    public record Props(String name, ImageVariant variant, String subnetId, String securityGroupId,
             HostScriptsAsset scripts, BuildLogs logs, BuildNotifications notifications, Map<String, String> tags) {
     }
 
@@ -34,7 +36,7 @@ public final class BuildInfrastructure extends Construct {
                         ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
                         ManagedPolicy.fromAwsManagedPolicyName("EC2InstanceProfileForImageBuilder")))
                 .build();
-        props.scripts().grantHostSetup(role);
+        props.scripts().grantHostSetup(role, props.variant().driver().key());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("WriteBuildLogs")
                 .actions(List.of("s3:PutObject"))
@@ -50,8 +52,8 @@ public final class BuildInfrastructure extends Construct {
 
         configuration = CfnInfrastructureConfiguration.Builder.create(this, "Configuration")
                 .name(props.name())
-                .description("g3 build and test instances for the GPU host image")
-                .instanceTypes(props.instanceTypes())
+                .description("Build and test instances of the " + props.variant().name() + " GPU host image")
+                .instanceTypes(props.variant().buildInstanceTypes())
                 .instanceProfileName(profile.getInstanceProfileName())
                 .subnetId(props.subnetId())
                 .securityGroupIds(List.of(props.securityGroupId()))

@@ -19,6 +19,8 @@ public final class HostComponents extends Construct {
     public static final List<String> ORDER = List.of("host-setup", "ami-setup", "validate", "test");
     /** The document parameter through which a component learns where the scripts asset is. */
     public static final String SCRIPTS_PARAMETER = HostScriptsSteps.PARAMETER;
+    /** The document parameter that names the image variant; the entry scripts get it as IMAGE_VARIANT. */
+    public static final String VARIANT_PARAMETER = "ImageVariant";
 
     private final List<Component> components = new ArrayList<>();
 

@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.image;
 
+import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.sharing.AmiSnapshotKey;
 import java.util.ArrayList;
@@ -27,8 +28,9 @@ public final class HostImageDistribution extends Construct {
      * @param sharing          who else launches or copies the AMIs
      * @param snapshotKeyAlias the alias of each region's snapshot key, present when {@code sharing} is active
      */
-    public record Props(String name, String amiName, List<String> regions, String amiIdParameter,
-            SharingSettings sharing, Optional<String> snapshotKeyAlias, Map<String, String> amiTags) {
+    public record Props(String name, String amiName, ImageVariant variant, List<String> regions,
+            String amiIdParameter, SharingSettings sharing, Optional<String> snapshotKeyAlias,
+            Map<String, String> amiTags) {
     }
 
     public HostImageDistribution(final Construct scope, final String id, final Props props) {
@@ -46,7 +48,8 @@ public final class HostImageDistribution extends Construct {
                 .toList();
         configuration = CfnDistributionConfiguration.Builder.create(this, "Configuration")
                 .name(props.name())
-                .description("The GPU host AMI in every active region, its ID in SSM at " + props.amiIdParameter())
+                .description("The " + props.variant().name() + " GPU host AMI in every active region, its ID in SSM at "
+                        + props.amiIdParameter())
                 .distributions(distributions)
                 .build();
     }
@@ -54,7 +57,9 @@ public final class HostImageDistribution extends Construct {
     private Map<String, Object> amiSettings(final Props props, final String region) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("Name", props.amiName());
-        settings.put("Description", "GPU streaming host (g3, NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
+        ImageVariant variant = props.variant();
+        settings.put("Description", "GPU streaming host " + variant.name() + " (Ubuntu " + variant.osRelease() + ", "
+                + String.join("/", variant.families()) + ", NVIDIA GRID, Docker with the NVIDIA runtime, ECS agent)");
         settings.put("AmiTags", props.amiTags());
         props.snapshotKeyAlias().ifPresent(alias ->
                 settings.put("KmsKeyId", AmiSnapshotKey.aliasArn(this, region, alias)));

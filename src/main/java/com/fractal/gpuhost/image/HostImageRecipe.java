@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.image;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.sharing.AmiSnapshotKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,14 @@ public final class HostImageRecipe extends Construct {
      * @param snapshotKeyAlias the alias of the AMI snapshot key when the AMIs are shared; without it the root
      *                         is encrypted with the account's default EBS key
      */
-    public record Props(String name, String baseImageSsmParameter, int rootVolumeGiB, HostComponents components,
+    public record Props(String name, ImageVariant variant, int rootVolumeGiB, HostComponents components,
             HostScriptsAsset scripts, BuildLogs logs, Optional<String> snapshotKeyAlias) {
     }
 
     public HostImageRecipe(final Construct scope, final String id, final Props props) {
         super(scope, id);
-        List<String> versionInputs = new ArrayList<>(List.of(props.baseImageSsmParameter(),
+        List<String> versionInputs = new ArrayList<>(List.of(props.variant().baseImageSsmParameter(),
+                props.variant().name(),
                 String.valueOf(props.rootVolumeGiB()), WORKING_DIRECTORY, props.scripts().assetHash()));
         // A recipe cannot change in place: another key makes another version.
         props.snapshotKeyAlias().ifPresent(versionInputs::add);
@@ -50,7 +52,8 @@ public final class HostImageRecipe extends Construct {
                 HostComponents.SCRIPTS_PARAMETER, props.scripts().s3ObjectUrl(),
                 "BuildLogBucket", props.logs().bucket().getBucketName(),
                 "ImageName", props.name(),
-                "ImageVersion", version);
+                "ImageVersion", version,
+                HostComponents.VARIANT_PARAMETER, props.variant().name());
         List<Object> components = new ArrayList<>();
         for (HostComponents.Component component : props.components().inOrder()) {
             components.add(configuration(component, parameterValues));
@@ -58,8 +61,9 @@ public final class HostImageRecipe extends Construct {
         recipe = CfnImageRecipe.Builder.create(this, "Recipe")
                 .name(props.name())
                 .version(version)
-                .description("GPU streaming host: Ubuntu, NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
-                .parentImage("ssm:" + props.baseImageSsmParameter())
+                .description("GPU streaming host " + props.variant().name() + ": Ubuntu " + props.variant().osRelease()
+                        + ", NVIDIA GRID driver, Docker with the NVIDIA runtime, ECS agent")
+                .parentImage("ssm:" + props.variant().baseImageSsmParameter())
                 .components(components)
                 .workingDirectory(WORKING_DIRECTORY)
                 .blockDeviceMappings(List.of(CfnImageRecipe.InstanceBlockDeviceMappingProperty.builder()

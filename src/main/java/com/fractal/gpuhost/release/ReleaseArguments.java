@@ -14,16 +14,19 @@ import java.util.Optional;
  * @param channel  rollback: the channel that goes back
  * @param dryRun   print the plan only
  * @param assembly the cloud assembly with gpu-host-settings.json
+ * @param variant  the image variant whose channels move (status: only that one); optional with one active
  */
 public record ReleaseArguments(String verb, Optional<String> to, String from, Optional<String> channel,
-        boolean dryRun, Path assembly) {
+        boolean dryRun, Path assembly, Optional<String> variant) {
 
     public static final String USAGE = """
             usage: npm run release -- <verb> [options]
               status                                      every region's newest build and channels
               promote --to CHANNEL [--from latest|CHANNEL] move a channel, in every region or none
               rollback CHANNEL                            back to the channel's release before its current one
-            options: --dry-run (show the plan only), --assembly DIR (default cdk.out, from `npm run synth`)""";
+            options: --variant NAME (the image variant; may be left out when one is active; status shows every
+                     variant without it), --dry-run (show the plan only), --assembly DIR (default cdk.out,
+                     from `npm run synth`)""";
 
     static final List<String> VERBS = List.of("status", "promote", "rollback");
 
@@ -39,6 +42,7 @@ public record ReleaseArguments(String verb, Optional<String> to, String from, Op
         String from = ReleaseCli.LATEST;
         boolean dryRun = false;
         Path assembly = Path.of("cdk.out");
+        Optional<String> variant = Optional.empty();
         List<String> positional = new ArrayList<>();
         for (int i = 1; i < args.size(); i++) {
             String arg = args.get(i);
@@ -46,6 +50,7 @@ public record ReleaseArguments(String verb, Optional<String> to, String from, Op
                 case "--to" -> to = Optional.of(value(args, ++i, arg, verb, "promote"));
                 case "--from" -> from = value(args, ++i, arg, verb, "promote");
                 case "--assembly" -> assembly = Path.of(value(args, ++i, arg, verb, verb));
+                case "--variant" -> variant = Optional.of(value(args, ++i, arg, verb, verb));
                 case "--dry-run" -> {
                     if ("status".equals(verb)) {
                         throw ReleaseException.usage("--dry-run: status changes nothing; allowed with promote, rollback");
@@ -82,7 +87,7 @@ public record ReleaseArguments(String verb, Optional<String> to, String from, Op
             }
             default -> requireNone(positional, verb);
         }
-        return new ReleaseArguments(verb, to, from, channel, dryRun, assembly);
+        return new ReleaseArguments(verb, to, from, channel, dryRun, assembly, variant);
     }
 
     private static String value(final List<String> args, final int at, final String option, final String verb,
@@ -104,9 +109,9 @@ public record ReleaseArguments(String verb, Optional<String> to, String from, Op
 
     private static String options(final String verb) {
         return switch (verb) {
-            case "promote" -> "--to, --from, --dry-run, --assembly";
-            case "rollback" -> "--dry-run, --assembly";
-            default -> "--assembly";
+            case "promote" -> "--to, --from, --variant, --dry-run, --assembly";
+            case "rollback" -> "--variant, --dry-run, --assembly";
+            default -> "--variant, --assembly";
         };
     }
 }

@@ -1,7 +1,9 @@
 package com.fractal.gpuhost.release;
 
 import com.fractal.gpuhost.release.ReleaseGateway.GatewayException;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -31,11 +33,23 @@ public final class ReleaseCli {
         }
         try {
             ReleaseArguments arguments = ReleaseArguments.parse(args);
-            ReleaseConfig config = ReleaseConfig.read(arguments.assembly());
+            if ("status".equals(arguments.verb())) {
+                List<ReleaseConfig> configs = arguments.variant().isEmpty() ? ReleaseConfig.readAll(arguments.assembly())
+                        : List.of(ReleaseConfig.read(arguments.assembly(), arguments.variant()));
+                // Printed once every variant is read, so a failure leaves only its one-line error.
+                ByteArrayOutputStream report = new ByteArrayOutputStream();
+                PrintStream reportOut = new PrintStream(report, true, StandardCharsets.UTF_8);
+                for (ReleaseConfig config : configs) {
+                    reportOut.println("variant " + config.variant() + ":");
+                    new StatusReport(config, gateways.apply(config)).print(reportOut);
+                }
+                out.print(report.toString(StandardCharsets.UTF_8));
+                return 0;
+            }
+            ReleaseConfig config = ReleaseConfig.read(arguments.assembly(), arguments.variant());
             ReleaseGateway gateway = gateways.apply(config);
             ReleasePlanner planner = new ReleasePlanner(config, gateway);
             switch (arguments.verb()) {
-                case "status" -> new StatusReport(config, gateway).print(out);
                 case "promote" -> new ReleaseExecutor(config, gateway, out).run(
                         planner.promote(arguments.to().orElseThrow(), arguments.from()), arguments.dryRun());
                 default -> new ReleaseExecutor(config, gateway, out).run(

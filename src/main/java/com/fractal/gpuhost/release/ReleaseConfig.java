@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the release command knows of the project, read from the resolved settings that synthesis writes
  * into the cloud assembly (gpu-host-settings.json), never from cdk.json: regions, SSM names and channels
  * are the stacks' own.
  *
+ * @param variant            the image variant whose channels this is
  * @param activeRegions      every region a release changes, the build region first
  * @param buildRegion        where the notification topic lives
  * @param latestSsmName      the newest build's AMI ID, written by Image Builder's distribution
@@ -25,13 +27,13 @@ import java.util.Map;
  * @param madeByTagValue     its value
  * @param topicArnSsmName    the parameter (build region) holding the notification topic's ARN
  */
-public record ReleaseConfig(List<String> activeRegions, String buildRegion, String latestSsmName,
+public record ReleaseConfig(String variant, List<String> activeRegions, String buildRegion, String latestSsmName,
         Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
         String madeByTagValue, String topicArnSsmName) {
 
     public static final String FILE_NAME = "gpu-host-settings.json";
     /** The settings file's schema this command understands. */
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = 2;
 
     /** A channel's parameter name and its held-by tag key. */
     public record Channel(String name, String ssmName, String heldByTagKey) {
@@ -53,8 +55,11 @@ public record ReleaseConfig(List<String> activeRegions, String buildRegion, Stri
         return channel;
     }
 
-    /** Reads the settings file of an assembly folder; a missing or unreadable file is a usage error. */
-    public static ReleaseConfig read(final Path assemblyDir) {
+    /**
+     * Reads the settings file of an assembly folder: one config per active variant, in the settings' order.
+     * A missing or unreadable file is a usage error.
+     */
+    public static List<ReleaseConfig> readAll(final Path assemblyDir) {
         Path file = assemblyDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
             throw ReleaseException.usage(file + " is missing: run `npm run synth` first (or pass --assembly DIR)");
@@ -66,20 +71,44 @@ public record ReleaseConfig(List<String> activeRegions, String buildRegion, Stri
             throw ReleaseException.usage(file + " is not JSON (" + e.getMessage().lines().findFirst().orElse("")
                     + "): run `npm run synth` again");
         }
-        if (root.path("schemaVersion").asInt() != SCHEMA_VERSION || !root.path("release").isObject()) {
-            throw ReleaseException.usage(file + " is from another version of the app (no release settings or "
-                    + "schemaVersion " + root.path("schemaVersion").asText() + "): run `npm run synth` again");
+        if (root.path("schemaVersion").asInt() != SCHEMA_VERSION || !root.at("/release/variants").isObject()) {
+            throw ReleaseException.usage(file + " is from another version of the app (no release settings per "
+                    + "variant or schemaVersion " + root.path("schemaVersion").asText() + "): run `npm run synth` again");
         }
         JsonNode release = root.path("release");
         List<String> regions = new ArrayList<>();
         root.path("activeRegions").forEach(region -> regions.add(region.asText()));
-        Map<String, Channel> channels = new LinkedHashMap<>();
-        release.path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
-                new Channel(entry.getKey(), entry.getValue().path("ssmName").asText(),
-                        entry.getValue().path("heldByTagKey").asText())));
-        return new ReleaseConfig(regions, root.path("buildRegion").asText(),
-                root.at("/ssmNames/latestAmiId").asText(), channels, release.path("releaseHistoryKept").asInt(),
-                release.path("heldByTagValue").asText(), release.at("/madeByTag/key").asText(),
-                release.at("/madeByTag/value").asText(), release.path("notificationTopicArnSsmName").asText());
+        List<ReleaseConfig> configs = new ArrayList<>();
+        release.path("variants").fields().forEachRemaining(variant -> {
+            Map<String, Channel> channels = new LinkedHashMap<>();
+            variant.getValue().path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
+                    new Channel(entry.getKey(), entry.getValue().path("ssmName").asText(),
+                            entry.getValue().path("heldByTagKey").asText())));
+            configs.add(new ReleaseConfig(variant.getKey(), regions, root.path("buildRegion").asText(),
+                    variant.getValue().path("latestAmiId").asText(), channels,
+                    release.path("releaseHistoryKept").asInt(), release.path("heldByTagValue").asText(),
+                    release.path("madeByTagKey").asText(), variant.getValue().path("madeByTagValue").asText(),
+                    release.path("notificationTopicArnSsmName").asText()));
+        });
+        return configs;
+    }
+
+    /**
+     * The config of the variant asked for, or of the one active variant when none is named; a name that is
+     * not active, or none while several are, is a usage error naming the active variants.
+     */
+    public static ReleaseConfig read(final Path assemblyDir, final Optional<String> variant) {
+        List<ReleaseConfig> configs = readAll(assemblyDir);
+        List<String> active = configs.stream().map(ReleaseConfig::variant).toList();
+        if (variant.isEmpty()) {
+            if (configs.size() != 1) {
+                throw ReleaseException.usage("--variant is needed: " + configs.size() + " variants are active ("
+                        + String.join(", ", active) + ")");
+            }
+            return configs.get(0);
+        }
+        return configs.stream().filter(config -> config.variant().equals(variant.get())).findFirst()
+                .orElseThrow(() -> ReleaseException.usage("--variant: \"" + variant.get() + "\" is not an active "
+                        + "variant; allowed: " + String.join(", ", active)));
     }
 }

@@ -50,7 +50,7 @@ public final class ReleasePlanner {
             }
             moves.add(new Move(region, ami.get(), 0, "release: promote from " + source));
         }
-        return plan("promote " + target + " <- " + source, to, moves, problems);
+        return plan("promote " + config.variant() + " " + target + " <- " + source, to, moves, problems);
     }
 
     /** {@code rollback channel}: back to the AMI it held before its current one, in every region. */
@@ -75,7 +75,7 @@ public final class ReleasePlanner {
             moves.add(new Move(region, before.get().value(), holds,
                     "release: rollback; holds version " + holds));
         }
-        return plan("rollback " + channelName, channel, moves, problems);
+        return plan("rollback " + config.variant() + " " + channelName, channel, moves, problems);
     }
 
     /** One region's intended move, before its AMIs are looked up. */
@@ -135,9 +135,11 @@ public final class ReleasePlanner {
     }
 
     /**
-     * After the move, the AMI the channel holds and the AMIs of its last releaseHistoryKept promotions keep the
-     * held-by tag (a rollback is no promotion: it neither widens nor shifts the window, so what it could go
-     * back to stays kept); the other AMIs of its history that still carry the tag lose it.
+     * After the move, the AMI the channel holds, the AMIs of its last releaseHistoryKept promotions and the AMI
+     * the next rollback would reach keep the held-by tag (a rollback is no promotion: it neither widens nor
+     * shifts the window); the other AMIs of its history that still carry the tag lose it. The rollback target
+     * is computed on the history as it will be, so a promotion after rollbacks, whose "release before" is the
+     * AMI a rollback restored, never untags it.
      */
     private void retention(final Channel channel, final Move move, final List<Version> history,
             final Map<String, Image> images, final List<TagChange> add, final List<TagChange> remove) {
@@ -150,6 +152,7 @@ public final class ReleasePlanner {
         Set<String> held = new LinkedHashSet<>(promoted.subList(Math.max(0, promoted.size() - config.historyKept()),
                 promoted.size()));
         held.add(move.amiId());
+        nextRollbackTarget(history, move).ifPresent(held::add);
         for (String id : held) {
             Image image = images.get(id);
             if (image != null && !config.heldByTagValue().equals(image.tags().get(channel.heldByTagKey()))) {
@@ -164,6 +167,15 @@ public final class ReleasePlanner {
                 remove.add(new TagChange(move.region(), image));
             }
         }
+    }
+
+    /** The AMI a rollback right after this move would restore: computed on the history with the move appended. */
+    private static Optional<String> nextRollbackTarget(final List<Version> history, final Move move) {
+        TreeMap<Long, Version> after = byVersion(history);
+        long next = after.isEmpty() ? 1 : after.lastKey() + 1;
+        Version moved = new Version(next, move.amiId(), move.description());
+        after.put(next, moved);
+        return releaseBefore(after, moved).map(Version::value);
     }
 
     private static Image missing(final String id) {

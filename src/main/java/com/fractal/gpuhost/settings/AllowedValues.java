@@ -6,10 +6,6 @@ import software.amazon.awscdk.regioninfo.RegionInfo;
 
 /** What the settings may hold: the one place these lists and patterns are written. */
 public final class AllowedValues {
-    /** The g3 family (NVIDIA Tesla M60): the GRID driver and the streaming stack are built for it. */
-    public static final List<String> G3_INSTANCE_TYPES =
-            List.of("g3s.xlarge", "g3.4xlarge", "g3.8xlarge", "g3.16xlarge");
-
     /** Smallest root volume that holds the driver, Docker and the container images. */
     public static final int MIN_ROOT_VOLUME_GIB = 32;
     /** The largest gp3 volume. */

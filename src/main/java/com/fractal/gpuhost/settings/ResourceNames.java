@@ -38,25 +38,25 @@ public record ResourceNames(SsmNames ssm) {
         return prefixed("*");
     }
 
-    /** The project tag on every resource, and the name shared by the image pipeline, recipe and distribution. */
+    /** The project tag on every resource; a variant's pipeline, recipe and distribution add the variant to it. */
     public String project() {
         return HOST_IMAGE;
     }
 
-    public String imagePipeline() {
-        return HOST_IMAGE;
+    public String imagePipeline(final String variant) {
+        return HOST_IMAGE + "-" + variant;
     }
 
-    public String imageRecipe() {
-        return HOST_IMAGE;
+    public String imageRecipe(final String variant) {
+        return HOST_IMAGE + "-" + variant;
     }
 
-    public String imageDistribution() {
-        return HOST_IMAGE;
+    public String imageDistribution(final String variant) {
+        return HOST_IMAGE + "-" + variant;
     }
 
-    public String buildInfrastructure() {
-        return HOST_IMAGE + "-build";
+    public String buildInfrastructure(final String variant) {
+        return HOST_IMAGE + "-" + variant + "-build";
     }
 
     /** The build topic: named, so that the CI role can name its exact ARN. */
@@ -64,18 +64,18 @@ public record ResourceNames(SsmNames ssm) {
         return HOST_IMAGE + "-builds";
     }
 
-    public String imageRetention() {
-        return HOST_IMAGE + "-retention";
+    public String imageRetention(final String variant) {
+        return HOST_IMAGE + "-" + variant + "-retention";
     }
 
     /** Image Builder fills in the build date, so every AMI name is unique. */
-    public String amiName() {
-        return HOST_IMAGE + "-{{ imagebuilder:buildDate }}";
+    public String amiName(final String variant) {
+        return HOST_IMAGE + "-" + variant + "-{{ imagebuilder:buildDate }}";
     }
 
-    /** The tag on every image the pipeline makes; the retention policy selects images by it. */
-    public Map<String, String> imageTags() {
-        return Map.of(tagKey("image"), "gpu-host");
+    /** The tag on every image a variant's pipeline makes; its retention policy selects images by it. */
+    public Map<String, String> imageTags(final String variant) {
+        return Map.of(tagKey("image"), "gpu-host-" + variant);
     }
 
     public String networkStack(final String region) {

@@ -25,7 +25,6 @@ public final class SettingDeclarations {
     private static final Pattern CRON = Pattern.compile("cron\\((\\S+ ){5}\\S+\\)");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
     private static final Pattern KEY_PAIR_NAME = Pattern.compile("[\\x20-\\x7E]{1,255}");
-    private static final String G3_TYPES = String.join(", ", AllowedValues.G3_INSTANCE_TYPES);
 
     /** A release channel's name: lowercase, safe in an SSM path and an AMI tag key. */
     private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9-]{0,30}");
@@ -42,7 +41,10 @@ public final class SettingDeclarations {
             "use devImage=latest for the newest build (or devImage=<channel>, devImage=stock)",
             "launchPermissionAccounts", "use shareWithAccounts (or shareWithOrganizationalUnits, "
                     + "shareWithOrganization), which also encrypts the AMIs with a key those accounts may use; "
-                    + "copyToAccounts for accounts that must own a copy");
+                    + "copyToAccounts for accounts that must own a copy",
+            "buildInstanceTypes", "each variant names its own: buildInstanceTypes of its entry in imageVariantCatalog",
+            "baseImageSsmParameter", "each variant names its own: baseImageSsmParameter of its entry in "
+                    + "imageVariantCatalog (see docs/variants.md)");
 
     public static final Setting<List<String>> ACTIVE_REGIONS = add(Setting.list("activeRegions", GENERAL,
             Rule.none(), "AWS region codes, each once, the build region among them",
@@ -50,14 +52,18 @@ public final class SettingDeclarations {
     public static final Setting<Optional<String>> BUILD_REGION = add(Setting.optionalText("buildRegion", GENERAL,
             true, "the first active region", Rule.none(), "one of `activeRegions`",
             "where images are built"));
-    public static final Setting<List<String>> BUILD_INSTANCE_TYPES = add(Setting.list("buildInstanceTypes", GENERAL,
-            Rule.none(), "one or more of " + G3_TYPES + ", each once", "g3 types for builds, preferred first"));
+    public static final Setting<List<String>> IMAGE_VARIANTS = add(Setting.list("imageVariants", GENERAL,
+            Rule.none(), "one or more names of `imageVariantCatalog`, each once",
+            "the image variants built, each by a whole pipeline of its own (docs/variants.md)"));
+    public static final Setting<Map<String, Object>> IMAGE_VARIANT_CATALOG = add(Setting.object(
+            "imageVariantCatalog", GENERAL,
+            "per variant name, `{\"osRelease\": \"24.04\", \"baseImageSsmParameter\": …, \"families\": […], "
+                    + "\"buildInstanceTypes\": […], \"testInstanceTypes\": […], \"retiredOn\": \"\" or a date}`; the "
+                    + "driver is pinned in host-scripts/variants/<name>.env",
+            "every variant that can be built: OS, base image, GPU families, build and test instance types"));
     public static final Setting<Integer> ROOT_VOLUME_GIB = add(Setting.wholeNumber("rootVolumeGiB", GENERAL,
             AllowedValues.MIN_ROOT_VOLUME_GIB, AllowedValues.MAX_ROOT_VOLUME_GIB,
             "root volume of images and dev instances, in GiB"));
-    public static final Setting<String> BASE_IMAGE_SSM_PARAMETER = add(Setting.text("baseImageSsmParameter", GENERAL,
-            "an SSM parameter path", "the base image (Canonical's Ubuntu 20.04 `ami-id` parameter); moving to 22.04 "
-                    + "is a change of this value"));
     public static final Setting<String> SSM_PREFIX = add(Setting.text("ssmPrefix", GENERAL,
             "an SSM parameter path such as /fractal, not under /aws or /ssm",
             "where the stacks publish shared IDs and tools find them"));
@@ -78,12 +84,17 @@ public final class SettingDeclarations {
     public static final Setting<Optional<String>> DEV_REGION = add(Setting.optionalText("devRegion", DEV_INSTANCE,
             false, "the build region", Rule.none(), "one of `activeRegions`", "where your dev instance runs"));
     public static final Setting<String> DEV_INSTANCE_TYPE = add(Setting.text("devInstanceType", DEV_INSTANCE,
-            "one of " + G3_TYPES, "your dev instance's type"));
+            "a type of a family that an active variant serves, such as g4dn.xlarge",
+            "your dev instance's type; it boots the image of the variant that serves its family"));
+    public static final Setting<Optional<String>> DEV_VARIANT = add(Setting.optionalText("devVariant", DEV_INSTANCE,
+            false, "the one active variant that serves `devInstanceType`", Rule.none(),
+            "an active variant that serves `devInstanceType`",
+            "which variant's image your dev instance boots, when two active variants serve its type"));
     public static final Setting<Optional<String>> KEY_PAIR = add(Setting.optionalText("keyPair", DEV_INSTANCE, false,
             "none", new Rule<>(KEY_PAIR_NAME.asMatchPredicate(), "is not an EC2 key pair name"),
             "1 to 255 printable ASCII characters", "an existing EC2 key pair, if you want SSH as well as Session Manager"));
     public static final Setting<Integer> DEV_SUBNET_INDEX = add(Setting.wholeNumber("devSubnetIndex", DEV_INSTANCE,
-            0, 5, "which public subnet (AZ) to launch in: try `1` if an AZ has no g3 capacity"));
+            0, 5, "which public subnet (AZ) to launch in: try `1` if an AZ has no capacity for your type"));
     public static final Setting<Integer> DEV_IDLE_STOP_MINUTES = add(Setting.wholeNumber("devIdleStopMinutes",
             DEV_INSTANCE, 0, 1440, new Rule<>(minutes -> minutes % 5 == 0, "is not allowed"),
             "0 (off) or a multiple of 5 from 5 to 1440 (CloudWatch's one-day limit)",
@@ -116,7 +127,8 @@ public final class SettingDeclarations {
             new Rule<>(SettingDeclarations::isChannelName, "is not allowed"),
             "one or more names of 1 to 31 of a-z, 0-9 and '-', starting with a letter, each once, not `"
                     + ReleaseSettings.LATEST + "` or `" + DevImage.STOCK + "`",
-            "release channels, each one AMI per region in `<ssmPrefix>/image/channels/<channel>/ami-id`; "
+            "release channels of every variant, each one AMI per region in "
+                    + "`<ssmPrefix>/image/<variant>/channels/<channel>/ami-id`; "
                     + "production reads `stable`; moved with `npm run release`"));
     public static final Setting<Integer> RELEASE_HISTORY_KEPT = add(Setting.wholeNumber("releaseHistoryKept",
             IMAGE_PIPELINE, 1, 20, "AMIs of a channel's last N promotions keep its held-by tag, so retention never "

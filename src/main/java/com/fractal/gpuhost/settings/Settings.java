@@ -11,9 +11,8 @@ import java.util.Optional;
  *
  * @param activeRegions         regions that get a network stack and a copy of every AMI; the build region first
  * @param buildRegion           where Image Builder builds the AMI
- * @param buildInstanceTypes    g3 types for the build, in order of preference
+ * @param imageVariants         the active image variants, each built by a pipeline of its own
  * @param rootVolumeGiB         root volume of built images and dev instances
- * @param baseImageSsmParameter SSM parameter holding the base (parent) AMI ID
  * @param dynamicHostPorts      the host-port range ECS maps container ports to
  * @param sshCidr               the one network allowed SSH into container-testing, when given
  * @param existingVpcs          per region, a VPC to use instead of creating one
@@ -29,9 +28,8 @@ import java.util.Optional;
 public record Settings(
         List<String> activeRegions,
         String buildRegion,
-        List<String> buildInstanceTypes,
+        List<ImageVariant> imageVariants,
         int rootVolumeGiB,
-        String baseImageSsmParameter,
         PortRange dynamicHostPorts,
         Optional<String> sshCidr,
         Map<String, ExistingVpc> existingVpcs,
@@ -46,13 +44,18 @@ public record Settings(
 
     public Settings {
         activeRegions = List.copyOf(activeRegions);
-        buildInstanceTypes = List.copyOf(buildInstanceTypes);
+        imageVariants = List.copyOf(imageVariants);
         existingVpcs = Map.copyOf(existingVpcs);
     }
 
     /** Every physical name, from the settings that shape names. */
     public ResourceNames names() {
         return new ResourceNames(ssmNames);
+    }
+
+    /** The active variant of that name. */
+    public Optional<ImageVariant> imageVariant(final String name) {
+        return imageVariants.stream().filter(variant -> variant.name().equals(name)).findFirst();
     }
 
     public Optional<ExistingVpc> existingVpc(final String region) {

@@ -69,13 +69,8 @@ public final class SettingsLoader {
         List<String> activeRegions = regions();
         String buildRegion = BUILD_REGION.read(values).orElse(activeRegions.isEmpty() ? "" : activeRegions.get(0));
         requireActive(BUILD_REGION, buildRegion, activeRegions);
-        List<String> requestedTypes = BUILD_INSTANCE_TYPES.read(values);
-        List<String> buildTypes = instanceTypes(BUILD_INSTANCE_TYPES, requestedTypes);
-        if (requestedTypes.isEmpty()) {
-            problems.add(BUILD_INSTANCE_TYPES.key() + ": is empty; allowed: " + BUILD_INSTANCE_TYPES.allowed());
-        }
+        List<ImageVariant> variants = new ImageVariantsParser(values, problems, hostScriptsDir).parse();
         int rootVolume = ROOT_VOLUME_GIB.read(values);
-        String baseImage = ssmPath(BASE_IMAGE_SSM_PARAMETER, true);
         String prefix = ssmPath(SSM_PREFIX, false);
         PortRange ports = PortRanges.parse(values, DYNAMIC_HOST_PORTS);
         Optional<String> sshCidr = SSH_CIDR.read(values);
@@ -83,7 +78,7 @@ public final class SettingsLoader {
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, EXISTING_VPCS.read(values), activeRegions);
         refuseRetiredKeys();
         ReleaseSection release = releaseSettings();
-        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions, release.devImage());
+        Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions, release.devImage(), variants);
         PinnedVersions pinned = PinnedVersions.read(hostScriptsDir, problems);
         ImagePipelineSettings pipeline = imagePipeline();
         Optional<CiSettings> ci = CiSettingsParser.parse(values);
@@ -91,7 +86,7 @@ public final class SettingsLoader {
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Settings(activeRegions, buildRegion, buildTypes, rootVolume, baseImage, ports, sshCidr, vpcs,
+        return new Settings(activeRegions, buildRegion, variants, rootVolume, ports, sshCidr, vpcs,
                 new SsmNames(prefix), dev, hostScriptsDir, pinned, pipeline, ci, release.release(),
                 release.notifications());
     }
@@ -122,22 +117,6 @@ public final class SettingsLoader {
         }
     }
 
-    private List<String> instanceTypes(final Setting<?> setting, final List<String> types) {
-        List<String> valid = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (String type : types) {
-            if (!AllowedValues.G3_INSTANCE_TYPES.contains(type)) {
-                values.problem(setting.key(), type, "is not a g3 instance type; allowed: "
-                        + String.join(", ", AllowedValues.G3_INSTANCE_TYPES));
-            } else if (!seen.add(type)) {
-                values.problem(setting.key(), type, "is listed twice; allowed: each type once");
-            } else {
-                valid.add(type);
-            }
-        }
-        return valid;
-    }
-
     private String ssmPath(final Setting<String> setting, final boolean mayBeAwsOwned) {
         String value = setting.read(values);
         if (value.isEmpty()) {
@@ -159,20 +138,61 @@ public final class SettingsLoader {
     }
 
     private Optional<DevInstanceSettings> devInstance(final String buildRegion, final List<String> activeRegions,
-            final DevImage image) {
+            final DevImage image, final List<ImageVariant> variants) {
         Optional<String> developer = DEVELOPER.read(values);
         String region = DEV_REGION.read(values).orElse(buildRegion);
         requireActive(DEV_REGION, region, activeRegions);
         String type = DEV_INSTANCE_TYPE.read(values);
-        if (!type.isEmpty()) {
-            instanceTypes(DEV_INSTANCE_TYPE, List.of(type));
-        }
+        Optional<ImageVariant> variant = devVariant(type, DEV_VARIANT.read(values), variants);
         Optional<String> keyPair = KEY_PAIR.read(values);
         int subnetIndex = DEV_SUBNET_INDEX.read(values);
         int idleMinutes = DEV_IDLE_STOP_MINUTES.read(values);
         int idleCpu = DEV_IDLE_CPU_PERCENT.read(values);
-        return developer.map(name -> new DevInstanceSettings(name, region, type, keyPair, subnetIndex, idleMinutes,
-                idleCpu, image));
+        return developer.flatMap(name -> variant.map(served -> new DevInstanceSettings(name, region, type, served,
+                keyPair, subnetIndex, idleMinutes, idleCpu, image)));
+    }
+
+    /**
+     * The active variant that serves the dev instance's type: the only one, or the one devVariant names. A
+     * type no active variant serves, or served by two without devVariant, is refused with what is allowed.
+     */
+    private Optional<ImageVariant> devVariant(final String type, final Optional<String> chosen,
+            final List<ImageVariant> variants) {
+        if (type.isEmpty() || variants.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> families = variants.stream().flatMap(variant -> variant.families().stream()).distinct().toList();
+        if (!InstanceTypes.isName(type)) {
+            values.problem(DEV_INSTANCE_TYPE.key(), type, "is not an EC2 instance type; allowed: a type of "
+                    + String.join(", ", families) + " such as g4dn.xlarge");
+            return Optional.empty();
+        }
+        List<ImageVariant> serving = variants.stream().filter(variant -> variant.serves(type)).toList();
+        if (serving.isEmpty()) {
+            String why = InstanceTypes.unusable(InstanceTypes.family(type)).map(reason -> " (" + reason + ")")
+                    .or(() -> InstanceTypes.retiredOn(InstanceTypes.family(type))
+                            .map(date -> " (retired by AWS on " + date + ")"))
+                    .orElse("");
+            values.problem(DEV_INSTANCE_TYPE.key(), type, "is not served by an active variant" + why
+                    + "; allowed: a type of " + String.join(", ", families) + " (families of "
+                    + String.join(", ", variants.stream().map(ImageVariant::name).toList()) + ")");
+            return Optional.empty();
+        }
+        List<String> names = serving.stream().map(ImageVariant::name).toList();
+        if (chosen.isPresent()) {
+            if (!names.contains(chosen.get())) {
+                values.problem(DEV_VARIANT.key(), chosen.get(), "does not serve " + type + " or is not active; "
+                        + "allowed: " + String.join(", ", names));
+                return Optional.empty();
+            }
+            return serving.stream().filter(variant -> variant.name().equals(chosen.get())).findFirst();
+        }
+        if (serving.size() > 1) {
+            values.problem(DEV_INSTANCE_TYPE.key(), type, "is served by " + String.join(" and ", names)
+                    + "; allowed: set " + DEV_VARIANT.key() + " to one of " + String.join(", ", names));
+            return Optional.empty();
+        }
+        return Optional.of(serving.get(0));
     }
 
     /** The release settings, the notification settings and the dev image, which may name a channel. */

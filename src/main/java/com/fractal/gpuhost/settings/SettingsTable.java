@@ -80,8 +80,10 @@ public final class SettingsTable {
             return list.isEmpty() ? "none"
                     : list.stream().map(item -> "`" + item + "`").collect(Collectors.joining(", "));
         }
-        if (value instanceof Map<?, ?> map && map.isEmpty()) {
-            return "`{}`";
+        if (value instanceof Map<?, ?> map) {
+            // An object's entries are documented where they are explained; the table names them.
+            return map.isEmpty() ? "`{}`" : "one entry each for " + map.keySet().stream()
+                    .map(key -> "`" + key + "`").collect(Collectors.joining(", "));
         }
         return "`" + value + "`";
     }

@@ -15,20 +15,20 @@ public record SsmNames(String prefix) {
     }
 
     /**
-     * The newest host AMI of a region, written by Image Builder's distribution. Image Builder's
+     * The newest host AMI of a variant in a region, written by Image Builder's distribution. Image Builder's
      * service-linked role may only write under /imagebuilder/, so this one name sits there.
      */
-    public String hostAmiId() {
-        return amiIdPath() + "/gpu-host/ami-id";
+    public String hostAmiId(final String variant) {
+        return amiIdPath() + "/" + variant + "/ami-id";
     }
 
     public String securityGroupId(final String groupKey) {
         return prefix + "/network/security-groups/" + groupKey + "-id";
     }
 
-    /** The ARN of the image pipeline, in the build region, for CI to start a build with. */
-    public String imagePipelineArn() {
-        return prefix + "/image/pipeline-arn";
+    /** The ARN of a variant's image pipeline, in the build region, for CI to start a build with. */
+    public String imagePipelineArn(final String variant) {
+        return prefix + "/image/" + variant + "/pipeline-arn";
     }
 
     /**
@@ -40,9 +40,12 @@ public record SsmNames(String prefix) {
         return "/imagebuilder" + prefix;
     }
 
-    /** A release channel's AMI in a region (data type aws:ec2:image); its history is the channel's release log. */
-    public String channelAmiId(final String channel) {
-        return prefix + "/image/channels/" + channel + "/ami-id";
+    /**
+     * A variant's release channel: its AMI in a region (data type aws:ec2:image); the parameter's history is
+     * the channel's release log.
+     */
+    public String channelAmiId(final String variant, final String channel) {
+        return prefix + "/image/" + variant + "/channels/" + channel + "/ami-id";
     }
 
     /** The ARN of the build topic (build region), to which the release command publishes. */

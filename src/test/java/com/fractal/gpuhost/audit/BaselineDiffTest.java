@@ -45,7 +45,7 @@ class BaselineDiffTest {
     void theRegionIsRemovedFromTheDistributionAndItsNetworkStackIsGone() {
         List<Change> removed = changes(BaselineDiff.DISTRIBUTION, Kind.REMOVED);
         assertEquals(1, removed.size(), removed::toString);
-        assertEquals("fractal-gpu-host region " + DROPPED, removed.get(0).subject());
+        assertEquals("fractal-gpu-host-ubuntu24-r580 region " + DROPPED, removed.get(0).subject());
         assertEquals(List.of("FractalNetwork-" + DROPPED), changes(BaselineDiff.STACKS, Kind.REMOVED).stream()
                 .map(Change::subject).toList());
         assertEquals(List.of(), changes(BaselineDiff.STACKS, Kind.ADDED));
@@ -68,7 +68,7 @@ class BaselineDiffTest {
         String markdown = report.markdown();
         int section = markdown.indexOf("\n## " + ReportBuilder.CHANGES + "\n");
         assertTrue(section > 0 && section < markdown.indexOf("\n## " + ReportBuilder.STACKS + "\n"));
-        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | us-east-1 | `fractal-gpu-host region "
+        assertTrue(markdown.contains("| removed | FractalHostImagePipeline | us-east-1 | `fractal-gpu-host-ubuntu24-r580 region "
                 + DROPPED + "` |"));
         assertTrue(markdown.contains("| removed | FractalNetwork-" + DROPPED + " |  | `FractalNetwork-" + DROPPED + "` |"),
                 "a stack no longer in the assembly keeps its name");

@@ -29,9 +29,11 @@ class BuildImageScriptTest {
         assertEquals(0, names.waitFor(), errors);
         assertEquals("buildRegion=" + settings.buildRegion() + "\n"
                 + "activeRegions=" + String.join(" ", settings.activeRegions()) + "\n"
-                + "pipelineArnParameter=" + settings.ssmNames().imagePipelineArn() + "\n"
-                + "amiIdPath=" + settings.ssmNames().amiIdPath() + "\n", output);
-        assertEquals("buildRegion=us-east-1\nactiveRegions=eu-west-1 us-east-1\n"
-                + "pipelineArnParameter=/probe/image/pipeline-arn\namiIdPath=/imagebuilder/probe\n", output);
+                + "variant=ubuntu24-r580\n"
+                + "pipelineArnParameter=" + settings.ssmNames().imagePipelineArn("ubuntu24-r580") + "\n"
+                + "amiIdPath=" + settings.ssmNames().amiIdPath() + "/ubuntu24-r580\n", output);
+        assertEquals("buildRegion=us-east-1\nactiveRegions=eu-west-1 us-east-1\nvariant=ubuntu24-r580\n"
+                + "pipelineArnParameter=/probe/image/ubuntu24-r580/pipeline-arn\n"
+                + "amiIdPath=/imagebuilder/probe/ubuntu24-r580\n", output);
     }
 }

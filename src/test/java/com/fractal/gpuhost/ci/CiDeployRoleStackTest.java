@@ -152,7 +152,8 @@ class CiDeployRoleStackTest {
         assertEquals(Set.of("arn:" + partition + ":imagebuilder:" + build + ":" + account + ":image/fractal-*"),
                 resources.get("WatchImageBuilds"));
         assertEquals(List.of("ssm:GetParameter"), actions.get("ReadImagePipelineArn"));
-        assertEquals(Set.of("arn:" + partition + ":ssm:" + build + ":" + account + ":parameter/fractal/image/pipeline-arn"),
+        assertEquals(Set.of("arn:" + partition + ":ssm:" + build + ":" + account
+                + ":parameter/fractal/image/ubuntu24-r580/pipeline-arn"),
                 resources.get("ReadImagePipelineArn"));
         assertEquals(List.of("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
                 actions.get("ReadAmiIdParameters"));
@@ -238,7 +239,7 @@ class CiDeployRoleStackTest {
         for (String region : settings.activeRegions()) {
             for (String channel : List.of("candidate", "stable")) {
                 channelParameters.add("arn:" + partition + ":ssm:" + region + ":" + account
-                        + ":parameter/fractal/image/channels/" + channel + "/ami-id");
+                        + ":parameter/fractal/image/ubuntu24-r580/channels/" + channel + "/ami-id");
             }
             imagesAndSnapshots.add("arn:" + partition + ":ec2:" + region + "::image/*");
             imagesAndSnapshots.add("arn:" + partition + ":ec2:" + region + "::snapshot/*");

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.devinstance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.TestApps;
@@ -27,8 +28,8 @@ class DevInstanceStackTest {
         aliceStack = app.stack(aliceSettings.names().devInstanceStack("alice"));
         alice = Template.fromStack(aliceStack);
         bob = Template.fromStack(TestApps.synthesize(Map.of("developer", "bob", "devRegion", "eu-west-1",
-                "devInstanceType", "g3.4xlarge", "keyPair", "bob-laptop", "devIdleStopMinutes", 0,
-                "rootVolumeGiB", 100)).stack("FractalDevInstance-bob"));
+                "imageVariants", "ubuntu24-r580,ubuntu20-r535", "devInstanceType", "g3.4xlarge",
+                "keyPair", "bob-laptop", "devIdleStopMinutes", 0, "rootVolumeGiB", 100)).stack("FractalDevInstance-bob"));
     }
 
     @Test
@@ -39,20 +40,58 @@ class DevInstanceStackTest {
     @Test
     void launchTemplateRequiresImdsv2AndAnEncryptedGp3Root() {
         alice.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
-                "InstanceType", "g3s.xlarge",
+                "InstanceType", "g4dn.xlarge",
                 "MetadataOptions", Map.of("HttpTokens", "required"),
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/sda1", "Ebs", Map.of(
                         "VolumeSize", 32, "VolumeType", "gp3", "Encrypted", true, "DeleteOnTermination", true))),
-                "ImageId", Map.of("Ref", Match.stringLikeRegexp("SsmParameterValueawsservicecanonicalubuntuserver2004.*"))))));
+                "ImageId", Map.of("Ref", Match.stringLikeRegexp("SsmParameterValueawsservicecanonicalubuntuserver2404.*"))))));
         bob.hasResourceProperties("AWS::EC2::LaunchTemplate", Map.of("LaunchTemplateData", Match.objectLike(Map.of(
                 "InstanceType", "g3.4xlarge", "KeyName", "bob-laptop",
                 "BlockDeviceMappings", List.of(Match.objectLike(Map.of("Ebs", Match.objectLike(Map.of("VolumeSize", 100)))))))));
     }
 
+    /** Stock Ubuntu of the variant that serves the type: 24.04 for g4dn, 20.04 for g3 (when that variant is on). */
     @Test
-    void baseImageIsCanonicalsUbuntu2004Parameter() {
-        alice.hasParameter("*", Map.of("Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-                "Default", "/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id"));
+    void baseImageIsTheServingVariantsUbuntu() {
+        assertEquals(List.of("/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"),
+                imageParameters(alice));
+        assertEquals(List.of("/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id"),
+                imageParameters(bob));
+        assertTrue(userDataLines(bob).contains("export IMAGE_VARIANT=ubuntu20-r535"), userDataLines(bob)::toString);
+    }
+
+    /** The SSM parameter names the launch template's ImageId resolves at deploy time. */
+    private static List<String> imageParameters(final Template template) {
+        Map<?, ?> data = (Map<?, ?>) ((Map<?, ?>) template.findResources("AWS::EC2::LaunchTemplate").values()
+                .iterator().next().get("Properties")).get("LaunchTemplateData");
+        String ref = String.valueOf(((Map<?, ?>) data.get("ImageId")).get("Ref"));
+        Map<?, ?> parameter = (Map<?, ?>) template.toJSON().get("Parameters");
+        return List.of(String.valueOf(((Map<?, ?>) parameter.get(ref)).get("Default")));
+    }
+
+    /**
+     * devImage=stable: the launch template boots what the stable channel of the serving variant holds, and the
+     * user data installs only Go (the image holds the host setup, so no setup script and no reboot).
+     */
+    @Test
+    void aDevInstanceFromAChannelBootsThatVariantsChannelAndOnlyInstallsGo() {
+        Template carol = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devImage", "stable"))
+                .stack("FractalDevInstance-carol"));
+        assertEquals(List.of("/fractal/image/ubuntu24-r580/channels/stable/ami-id"), imageParameters(carol));
+        List<String> lines = userDataLines(carol);
+        assertEquals(List.of(
+                "export IMAGE_VARIANT=ubuntu24-r580",
+                "echo \"dev instance from a published host image: the host setup is baked in; installing Go\"",
+                "bash /opt/fractal/host-scripts/install_go.sh",
+                "echo \"dev instance setup: done $(date --iso-8601=seconds)\""),
+                lines.stream().filter(line -> line.startsWith("export IMAGE") || line.startsWith("bash ")
+                        || line.startsWith("echo \"dev instance ") && !line.contains("start")).toList());
+        assertFalse(lines.contains("reboot"), "no driver to load: no reboot");
+
+        Template dave = Template.fromStack(TestApps.synthesize(Map.of("developer", "dave", "devImage", "latest",
+                "imageVariants", "ubuntu24-r580,ubuntu20-r535", "devInstanceType", "g3s.xlarge"))
+                .stack("FractalDevInstance-dave"));
+        assertEquals(List.of("/imagebuilder/fractal/ubuntu20-r535/ami-id"), imageParameters(dave));
     }
 
     @Test
@@ -84,7 +123,8 @@ class DevInstanceStackTest {
                                         Match.stringLikeRegexp("/[0-9a-f]{64}\\.zip")))),
                                 Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
                                         ":s3:::" + aliceSettings.pinnedVersions().nvidiaDriverBucket() + "/"
-                                                + aliceSettings.pinnedVersions().nvidiaGridDriverKey())))))))));
+                                                + aliceSettings.devInstance().orElseThrow().variant().driver().key()
+                                        )))))))));
         alice.resourceCountIs("AWS::IAM::Policy", 1);
     }
 
@@ -93,6 +133,7 @@ class DevInstanceStackTest {
         assertEquals(List.of(
                 "#!/bin/bash",
                 "set -euo pipefail",
+                "export IMAGE_VARIANT=ubuntu24-r580",
                 "exec > >(tee -a " + DevInstanceUserData.LOG_FILE + ") 2>&1",
                 "echo \"dev instance setup: start $(date --iso-8601=seconds)\"",
                 "export PATH=\"$PATH:/snap/bin\"",
@@ -102,7 +143,7 @@ class DevInstanceStackTest {
                         + "/opt/fractal/host-scripts.zip",
                 "python3 -m zipfile -e /opt/fractal/host-scripts.zip /opt/fractal/host-scripts",
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
-                "bash /opt/fractal/host-scripts/setup_ubuntu20_host.sh",
+                "bash /opt/fractal/host-scripts/setup_gpu_host.sh",
                 "bash /opt/fractal/host-scripts/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
                 "reboot"), userDataLines(alice));

@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.settings.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,21 +45,39 @@ class HostImagePipelineStackTest {
         assertEquals("us-east-1", stack.getRegion());
     }
 
-    /** A component is named as its document says, inside the project prefix the CI role's scopes cover. */
+    /**
+     * A component is named as its document on disk says, inside the project prefix the CI role's scopes cover,
+     * and its data is that document: the same name, parameters and steps, after the three steps that fetch the
+     * scripts (checked against the YAML files themselves, not the code that made the component).
+     */
     @Test
-    void oneComponentPerDocumentNamedAsTheDocumentWithContentVersions() {
+    void oneComponentPerDocumentOnDiskWithItsStepsAfterTheScriptFetch() throws IOException {
         defaults.resourceCountIs("AWS::ImageBuilder::Component", 4);
-        for (String key : HostComponents.ORDER) {
-            String name = ComponentDocument.read(java.nio.file.Path.of("components"), key).name();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Map<String, Map<String, Object>> components = defaults.findResources("AWS::ImageBuilder::Component");
+        for (String key : List.of("host-setup", "ami-setup", "validate", "test")) {
+            JsonNode disk = yaml.readTree(Files.readString(Path.of("components", key + ".yml")));
+            String name = disk.get("name").asText();
             assertTrue(name.startsWith(settings.names().prefixed("")), name);
-            defaults.hasResourceProperties("AWS::ImageBuilder::Component", Map.of("Name", name,
-                    "Platform", "Linux", "Version", Match.stringLikeRegexp("1\\.[0-9]+\\.[0-9]+"),
-                    "Data", readDocument(key)));
+            Map<?, ?> properties = components.values().stream().map(c -> (Map<?, ?>) c.get("Properties"))
+                    .filter(p -> name.equals(p.get("Name"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no component named " + name));
+            assertEquals("Linux", properties.get("Platform"));
+            assertTrue(String.valueOf(properties.get("Version")).matches("1\\.[0-9]+\\.[0-9]+"));
+            JsonNode data = yaml.readTree(String.valueOf(properties.get("Data")));
+            assertEquals(disk.get("parameters"), data.get("parameters"), key);
+            for (int phase = 0; phase < disk.get("phases").size(); phase++) {
+                JsonNode diskSteps = disk.at("/phases/" + phase + "/steps");
+                JsonNode steps = data.at("/phases/" + phase + "/steps");
+                assertEquals(diskSteps.size() + 3, steps.size(), key);
+                assertEquals(List.of("PrepareHostScriptsFolder", "DownloadHostScripts", "UnpackHostScripts"),
+                        List.of(steps.get(0).get("name").asText(), steps.get(1).get("name").asText(),
+                                steps.get(2).get("name").asText()), key);
+                for (int i = 0; i < diskSteps.size(); i++) {
+                    assertEquals(diskSteps.get(i), steps.get(i + 3), key + " step " + i);
+                }
+            }
         }
-    }
-
-    private static String readDocument(final String key) {
-        return HostComponents.documents(java.nio.file.Path.of("components")).get(key);
     }
 
     @Test
@@ -68,7 +92,7 @@ class HostImagePipelineStackTest {
                 .map(getAtt -> getAtt.replaceAll("^\\[Components([A-Za-z]+)[0-9A-F]{8}, Arn\\]$", "$1"))
                 .toList();
         assertEquals(List.of("HostSetup", "AmiSetup", "Validate", "Test"), order);
-        assertEquals("ssm:/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
+        assertEquals("ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
                 recipe.get("ParentImage"));
         defaults.hasResourceProperties("AWS::ImageBuilder::ImageRecipe", Map.of(
                 "BlockDeviceMappings", List.of(Map.of("DeviceName", "/dev/sda1", "Ebs", Map.of("VolumeSize", 32,
@@ -78,11 +102,12 @@ class HostImagePipelineStackTest {
     }
 
     @Test
-    void componentsThatRunTheScriptsAreGivenTheAssetLocation() {
+    void componentsThatRunTheScriptsAreGivenTheAssetLocationAndTheVariant() {
         defaults.hasResourceProperties("AWS::ImageBuilder::ImageRecipe", Map.of("Components", Match.arrayWith(List.of(
                 Map.of("ComponentArn", Match.anyValue(), "Parameters", List.of(Map.of("Name", "HostScriptsS3Uri",
                         "Value", List.of(Map.of("Fn::Sub", Match.stringLikeRegexp(
-                                "s3://cdk-hnb659fds-assets-\\$\\{AWS::AccountId\\}-us-east-1/[0-9a-f]{64}\\.zip"))))))))));
+                                "s3://cdk-hnb659fds-assets-\\$\\{AWS::AccountId\\}-us-east-1/[0-9a-f]{64}\\.zip")))),
+                        Map.of("Name", "ImageVariant", "Value", List.of("ubuntu24-r580"))))))));
     }
 
     @Test
@@ -96,13 +121,14 @@ class HostImagePipelineStackTest {
                 .map(c -> c.containsKey("Parameters") ? ((List<?>) c.get("Parameters")).stream()
                         .map(p -> String.valueOf(((Map<?, ?>) p).get("Name"))).toList().toString() : "[]")
                 .toList();
-        assertEquals(List.of("[HostScriptsS3Uri]", "[HostScriptsS3Uri]",
-                "[HostScriptsS3Uri, BuildLogBucket, ImageName, ImageVersion]", "[HostScriptsS3Uri]"), parameterNames);
+        assertEquals(List.of("[HostScriptsS3Uri, ImageVariant]", "[HostScriptsS3Uri, ImageVariant]",
+                "[HostScriptsS3Uri, ImageVariant, BuildLogBucket, ImageName, ImageVersion]",
+                "[HostScriptsS3Uri, ImageVariant]"), parameterNames);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> validate = (List<Map<String, Object>>) components.get(2).get("Parameters");
-        assertEquals(List.of(Map.of("Ref", logBucketLogicalId())), validate.get(1).get("Value"));
-        assertEquals(List.of(settings.names().imageRecipe()), validate.get(2).get("Value"));
-        assertEquals(List.of(recipe.get("Version")), validate.get(3).get("Value"));
+        assertEquals(List.of(Map.of("Ref", logBucketLogicalId())), validate.get(2).get("Value"));
+        assertEquals(List.of("fractal-gpu-host-ubuntu24-r580"), validate.get(3).get("Value"));
+        assertEquals(List.of(recipe.get("Version")), validate.get(4).get("Value"));
     }
 
     @Test
@@ -122,9 +148,10 @@ class HostImagePipelineStackTest {
     }
 
     @Test
-    void infrastructureUsesG3TypesInOrderImdsv2AndTheImageBuilderGroup() {
+    void infrastructureUsesTheVariantsTypesInOrderImdsv2AndTheImageBuilderGroup() {
         defaults.hasResourceProperties("AWS::ImageBuilder::InfrastructureConfiguration", Map.of(
-                "InstanceTypes", List.of("g3.4xlarge", "g3s.xlarge", "g3.8xlarge", "g3.16xlarge"),
+                "Name", "fractal-gpu-host-ubuntu24-r580-build",
+                "InstanceTypes", List.of("g4dn.xlarge", "g5.xlarge", "g6.xlarge"),
                 "TerminateInstanceOnFailure", true,
                 "InstanceMetadataOptions", Map.of("HttpTokens", "required"),
                 "SecurityGroupIds", List.of(Map.of("Ref", Match.stringLikeRegexp(".*imagebuilderid.*"))),
@@ -176,7 +203,7 @@ class HostImagePipelineStackTest {
                         Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Effect", "Allow", "Action", "s3:GetObject",
                                 "Resource", List.of(scriptsAssetArn(settings.buildRegion()),
                                         s3ObjectArn(settings.pinnedVersions().nvidiaDriverBucket() + "/"
-                                                + settings.pinnedVersions().nvidiaGridDriverKey()))),
+                                                + "grid-19.0/NVIDIA-Linux-x86_64-580.65.06-grid-aws.run"))),
                         Map.of("Sid", "WriteBuildLogs", "Effect", "Allow", "Action", "s3:PutObject",
                                 "Resource", List.of(objectsUnder("image-builds"),
                                         objectsUnder(BuildLogs.MANIFESTS_PREFIX))),
@@ -208,8 +235,8 @@ class HostImagePipelineStackTest {
             Map<String, Object> ami = (Map<String, Object>) distribution.get("AmiDistributionConfiguration");
             // The L1 trap: camelCase keys here would be silently ignored by CloudFormation.
             assertEquals(List.of("Name", "Description", "AmiTags"), List.copyOf(ami.keySet()));
-            assertEquals("fractal-gpu-host-{{ imagebuilder:buildDate }}", ami.get("Name"));
-            assertEquals(List.of(Map.of("ParameterName", "/imagebuilder/fractal/gpu-host/ami-id",
+            assertEquals("fractal-gpu-host-ubuntu24-r580-{{ imagebuilder:buildDate }}", ami.get("Name"));
+            assertEquals(List.of(Map.of("ParameterName", "/imagebuilder/fractal/ubuntu24-r580/ami-id",
                     "DataType", "aws:ec2:image")), distribution.get("SsmParameterConfigurations"));
         }
     }
@@ -231,7 +258,8 @@ class HostImagePipelineStackTest {
                 "EnhancedImageMetadataEnabled", true,
                 "ImageScanningConfiguration", Map.of("ImageScanningEnabled", false),
                 "Status", "ENABLED",
-                "ImageTags", Map.of("fractal:image", "gpu-host"),
+                "Name", "fractal-gpu-host-ubuntu24-r580",
+                "ImageTags", Map.of("fractal:image", "gpu-host-ubuntu24-r580"),
                 "Schedule", Match.absent()));
         configured.hasResourceProperties("AWS::ImageBuilder::ImagePipeline", Map.of(
                 "ImageScanningConfiguration", Map.of("ImageScanningEnabled", true),
@@ -246,14 +274,14 @@ class HostImagePipelineStackTest {
                 "PolicyDetails", List.of(Map.of(
                         "Action", Map.of("Type", "DELETE", "IncludeResources", Map.of("Amis", true, "Snapshots", true)),
                         "Filter", Map.of("Type", "COUNT", "Value", 3))),
-                "ResourceSelection", Map.of("TagMap", Map.of("fractal:image", "gpu-host"))));
+                "ResourceSelection", Map.of("TagMap", Map.of("fractal:image", "gpu-host-ubuntu24-r580"))));
         configured.hasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Map.of("PolicyDetails",
                 List.of(Match.objectLike(Map.of("Filter", Map.of("Type", "COUNT", "Value", 5))))));
     }
 
     @Test
     void pipelineArnIsPublishedForCi() {
-        defaults.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/fractal/image/pipeline-arn",
+        defaults.hasResourceProperties("AWS::SSM::Parameter", Map.of("Name", "/fractal/image/ubuntu24-r580/pipeline-arn",
                 "Value", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("Pipeline.*"), "Arn"))));
     }
 
@@ -274,7 +302,8 @@ class HostImagePipelineStackTest {
     void everyDistributedAmiSaysThisPipelineMadeIt() {
         defaults.hasResourceProperties("AWS::ImageBuilder::DistributionConfiguration", Map.of("Distributions",
                 Match.arrayWith(List.of(Match.objectLike(Map.of("AmiDistributionConfiguration", Match.objectLike(Map.of(
-                        "AmiTags", Match.objectLike(Map.of("fractal:image-pipeline", "fractal-gpu-host"))))))))));
+                        "AmiTags", Match.objectLike(Map.of("fractal:image-pipeline", "fractal-gpu-host-ubuntu24-r580",
+                                "image-variant", "ubuntu24-r580"))))))))));
     }
 
     @Test
@@ -303,17 +332,5 @@ class HostImagePipelineStackTest {
         configured.hasResourceProperties("AWS::IAM::Role", Map.of("AssumeRolePolicyDocument", Map.of("Statement",
                 List.of(Match.objectLike(Map.of("Principal", Map.of("Service", "chatbot.amazonaws.com")))),
                 "Version", "2012-10-17")));
-    }
-
-    @Test
-    void devInstanceCanStartFromAChannelAndStillGetsGo() {
-        Template dev = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devImage", "stable"))
-                .stack("FractalDevInstance-carol"));
-        dev.hasParameter("*", Map.of("Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-                "Default", "/fractal/image/channels/stable/ami-id"));
-        String json = dev.toJSON().toString();
-        assertFalse(json.contains("setup_ubuntu20_host.sh"), "the published image needs no setup at boot");
-        assertTrue(json.contains("install_go.sh"), "a dev instance from a published image still gets Go");
-        assertFalse(json.contains("reboot"), "no driver to load: no reboot");
     }
 }

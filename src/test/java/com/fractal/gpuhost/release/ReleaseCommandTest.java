@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The release command over an in-memory AWS: the settings file is the one synthesis writes (defaults: seven
- * regions, candidate and stable, three promotions kept), the gateway a fake that can fail a write in one
+ * regions, one image variant, candidate and stable, three promotions kept), the gateway a fake that can fail a write in one
  * region or be out of reach.
  */
 class ReleaseCommandTest {
@@ -38,7 +38,7 @@ class ReleaseCommandTest {
     static void writeSettings() throws IOException {
         assembly = Files.createTempDirectory("release-test-");
         ToolSettingsFile.write(TestApps.settings(Map.of()), assembly);
-        config = ReleaseConfig.read(assembly);
+        config = ReleaseConfig.read(assembly, Optional.empty());
     }
 
     @BeforeEach
@@ -105,7 +105,7 @@ class ReleaseCommandTest {
         assertEquals(everywhere("a"), channel("candidate"));
         assertTrue(heldBy("candidate", "a"));
         assertTrue(aws.tagCalls.contains("eu-west-1 ami-a5,snap-a5 fractal:held-by:candidate=true"), aws.tagCalls::toString);
-        assertTrue(out.startsWith("plan: promote candidate <- latest (fractal-gpu-host-a) in 7 regions, all or none:"),
+        assertTrue(out.startsWith("plan: promote ubuntu24-r580 candidate <- latest (fractal-gpu-host-a) in 7 regions, all or none:"),
                 out);
         assertTrue(out.contains("done: candidate holds fractal-gpu-host-a in 7 regions"), out);
         assertEquals(1, aws.published.size());
@@ -130,7 +130,7 @@ class ReleaseCommandTest {
 
         assertEquals(1, release("promote", "--to", "candidate"));
 
-        assertEquals("release: promote candidate <- latest refused, nothing changed: us-west-2: ami-b3 does not exist\n",
+        assertEquals("release: promote ubuntu24-r580 candidate <- latest refused, nothing changed: us-west-2: ami-b3 does not exist\n",
                 err);
         assertEquals(everywhere("a"), channel("candidate"));
         assertFalse(aws.tag("us-east-1", ami("b", 0), config.channel("candidate").heldByTagKey()).isPresent());
@@ -144,7 +144,7 @@ class ReleaseCommandTest {
         assertEquals(1, release("promote", "--to", "candidate"));
 
         assertTrue(err.contains("eu-central-1: ami-a6 (someone-elses-image) was not made by this pipeline (tag "
-                + "fractal:image-pipeline is absent, expected \"fractal-gpu-host\")"), err);
+                + "fractal:image-pipeline is absent, expected \"fractal-gpu-host-ubuntu24-r580\")"), err);
         assertEquals(List.of(), channel("candidate").stream().flatMap(Optional::stream).toList());
     }
 
@@ -158,8 +158,8 @@ class ReleaseCommandTest {
         assertEquals(1, release("promote", "--to", "candidate"));
 
         assertEquals(everywhere("a"), channel("candidate"), "every region holds the old build again");
-        assertEquals("release: promote candidate <- latest failed in us-west-2 (us-west-2: writing "
-                + "/fractal/image/channels/candidate/ami-id: ParameterMaxVersionLimitExceeded: injected); put back "
+        assertEquals("release: promote ubuntu24-r580 candidate <- latest failed in us-west-2 (us-west-2: writing "
+                + "/fractal/image/ubuntu24-r580/channels/candidate/ami-id: ParameterMaxVersionLimitExceeded: injected); put back "
                 + "us-east-1, us-east-2, us-west-1: the channel is unchanged\n", err);
         assertTrue(out.contains("  us-east-2: put back to ami-a1"), out);
         assertFalse(heldBy("candidate", "b") || aws.tag("us-east-1", ami("b", 0),
@@ -190,7 +190,7 @@ class ReleaseCommandTest {
         assertEquals(everywhere("a"), channel("stable"), "a repeated rollback goes further back, not forth");
 
         assertEquals(1, release("rollback", "stable"));
-        assertTrue(err.startsWith("release: rollback stable refused, nothing changed: us-east-1: no release before"),
+        assertTrue(err.startsWith("release: rollback ubuntu24-r580 stable refused, nothing changed: us-east-1: no release before"),
                 err);
         assertEquals(everywhere("a"), channel("stable"));
 
@@ -233,6 +233,30 @@ class ReleaseCommandTest {
         assertTrue(heldBy("stable", "b") && heldBy("stable", "c") && heldBy("stable", "d"));
     }
 
+    /**
+     * The seed's bug: after rollbacks, a new promotion untagged the AMI a rollback would now return to (it lies
+     * outside the last promotions), so retention could delete it and the next rollback had nowhere to go.
+     */
+    @Test
+    void afterRollbacksANewPromotionKeepsWhatTheNextRollbackReaches() {
+        for (String label : List.of("a", "b", "c", "d")) {
+            build(label);
+            assertEquals(0, release("promote", "--to", "stable"), err);
+        }
+        assertEquals(0, release("rollback", "stable"), err);
+        assertEquals(0, release("rollback", "stable"), err);
+        assertEquals(everywhere("b"), channel("stable"));
+        build("e");
+        assertEquals(0, release("promote", "--to", "stable"), err);
+
+        assertTrue(heldBy("stable", "b"), "b is where the next rollback goes: it must keep its held-by tag");
+        assertTrue(heldBy("stable", "c") && heldBy("stable", "d") && heldBy("stable", "e"));
+        assertFalse(heldBy("stable", "a"), "a is neither recent nor a rollback target");
+        assertEquals(0, release("rollback", "stable"), err);
+        assertEquals(everywhere("b"), channel("stable"));
+        assertTrue(heldBy("stable", "b") && heldBy("stable", "e"), "after that rollback, e is the way forward");
+    }
+
     @Test
     void promotionFromAChannelCopiesItsBuildAndKeepsEachChannelsTagApart() {
         build("a");
@@ -257,6 +281,8 @@ class ReleaseCommandTest {
         assertEquals(0, release("status"), err);
 
         List<String> lines = out.lines().toList();
+        assertEquals("variant ubuntu24-r580:", lines.get(0));
+        lines = lines.subList(1, lines.size());
         assertEquals(List.of("region", "latest", "candidate", "!", "stable"), List.of(lines.get(0).split("\\s+")));
         assertTrue(lines.get(1).matches("us-east-1 +ami-a0 fractal-gpu-host-a \\(2026-11-30\\) +ami-a0 "
                 + "fractal-gpu-host-a \\(2026-11-30\\) +\\(none\\)"), lines.get(1));
@@ -276,7 +302,7 @@ class ReleaseCommandTest {
         cases.put(List.of("rollback"), "release: rollback takes one channel, got 0");
         cases.put(List.of("rollback", "beta"), "release: unknown channel \"beta\"; channels: candidate, stable");
         cases.put(List.of("status", "--to", "stable"),
-                "release: unknown option \"--to\" for status; allowed: --assembly");
+                "release: unknown option \"--to\" for status; allowed: --variant, --assembly");
         cases.put(List.of("ship"), "release: unknown verb \"ship\"; allowed: status, promote, rollback");
         cases.forEach((args, message) -> {
             assertEquals(2, release(args.toArray(String[]::new)), args.toString());

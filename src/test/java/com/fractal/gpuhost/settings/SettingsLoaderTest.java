@@ -23,10 +23,14 @@ class SettingsLoaderTest {
         assertEquals(List.of("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
                 "eu-central-1"), settings.activeRegions());
         assertEquals("us-east-1", settings.buildRegion());
-        assertEquals("g3.4xlarge", settings.buildInstanceTypes().get(0));
+        assertEquals(List.of("ubuntu24-r580"), settings.imageVariants().stream().map(ImageVariant::name).toList());
+        ImageVariant variant = settings.imageVariants().get(0);
+        assertEquals("24.04", variant.osRelease());
+        assertEquals("/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+                variant.baseImageSsmParameter());
+        assertEquals(List.of("g4dn", "g5", "g6", "gr6", "g6e"), variant.families());
+        assertEquals(Optional.empty(), variant.retiredOn());
         assertEquals(32, settings.rootVolumeGiB());
-        assertEquals("/aws/service/canonical/ubuntu/server/20.04/stable/current/amd64/hvm/ebs-gp2/ami-id",
-                settings.baseImageSsmParameter());
         assertEquals(new PortRange(32768, 65535), settings.dynamicHostPorts());
         assertEquals(Optional.empty(), settings.sshCidr());
         assertEquals("/fractal", settings.ssmNames().prefix());
@@ -35,11 +39,12 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void developerAddsADevInstanceInTheBuildRegionOnG3sXlarge() {
+    void developerAddsADevInstanceInTheBuildRegionOnG4dnXlarge() {
         DevInstanceSettings dev = TestApps.settings(Map.of("developer", "alice")).devInstance().orElseThrow();
         assertEquals("alice", dev.developer());
         assertEquals("us-east-1", dev.region());
-        assertEquals("g3s.xlarge", dev.instanceType());
+        assertEquals("g4dn.xlarge", dev.instanceType());
+        assertEquals("ubuntu24-r580", dev.variant().name());
         assertEquals(120, dev.idleStopMinutes());
         assertEquals(Optional.empty(), dev.keyPair());
     }
@@ -48,7 +53,8 @@ class SettingsLoaderTest {
     void commandLineStringsAreNormalisedLikeCdkJsonTypes() {
         Settings settings = TestApps.settings(Map.of(
                 "activeRegions", "us-east-1, eu-west-1",
-                "buildInstanceTypes", "[\"g3.8xlarge\"]",
+                "imageVariants", "[\"ubuntu20-r535\"]",
+                "devInstanceType", "g3.8xlarge",
                 "rootVolumeGiB", "64",
                 "developer", "bob",
                 "devRegion", "eu-west-1",
@@ -57,7 +63,7 @@ class SettingsLoaderTest {
                 "channels", "candidate,stable",
                 "notificationEmails", "ops@example.com, lead@example.org"));
         assertEquals(List.of("us-east-1", "eu-west-1"), settings.activeRegions());
-        assertEquals(List.of("g3.8xlarge"), settings.buildInstanceTypes());
+        assertEquals("ubuntu20-r535", settings.imageVariants().get(0).name());
         assertEquals(64, settings.rootVolumeGiB());
         DevInstanceSettings dev = settings.devInstance().orElseThrow();
         assertEquals("eu-west-1", dev.region());
@@ -100,9 +106,23 @@ class SettingsLoaderTest {
         "activeRegions|[\"us-east-1\"|activeRegions: \"[\"us-east-1\"\" is malformed JSON",
         "buildRegion|ap-south-1|buildRegion: \"ap-south-1\" is not an active region; allowed: us-east-1, us-east-2",
         "devRegion|sa-east-1|devRegion: \"sa-east-1\" is not an active region; allowed: us-east-1",
-        "buildInstanceTypes|g3.4xlarge,p3.2xlarge|buildInstanceTypes: \"p3.2xlarge\" is not a g3 instance type; "
-                + "allowed: g3s.xlarge, g3.4xlarge, g3.8xlarge, g3.16xlarge",
-        "devInstanceType|g4dn.xlarge|devInstanceType: \"g4dn.xlarge\" is not a g3 instance type",
+        "buildInstanceTypes|g3.4xlarge|buildInstanceTypes: \"g3.4xlarge\" is no longer a setting; each variant names "
+                + "its own: buildInstanceTypes of its entry in imageVariantCatalog",
+        "baseImageSsmParameter|/aws/x|baseImageSsmParameter: \"/aws/x\" is no longer a setting; each variant names its own",
+        "imageVariants|ubuntu22-r570|imageVariants: \"ubuntu22-r570\" is not a variant of imageVariantCatalog; "
+                + "allowed: ubuntu24-r580, ubuntu20-r535",
+        "imageVariants|ubuntu24-r580,ubuntu24-r580|imageVariants: \"ubuntu24-r580\" is listed twice; allowed: each "
+                + "variant once",
+        "imageVariants|[]|imageVariants: is missing or empty; allowed: one or more of ubuntu24-r580, ubuntu20-r535",
+        "devInstanceType|g3s.xlarge|devInstanceType: \"g3s.xlarge\" is not served by an active variant (retired by AWS "
+                + "on 2025-10-31); allowed: a type of g4dn, g5, g6, gr6, g6e (families of ubuntu24-r580)",
+        "devInstanceType|g5g.xlarge|devInstanceType: \"g5g.xlarge\" is not served by an active variant (Arm (Graviton) "
+                + "with NVIDIA T4G: AWS publishes no GRID driver for Arm); allowed: a type of g4dn",
+        "devInstanceType|g4ad.xlarge|devInstanceType: \"g4ad.xlarge\" is not served by an active variant (AMD Radeon "
+                + "Pro V520 GPU: no NVIDIA driver, so no NVENC or NvFBC)",
+        "devInstanceType|p3.2xlarge|devInstanceType: \"p3.2xlarge\" is not served by an active variant; allowed: a "
+                + "type of g4dn, g5, g6, gr6, g6e",
+        "devInstanceType|g4dn-xlarge|devInstanceType: \"g4dn-xlarge\" is not an EC2 instance type",
         "rootVolumeGiB|31|rootVolumeGiB: \"31\" is not allowed; allowed: a whole number from 32 to 16384",
         "rootVolumeGiB|16385|rootVolumeGiB: \"16385\" is not allowed; allowed: a whole number from 32 to 16384",
         "rootVolumeGiB|32.5|rootVolumeGiB: \"32.5\" is not allowed",
@@ -181,6 +201,9 @@ class SettingsLoaderTest {
     void aMissingHostScriptsFolderIsReported() {
         InvalidSettingsException error = assertThrows(InvalidSettingsException.class, () -> SettingsLoader.load(
                 ContextSource.of(TestApps.defaultContext()), java.nio.file.Path.of("no-such-folder")));
-        assertTrue(error.problems().get(0).contains("versions.env: cannot be read"), error::getMessage);
+        assertTrue(error.problems().stream().anyMatch(problem -> problem.contains("versions.env: cannot be read")),
+                error::getMessage);
+        assertTrue(error.problems().stream().anyMatch(problem -> problem.contains("variants/ubuntu24-r580.env: cannot "
+                + "be read")), error::getMessage);
     }
 }

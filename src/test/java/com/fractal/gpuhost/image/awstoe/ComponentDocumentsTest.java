@@ -97,9 +97,9 @@ class ComponentDocumentsTest {
     void eachStepRunsTheEntryScriptItsNameSays() {
         assertEquals(Map.of(
                 "host-setup.yml", List.of("WaitForHost wait_for_host.sh",
-                        "RunSetupUbuntu20Host setup_ubuntu20_host.sh", "RebootToLoadDriver Reboot"),
+                        "RunSetupGpuHost setup_gpu_host.sh", "RebootToLoadDriver Reboot"),
                 "ami-setup.yml", List.of("WaitForHost wait_for_host.sh",
-                        "RunSetupUbuntu20AmiHost setup_ubuntu20_ami_host.sh",
+                        "RunSetupAmiHost setup_ami_host.sh",
                         "RemoveHostScripts remove_host_scripts.sh"),
                 "validate.yml", List.of("WriteVersionManifest " + VERSION_MANIFEST_SCRIPT,
                         "UploadVersionManifest S3Upload", "RunValidateAmiHost validate_ami_host.sh",
@@ -175,8 +175,8 @@ class ComponentDocumentsTest {
     void validateUploadsTheVersionManifestItWroteToTheBuildLogBucket() {
         List<AwstoeDocument.Step> steps = documents.get("validate.yml").steps();
         AwstoeDocument.Step write = step(steps, "WriteVersionManifest");
-        assertEquals("bash \"{{ HostScriptsDir }}/" + VERSION_MANIFEST_SCRIPT + "\" \"" + MANIFEST + "\"",
-                write.bashCommands().get(1));
+        assertEquals("IMAGE_VARIANT=\"{{ ImageVariant }}\" bash \"{{ HostScriptsDir }}/" + VERSION_MANIFEST_SCRIPT
+                + "\" \"" + MANIFEST + "\"", write.bashCommands().get(1));
         AwstoeDocument.Step upload = step(steps, "UploadVersionManifest");
         assertEquals("S3Upload", upload.action());
         assertEquals(1, upload.inputs().size());
@@ -206,12 +206,28 @@ class ComponentDocumentsTest {
         return own;
     }
 
+    /** The contract with the host scripts: every entry script learns the variant as IMAGE_VARIANT. */
+    @Test
+    void everyEntryScriptIsGivenTheVariantFromTheImageVariantParameter() {
+        for (String file : List.of("host-setup.yml", "ami-setup.yml", "validate.yml", "test.yml")) {
+            AwstoeDocument document = documents.get(file);
+            assertTrue(document.parameters().stream().anyMatch(p -> p.getKey().equals("ImageVariant")), file);
+            for (AwstoeDocument.Step step : document.steps()) {
+                String commands = String.join("\n", step.bashCommands());
+                if (commands.matches("(?s).*/(setup_gpu_host|setup_ami_host|validate_ami_host|test_ami_host|"
+                        + "write_version_manifest)\\.sh.*")) {
+                    assertTrue(commands.contains("IMAGE_VARIANT=\"{{ ImageVariant }}\" "), file + " " + step.name());
+                }
+            }
+        }
+    }
+
     @Test
     void hostSetupRebootsWithAwstoeAfterPart1() {
         List<AwstoeDocument.Step> steps = documents.get("host-setup.yml").steps();
         AwstoeDocument.Step last = steps.get(steps.size() - 1);
         assertEquals("Reboot", last.action(), "host-setup.yml ends with AWSTOE's Reboot action");
-        assertTrue(String.join("\n", steps.get(steps.size() - 2).bashCommands()).contains("setup_ubuntu20_host.sh"),
+        assertTrue(String.join("\n", steps.get(steps.size() - 2).bashCommands()).contains("setup_gpu_host.sh"),
                 "the step before the reboot runs part 1");
     }
 
