@@ -16,7 +16,7 @@
 # failed build exits non-zero with Maven's output (the compiler's errors) on stderr and runs nothing.
 #
 # The main class is the pom's <main.class> property, or else exec-maven-plugin's <mainClass>.
-# Start-up levers kept because they measurably help (README, Performance): the C1 compiler only and the
+# Start-up levers kept because they measurably help (bench/README.md): the C1 compiler only and the
 # serial collector, and class-data sharing: the build packs target/classes into a jar (the JVM archives
 # classes from jars only), the first run after it dumps the classes it loaded into an archive under
 # target/, and later runs map that archive instead of loading and verifying those classes again.
