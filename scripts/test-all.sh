@@ -31,7 +31,7 @@ readonly LOGS=build/test-logs
 # CI role stack and both image variants (as the emulator tests expect): every stage that reads an assembly reads one of these two, synthesized once.
 readonly DEFAULT_ASSEMBLY=$ASSEMBLIES/default DEV_ASSEMBLY=$ASSEMBLIES/dev-and-ci
 readonly DEV_FLAGS=(-c developer=testdev -c sshCidr=203.0.113.0/24 -c githubRepo=octo-org/gpu-host-infra
-  -c imageVariants=ubuntu24-r580,ubuntu20-r535)
+  -c "imageVariants=ubuntu24-r580,ubuntu20-r535")
 
 # --- The stages: what each runs, and which stage must end before it starts --------------------------------
 # shellcheck disable=SC2317 # each stage is run by run_stage

@@ -56,6 +56,9 @@ final class DevInstance extends Construct {
                         .launchTemplateId(launchTemplate.getLaunchTemplateId())
                         .version(launchTemplate.getLatestVersionNumber())
                         .build())
+                // The same type as the launch template's: Control Tower's Nitro controls (CT.EC2.PR.16, PR.19)
+                // read the instance's own InstanceType and fail an instance that has none.
+                .instanceType(props.instanceType())
                 .monitoring(true)
                 .networkInterfaces(List.of(CfnInstance.NetworkInterfaceProperty.builder()
                         .deviceIndex("0")

@@ -6,6 +6,7 @@ import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.DevImage;
 import com.fractal.gpuhost.settings.DevInstanceSettings;
+import com.fractal.gpuhost.settings.InstanceTypes;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class DevInstanceStack extends Stack {
             new IdleStopAlarm(this, "IdleStop", instanceId, dev.idleStopMinutes(), dev.idleCpuPercent());
         }
 
-        suppressJustifiedFindings();
+        suppressJustifiedFindings(dev.instanceType());
 
         output("InstanceId", "The dev instance's ID", instanceId);
         output("SessionCommand", "Open a shell on the instance (AWS CLI with the Session Manager plugin)",
@@ -99,12 +100,14 @@ public final class DevInstanceStack extends Stack {
         CfnOutput.Builder.create(this, id).description(description).value(value).build();
     }
 
-    private void suppressJustifiedFindings() {
+    private void suppressJustifiedFindings(final String instanceType) {
         AcceptedRisk.SSM_AGENT_MANAGED_POLICY.acceptOn(role,
                 List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore"));
         AcceptedRisk.DEV_INSTANCE_DISPOSABLE.acceptOn(devInstance.instance());
         AcceptedRisk.DEV_INSTANCE_PUBLIC_IP.acceptOn(devInstance.instance());
-        AcceptedRisk.DEV_INSTANCE_NOT_NITRO.acceptOn(devInstance);
+        if (!InstanceTypes.isNitro(instanceType)) {
+            AcceptedRisk.DEV_INSTANCE_NOT_NITRO.acceptOn(devInstance);
+        }
     }
 
     public Role role() {

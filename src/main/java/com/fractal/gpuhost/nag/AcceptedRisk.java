@@ -35,10 +35,10 @@ public enum AcceptedRisk {
             "An engineer's dev instance is reached by the streaming client over its public IP, like a production "
                     + "host; shell access is through Session Manager."),
     DEV_INSTANCE_NOT_NITRO(List.of(), List.of("CT.EC2.PR.15", "CT.EC2.PR.16", "CT.EC2.PR.19"),
-            "The dev instance runs on g3 like the retired production hosts: g3 (Tesla M60) runs on the Xen "
-                    + "hypervisor, not Nitro, so it cannot encrypt traffic between instances in transit; the dev "
-                    + "instance talks to clients, not to other instances. A Nitro GPU family (g4dn, g5, g6) is the "
-                    + "way out."),
+            "Only when a dev instance runs on g3, the family of the retired image variant: g3 (Tesla M60) runs "
+                    + "on the Xen hypervisor, not Nitro, so it cannot encrypt traffic between instances in transit; "
+                    + "the dev instance talks to clients, not to other instances. The default type, g4dn.xlarge, and "
+                    + "every current family (g4dn, g5, g6, gr6, g6e) run on Nitro and need no such exception."),
     DEV_INSTANCE_DISPOSABLE(List.of("AwsSolutions-EC29"), List.of(),
             "A personal, disposable dev instance: its owner must be able to remove it with one cdk destroy, which "
                     + "termination protection would block; it holds no data of record."),

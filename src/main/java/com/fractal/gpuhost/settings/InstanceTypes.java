@@ -24,6 +24,9 @@ public final class InstanceTypes {
     /** The families a current variant may serve: NVIDIA GPUs with NVENC that GRID R580 supports. */
     static final String CURRENT_GPU_FAMILIES = "g4dn, g5, g6, gr6, g6e, g6f, gr6f";
 
+    /** GPU families on the Xen hypervisor rather than Nitro (Control Tower's Nitro controls fail on them). */
+    static final java.util.Set<String> XEN = java.util.Set.of("g3", "g3s");
+
     private InstanceTypes() {
     }
 
@@ -35,6 +38,11 @@ public final class InstanceTypes {
     public static String family(final String type) {
         int dot = type.indexOf('.');
         return dot < 0 ? type : type.substring(0, dot);
+    }
+
+    /** Whether the type runs on Nitro (every GPU family a current variant serves does; g3 is Xen). */
+    public static boolean isNitro(final String type) {
+        return !XEN.contains(family(type));
     }
 
     /** Why a family cannot be used, when it cannot. */
