@@ -65,6 +65,16 @@ public enum AcceptedRisk {
             "Object Lock can only be turned on for a new bucket (replacing the retained one) and would keep every "
                     + "log version for its retention period; the bucket is versioned, retained when the stack is "
                     + "deleted, and expires logs after a year on purpose."),
+    DRIVER_MIRROR_WITHOUT_EVENTS_OR_LOCK(List.of(), List.of("CT.S3.PR.4", "CT.S3.PR.9"),
+            "The driver mirror changes only when a team member qualifies a driver, and that change is reviewed as a "
+                    + "pull request of the pin; nothing consumes events about it. Object Lock would keep every "
+                    + "version for a fixed period; the bucket is versioned and retained when the stack is deleted, "
+                    + "and every build checks the pinned SHA-256, so changed bytes stop a build instead of reaching "
+                    + "an image."),
+    ACCESS_LOG_BUCKET(List.of("AwsSolutions-S1"), List.of("CT.S3.PR.2", "CT.S3.PR.4", "CT.S3.PR.9", "CT.S3.PR.10"),
+            "The bucket that receives the driver mirror's S3 server access logs: S3's log delivery writes only into "
+                    + "an SSE-S3 bucket (not SSE-KMS), a log bucket does not log its own access (that would loop), "
+                    + "nothing consumes its events, and it is versioned and retained instead of object-locked."),
     CI_DEPLOY_SCOPED_WILDCARDS(List.of("AwsSolutions-IAM5"), List.of(),
             "Image Builder names each run's image by recipe, version and build number, and writes one AMI ID "
                     + "parameter per image under the project's path: the wildcards stay inside the project's name "
