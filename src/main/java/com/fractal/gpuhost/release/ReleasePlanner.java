@@ -50,7 +50,32 @@ public final class ReleasePlanner {
             }
             moves.add(new Move(region, ami.get(), 0, "release: promote from " + source));
         }
+        if (config.driverGate().productionChannels().contains(target)) {
+            return plan("promote " + config.variant() + " " + target + " <- " + source, to, moves, problems,
+                    this::driverProblem);
+        }
         return plan("promote " + config.variant() + " " + target + " <- " + source, to, moves, problems);
+    }
+
+    /**
+     * A production channel takes only an image whose GRID driver is the one a reviewer approved: its SHA-256, as
+     * the build measured it and CI tagged it, equals the variant's pin. Record mode (no pin) stops here.
+     */
+    private Optional<String> driverProblem(final String region, final Image image) {
+        ReleaseConfig.DriverGate gate = config.driverGate();
+        String qualify = "; qualify it with `npm run drivers -- qualify --variant " + config.variant()
+                + "`, merge the pin, rebuild, then promote";
+        if (ReleaseConfig.DriverGate.UNQUALIFIED.equals(gate.pinnedSha256())) {
+            return Optional.of(region + ": " + image.id() + " has a GRID driver installed in record mode (variant "
+                    + config.variant() + " has no pinned SHA-256)" + qualify);
+        }
+        String measured = image.tags().get(gate.sha256TagKey());
+        if (!gate.pinnedSha256().equals(measured)) {
+            return Optional.of(region + ": " + image.id() + " has GRID driver SHA-256 " + (measured == null
+                    ? "(no " + gate.sha256TagKey() + " tag)" : measured) + ", not the pinned " + gate.pinnedSha256()
+                    + qualify);
+        }
+        return Optional.empty();
     }
 
     /** {@code rollback channel}: back to the AMI it held before its current one, in every region. */
@@ -82,8 +107,18 @@ public final class ReleasePlanner {
     private record Move(String region, String amiId, long holdsVersion, String description) {
     }
 
+    /** A check of the image a region would get, beyond the ones every promotion makes. */
+    private interface ImageCheck {
+        Optional<String> problem(String region, Image image);
+    }
+
     private ReleasePlan plan(final String summary, final Channel channel, final List<Move> moves,
             final List<String> problems) {
+        return plan(summary, channel, moves, problems, (region, image) -> Optional.empty());
+    }
+
+    private ReleasePlan plan(final String summary, final Channel channel, final List<Move> moves,
+            final List<String> problems, final ImageCheck extra) {
         List<RegionChange> changes = new ArrayList<>();
         List<TagChange> add = new ArrayList<>();
         List<TagChange> remove = new ArrayList<>();
@@ -93,7 +128,8 @@ public final class ReleasePlanner {
             history.forEach(version -> ids.add(version.value()));
             Map<String, Image> images = gateway.images(move.region(), ids);
             Image target = images.get(move.amiId());
-            Optional<String> problem = check(move.region(), move.amiId(), target);
+            Optional<String> problem = check(move.region(), move.amiId(), target)
+                    .or(() -> extra.problem(move.region(), target));
             if (problem.isPresent()) {
                 problems.add(problem.get());
                 continue;
