@@ -146,9 +146,10 @@ class ReleaseCommandTest {
 
         assertEquals(1, releaseWith(recordMode, "promote", "--to", "stable", "--from", "candidate"));
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.startsWith("release: promote ubuntu24-r580 stable <- candidate refused, nothing changed: "
-                + "us-east-1: ami-a0 has a GRID driver installed in record mode (variant ubuntu24-r580 has no pinned "
-                + "SHA-256); qualify it with `npm run drivers -- qualify --variant ubuntu24-r580`"), err);
+        assertEquals("release: promote ubuntu24-r580 stable <- candidate refused, nothing changed: variant "
+                + "ubuntu24-r580 has no pinned GRID driver, so its images were built in record mode; stable is a "
+                + "production channel: qualify the driver with `npm run drivers -- qualify --variant ubuntu24-r580`\n",
+                err);
         assertEquals(List.of(), channel("stable").stream().flatMap(Optional::stream).toList(), "stable is untouched");
         assertFalse(heldBy("stable", "a"));
     }
@@ -159,7 +160,10 @@ class ReleaseCommandTest {
         build("a", other);
         assertEquals(1, release("promote", "--to", "stable"));
         assertTrue(err.contains("us-east-1: ami-a0 has GRID driver SHA-256 " + other + ", not the pinned " + PINNED
-                + "; qualify it with `npm run drivers -- qualify --variant ubuntu24-r580`"), err);
+                + "; us-east-2: ami-a1 has"), err);
+        assertTrue(err.endsWith(", not the pinned " + PINNED + "; stable is a production channel: qualify the driver "
+                + "with `npm run drivers -- qualify --variant ubuntu24-r580`\n"), err);
+        assertEquals(1, err.lines().count(), err);
         assertEquals(List.of(), channel("stable").stream().flatMap(Optional::stream).toList());
 
         aws.addImage(config.buildRegion(), "ami-untagged", "fractal-gpu-host-b",
