@@ -83,7 +83,9 @@ public enum AcceptedRisk {
                     + "CloudFormation generates. Tags go only on AMIs that carry the project tag; the release "
                     + "command tags image/* and snapshot/* of the active regions, limited by condition to the "
                     + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the log "
-                    + "and topic keys are usable only through S3 and SNS for the project's bucket and topic.");
+                    + "and topic keys are usable only through S3 and SNS for the project's bucket and topic. The "
+                    + "driver mirror's objects are read and written by qualification, whose keys are the drivers "
+                    + "AWS publishes, and only in the project's mirror bucket.");
 
     /** The template Metadata key that lists, per accepted risk, the Control Tower controls it excepts. */
     public static final String METADATA_KEY = "AcceptedRisks";
