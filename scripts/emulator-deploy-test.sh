@@ -307,7 +307,7 @@ else
   fail "the instance's user data does not export IMAGE_VARIANT=$DEV_VARIANT"
 fi
 
-# The role may read exactly the asset and its variant's pinned NVIDIA GRID driver, nothing else.
+# The role may read exactly the asset and its variant's pinned NVIDIA GRID driver in the mirror, nothing else.
 pinned() { grep -E "^$2=" "host-scripts/$1" | cut -d= -f2-; } # pinned FILE KEY
 role_grants() {
   local policy
@@ -325,8 +325,17 @@ while at < len(text):
         grants += ["{} {} {}".format(st["Effect"], a, r) for a in listed(st["Action"]) for r in listed(st["Resource"])]
 print("; ".join(sorted(grants)))'
 }
+# The driver comes from the project's mirror in the build region (as deployed, the account resolved), never
+# from AWS's bucket: the user data names it to part 1, and the role may read only the pinned key there.
+mirror_bucket="fractal-gpu-host-drivers-$ACCOUNT-$(setting .buildRegion)"
+if template_data UserData | base64 -d |
+  grep -qxF "export NVIDIA_DRIVER_MIRROR_BUCKET=$mirror_bucket NVIDIA_DRIVER_MIRROR_REGION=$(setting .buildRegion)"; then
+  pass "the instance's user data names the driver mirror $mirror_bucket to part 1"
+else
+  fail "the instance's user data does not export NVIDIA_DRIVER_MIRROR_BUCKET=$mirror_bucket with its region"
+fi
 check "the role's own policy" "$(sorted_rules "Allow s3:GetObject arn:aws:s3:::$asset_bucket/$asset_key" \
-  "Allow s3:GetObject arn:aws:s3:::$(pinned versions.env NVIDIA_DRIVER_BUCKET)/$(pinned "variants/$DEV_VARIANT.env" NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
+  "Allow s3:GetObject arn:aws:s3:::$mirror_bucket/$(pinned "variants/$DEV_VARIANT.env" NVIDIA_GRID_DRIVER_KEY)")" "$(role_grants)"
 
 # The stack outputs, as an engineer reads them after cdk deploy.
 check "output InstanceId" "$instance_id" "$(output InstanceId)"

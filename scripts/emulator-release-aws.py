@@ -9,7 +9,9 @@ checks print labels, one per active region in the settings' order, instead of AM
   build LABEL [VARIANT]    what Image Builder leaves after a passing build of VARIANT (default: the first
                            active one), in every active region: an instance's image (run-instances +
                            create-image: an AMI with its snapshot), tagged as that variant's pipeline tags
-                           it, and the variant's /imagebuilder/... latest parameter
+                           it and as CI tags it from the version manifest (the GRID driver's SHA-256, from
+                           DRIVER_SHA256 in the environment), and the variant's /imagebuilder/... latest parameter
+  ami LABEL REGION         that build's AMI ID in one region
   deregister LABEL REGION  remove that build's AMI from one region
   fill-history NAME REGION fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
                            PutParameter fails with ParameterMaxVersionLimitExceeded, as in AWS
@@ -30,6 +32,7 @@ STATE = json.load(open(STATE_FILE)) if os.path.exists(STATE_FILE) else {"builds"
 REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]]
 RELEASE = SETTINGS["release"]
 QUEUE = "release-announcements"
+DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 
 
 def client(service, region):
@@ -48,6 +51,8 @@ def label_of(region, ami):
 
 
 def build(label, variant=None):
+    if len(DRIVER_SHA256) != 64:
+        sys.exit("build: DRIVER_SHA256 (the SHA-256 the build measured) is not set")
     pipeline = RELEASE["variants"][variant or SETTINGS["imageVariants"][0]]
     amis = {}
     for region in REGIONS:
@@ -58,12 +63,17 @@ def build(label, variant=None):
                                f"{len(STATE['builds']) + 1}T06-00-00Z-{label}")["ImageId"]
         ec2.terminate_instances(InstanceIds=[instance])
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
-                                              {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]}])
+                                              {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]},
+                                              {"Key": RELEASE["driverSha256TagKey"], "Value": DRIVER_SHA256}])
         client("ssm", region).put_parameter(Name=pipeline["latestAmiId"], Value=ami, Type="String",
                                             DataType="aws:ec2:image", Overwrite=True)
         amis[region] = ami
     STATE["builds"][label] = amis
     save()
+
+
+def ami(label, region):
+    print(STATE["builds"][label][region])
 
 
 def deregister(label, region):
@@ -130,7 +140,7 @@ def announced():
         sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
 
-COMMANDS = {"build": build, "deregister": deregister, "fill-history": fill_history, "topic": topic,
+COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
             "channel": channel, "held": held, "announced": announced}
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 # promote to candidate and to stable, status, rollback twice, a promotion after the rollbacks (what the next
 # rollback reaches stays held), a region whose AMI is missing (refused, nothing changed), a write that fails
 # halfway (the written regions are put back), the held-by tags after each step, the other variant's channels
-# apart, bad input; and the time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
+# apart, the driver gate (a build whose variant has no driver pin goes to candidate, is refused by stable,
+# and is accepted once the variant is pinned), bad input; and the time of each verb. Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-release-test.sh
 # ASSEMBLY_DIR names an assembly already synthesized with -c imageVariants=ubuntu24-r580,ubuntu20-r535
 # instead of its own synth;
@@ -39,7 +40,23 @@ STABLE_KEY=$(channel_setting "$VARIANT" stable heldByTagKey)
 CANDIDATE=$(channel_setting "$VARIANT" candidate ssmName)
 STABLE=$(channel_setting "$VARIANT" stable ssmName)
 OTHER_CANDIDATE=$(channel_setting "$OTHER" candidate ssmName)
-readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE STABLE OTHER_CANDIDATE
+OTHER_STABLE=$(channel_setting "$OTHER" stable ssmName)
+readonly REGION REGIONS CANDIDATE_KEY STABLE_KEY CANDIDATE STABLE OTHER_CANDIDATE OTHER_STABLE
+# Every build here installs the same stand-in runfile, whose SHA-256 CI tags on its AMIs.
+DRIVER_SHA256=$(printf 'stand-in GRID runfile' | sha256sum | cut -d' ' -f1)
+export DRIVER_SHA256
+# The release gate compares that tag with the variant's pin in the settings. The repository's variants have no
+# pin yet (record mode), so the main flow runs with the settings as synthesis writes them once
+# `npm run drivers -- qualify` has pinned the variants: the same file, with the pins set.
+record_mode=$assembly
+pinned="$work/pinned"
+mkdir -p "$pinned"
+jq --arg sha "$DRIVER_SHA256" '.release.variants[].gridDriverSha256 = $sha' \
+  "$record_mode/gpu-host-settings.json" >"$pinned/gpu-host-settings.json"
+check "the repository's variants have no driver pin: their builds are record-mode builds" "unqualified unqualified" \
+  "$(jq -r '[.release.variants[].gridDriverSha256] | join(" ")' "$record_mode/gpu-host-settings.json")"
+check "stable is a production channel" stable "$(jq -r '.release.productionChannels[]' "$settings")"
+assembly=$pinned
 n=${#REGIONS[@]}
 all() { # all a -> "a a a a a a a": the same label in every region
   local labels=() i
@@ -164,6 +181,26 @@ release status
 check "status with two variants: exit" 0 "$code"
 contains "status shows $VARIANT" "$output" "variant $VARIANT:"
 contains "status shows $OTHER" "$output" "variant $OTHER:"
+aws_helper announced >/dev/null
+
+# The other variant, whose channels the steps above left clean (the candidate history of $VARIANT is full).
+echo "== the driver gate: build i of $OTHER in record mode (no pin): candidate takes it, stable refuses it"
+aws_helper build i "$OTHER"
+assembly=$record_mode
+release promote --to candidate --variant "$OTHER"
+check "record-mode build to candidate: exit" 0 "$code"
+check "candidate holds the record-mode build" "$(all i)" "$(aws_helper channel "$OTHER_CANDIDATE")"
+release promote --to stable --from candidate --variant "$OTHER"
+check "record-mode build to stable: exit" 1 "$code"
+check "the refusal is one line naming the one command that qualifies the driver" \
+  "release: promote $OTHER stable <- candidate refused, nothing changed: variant $OTHER has no pinned GRID driver, so its images were built in record mode; stable is a production channel: qualify the driver with \`npm run drivers -- qualify --variant $OTHER\`" \
+  "$output"
+check "stable is untouched" "$(all -)" "$(aws_helper channel "$OTHER_STABLE")"
+echo "== once the variant is pinned to what the build measured, stable takes it"
+assembly=$pinned
+release promote --to stable --from candidate --variant "$OTHER"
+check "pinned build to stable: exit" 0 "$code"
+check "stable holds i" "$(all i)" "$(aws_helper channel "$OTHER_STABLE")"
 aws_helper announced >/dev/null
 
 echo "== bad input and unreachable AWS: one line, no stack trace"

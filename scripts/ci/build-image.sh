@@ -129,6 +129,10 @@ write_summary() {
 readonly MANIFEST_PREFIX=manifests
 # Each key version of the manifest becomes the AMI tag "version:<key>" (version:dockerCe, ...).
 readonly VERSION_TAG_PREFIX=version:
+# The installed GRID runfile's SHA-256 becomes the tag the release gate compares with the variant's pin
+# (its key from the settings), and whether the build verified a pin or measured in record mode
+# becomes nvidia-grid-driver-pinned.
+readonly DRIVER_PINNED_TAG=nvidia-grid-driver-pinned
 
 manifest_uri() {
   local image_arn=$1 bucket name version_build
@@ -142,15 +146,19 @@ manifest_uri() {
 # Tags every AMI of the build, in its region, with the manifest's key versions and base AMI; lists them
 # in the job summary.
 tag_amis_with_versions() {
-  local image_arn=$1 uri manifest tags region ami
+  local image_arn=$1 uri manifest tags region ami sha_tag
+  sha_tag=$(setting .release.driverSha256TagKey)
   uri=$(manifest_uri "$image_arn")
   manifest=$(mktemp)
   aws s3 cp --region "$BUILD_REGION" --no-progress "$uri" "$manifest" >/dev/null ||
     fail "Cannot read the version manifest $uri: did the validate phase upload it?"
-  jq -e '(.versions | type == "object" and length > 0) and (.baseAmiId | type == "string" and startswith("ami-"))' \
-    "$manifest" >/dev/null 2>&1 || fail "$uri is not a version manifest (a versions object and a baseAmiId are expected)"
-  tags=$(jq -c --arg prefix "$VERSION_TAG_PREFIX" \
-    '[(.versions | to_entries[]), {key: "baseAmiId", value: .baseAmiId}] | map({Key: ($prefix + .key), Value: .value})' \
+  jq -e '(.versions | type == "object" and length > 0) and (.baseAmiId | type == "string" and startswith("ami-"))
+    and (.nvidia_grid_driver_sha256 | type == "string" and test("^[0-9a-f]{64}$"))' \
+    "$manifest" >/dev/null 2>&1 ||
+    fail "$uri is not a version manifest (a versions object, a baseAmiId and a nvidia_grid_driver_sha256 are expected)"
+  tags=$(jq -c --arg prefix "$VERSION_TAG_PREFIX" --arg shaTag "$sha_tag" --arg pinnedTag "$DRIVER_PINNED_TAG" \
+    '. as $m | [(.versions | to_entries[]), {key: "baseAmiId", value: .baseAmiId}] | map({Key: ($prefix + .key), Value: .value})
+    + [{Key: $shaTag, Value: $m.nvidia_grid_driver_sha256}, {Key: $pinnedTag, Value: ($m.nvidia_grid_driver_pinned | tostring)}]' \
     "$manifest")
   while read -r region ami; do
     [[ -n "$ami" ]] || continue

@@ -11,7 +11,8 @@ write_settings() {
     {schemaVersion: 2, activeRegions: $ARGS.positional, buildRegion: $ARGS.positional[0],
     ssmNames: {amiIdPath: "/imagebuilder/fractal"}, imageVariants: $v,
     variants: ($v | map({key: ., value: {imagePipelineArn: ("/fractal/image/" + . + "/pipeline-arn")}}) | from_entries),
-    stacks: {imagePipeline: "FractalHostImagePipeline"}}' "$@" >"$ASSEMBLY_DIR/gpu-host-settings.json"
+    stacks: {imagePipeline: "FractalHostImagePipeline"},
+    release: {driverSha256TagKey: "nvidia-grid-driver-sha256"}}' "$@" >"$ASSEMBLY_DIR/gpu-host-settings.json"
 }
 
 setup() {
@@ -29,6 +30,9 @@ setup() {
   cat >"$STUB_MANIFEST" <<'JSON'
 {"schemaVersion": 1, "recordedAt": "2026-12-01T12:00:00Z", "os": "Ubuntu 20.04.6 LTS",
  "baseAmiId": "ami-0abcdef1234567890",
+ "nvidia_grid_driver_key": "grid-16.6/NVIDIA-Linux-x86_64-535.183.01-grid-aws.run",
+ "nvidia_grid_driver_sha256": "4a0cc0aa2fa8ad1a9fa9a1a1c1d6c2d1f7f2e9c0b8a7d6e5f4a3b2c1d0e9f8a7",
+ "nvidia_grid_driver_pinned": false,
  "versions": {"kernel": "5.15.0-1051-aws", "nvidiaDriver": "535.183.01",
    "dockerCe": "5:27.5.1-1~ubuntu.20.04~focal", "ecsInit": "1.106.1-1"},
  "packages": {"jq": "1.6-1ubuntu0.20.04.1"}}
@@ -210,7 +214,7 @@ STUB
   assert_success
   run cat "$STUB_LOG"
   assert_line --regexp '^s3 cp --region us-east-1 --no-progress s3://fractalhostimagepipeline-buildlogsbucket0a1b2c3d-1q2w3e4r5t6y/manifests/fractal-gpu-host/1\.0\.0\.json /[^ ]+$'
-  local tags='[{"Key":"version:kernel","Value":"5.15.0-1051-aws"},{"Key":"version:nvidiaDriver","Value":"535.183.01"},{"Key":"version:dockerCe","Value":"5:27.5.1-1~ubuntu.20.04~focal"},{"Key":"version:ecsInit","Value":"1.106.1-1"},{"Key":"version:baseAmiId","Value":"ami-0abcdef1234567890"}]'
+  local tags='[{"Key":"version:kernel","Value":"5.15.0-1051-aws"},{"Key":"version:nvidiaDriver","Value":"535.183.01"},{"Key":"version:dockerCe","Value":"5:27.5.1-1~ubuntu.20.04~focal"},{"Key":"version:ecsInit","Value":"1.106.1-1"},{"Key":"version:baseAmiId","Value":"ami-0abcdef1234567890"},{"Key":"nvidia-grid-driver-sha256","Value":"4a0cc0aa2fa8ad1a9fa9a1a1c1d6c2d1f7f2e9c0b8a7d6e5f4a3b2c1d0e9f8a7"},{"Key":"nvidia-grid-driver-pinned","Value":"false"}]'
   assert_line "ec2 create-tags --region us-east-1 --resources ami-0000000000000e001 --tags $tags"
   assert_line "ec2 create-tags --region us-east-2 --resources ami-0000000000000e002 --tags $tags"
   assert_equal "$(grep -c '^ec2 create-tags' "$STUB_LOG")" 2
@@ -235,7 +239,17 @@ STUB
   echo '{"kernel": "5.15"}' >"$STUB_MANIFEST"
   run bash "$SCRIPT"
   assert_failure
-  assert_output --partial "manifests/fractal-gpu-host/1.0.0.json is not a version manifest (a versions object and a baseAmiId are expected)"
+  assert_output --partial "manifests/fractal-gpu-host/1.0.0.json is not a version manifest (a versions object, a baseAmiId and a nvidia_grid_driver_sha256 are expected)"
+  run grep -c '^ec2 create-tags' "$STUB_LOG"
+  assert_output 0
+}
+
+@test "a manifest without the GRID driver's SHA-256 fails the job and tags nothing: the release gate could not read it" {
+  jq 'del(.nvidia_grid_driver_sha256)' "$STUB_MANIFEST" >"$BATS_TEST_TMPDIR/no-sha.json"
+  mv "$BATS_TEST_TMPDIR/no-sha.json" "$STUB_MANIFEST"
+  run bash "$SCRIPT"
+  assert_failure
+  assert_output --partial "is not a version manifest (a versions object, a baseAmiId and a nvidia_grid_driver_sha256 are expected)"
   run grep -c '^ec2 create-tags' "$STUB_LOG"
   assert_output 0
 }

@@ -104,6 +104,8 @@ public final class ToolSettingsFile {
             ObjectNode node = releaseVariants.putObject(variant.name());
             node.put("latestAmiId", names.hostAmiId(variant.name()));
             node.put("madeByTagValue", resourceNames.imagePipeline(variant.name()));
+            // The pin (host-scripts/variants/<variant>.env) a production channel's image must match.
+            node.put("gridDriverSha256", variant.driver().sha256());
             ObjectNode channels = node.putObject("channels");
             release.channels().forEach(channel -> channels.putObject(channel)
                     .put("ssmName", names.channelAmiId(variant.name(), channel))
@@ -112,6 +114,8 @@ public final class ToolSettingsFile {
         releaseNode.put("releaseHistoryKept", release.historyKept());
         releaseNode.put("heldByTagValue", ReleaseSettings.HELD_BY_TAG_VALUE);
         releaseNode.put("madeByTagKey", ReleaseSettings.MADE_BY_TAG_KEY);
+        strings(releaseNode.putArray("productionChannels"), release.production());
+        releaseNode.put("driverSha256TagKey", ReleaseSettings.DRIVER_SHA256_TAG_KEY);
         releaseNode.put("notificationTopicArnSsmName", names.notificationTopicArn());
         return root;
     }

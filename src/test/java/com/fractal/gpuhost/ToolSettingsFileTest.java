@@ -65,6 +65,12 @@ class ToolSettingsFileTest {
         assertEquals("fractal:held-by:beta", variant.at("/channels/beta/heldByTagKey").asText());
         assertEquals("/imagebuilder/probe/ubuntu24-r580/ami-id", variant.path("latestAmiId").asText());
         assertEquals(5, release.get("releaseHistoryKept").asInt());
+        // The release gate: the pin of the variant file (unqualified in the repository) and the production channels.
+        assertEquals("unqualified", variant.path("gridDriverSha256").asText());
+        assertEquals(List.of("stable"), strings(release.get("productionChannels")));
+        assertEquals("nvidia-grid-driver-sha256", release.path("driverSha256TagKey").asText());
+        assertEquals(List.of("beta", "stable"), strings(ToolSettingsFile.toJson(TestApps.settings(Map.of(
+                "channels", "candidate,beta,stable", "productionChannels", "beta,stable"))).at("/release/productionChannels")));
         assertEquals("true", release.get("heldByTagValue").asText());
         assertEquals("fractal:image-pipeline", release.get("madeByTagKey").asText());
         assertEquals("fractal-gpu-host-ubuntu24-r580", variant.path("madeByTagValue").asText());

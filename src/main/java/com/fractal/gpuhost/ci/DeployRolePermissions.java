@@ -43,6 +43,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_HELD_BY_TAGS = "TagImagesHeldByChannels";
     public static final String SID_NOTIFY = "PublishReleaseNotifications";
     public static final String SID_NOTIFY_KEY = "EncryptReleaseNotifications";
+    public static final String SID_DRIVER_MIRROR = "QualifyDriversIntoMirror";
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
@@ -53,7 +54,20 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         List<PolicyStatement> statements = new ArrayList<>(List.of(assumeBootstrapRoles(), imagePipeline(), images(),
                 pipelineArnParameter(), amiIdParameters(), versionManifests(), decryptVersionManifests(), tagAmis()));
         statements.addAll(releaseStatements());
+        statements.add(driverMirror());
         return statements;
+    }
+
+    /**
+     * `npm run drivers -- qualify` in the weekly workflow: list the mirror, read and write its runfiles (its
+     * AWS-managed S3 key lets any role of the account that S3 lets through encrypt and decrypt).
+     */
+    PolicyStatement driverMirror() {
+        String bucket = "arn:" + Aws.PARTITION + ":s3:::" + ResourceNames.driverMirrorBucket(Aws.ACCOUNT_ID, buildRegion);
+        return PolicyStatement.Builder.create().sid(SID_DRIVER_MIRROR)
+                .actions(List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"))
+                .resources(List.of(bucket, bucket + "/*"))
+                .build();
     }
 
     /** Exact role ARNs (the default qualifier), so no wildcard: every role of every active region. */
@@ -234,6 +248,8 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         resources.add(nagForm(manifestPattern()));
         resources.add(nagForm(buildRegionKeys()));
         resources.add("Resource::*");
+        resources.add(nagForm("arn:" + Aws.PARTITION + ":s3:::"
+                + ResourceNames.driverMirrorBucket(Aws.ACCOUNT_ID, buildRegion) + "/*"));
         activeRegions.forEach(region -> {
             resources.add(nagForm(ec2Arn(region, "image/*")));
             resources.add(nagForm(ec2Arn(region, "snapshot/*")));

@@ -2,6 +2,7 @@ package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.ProjectTags;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.image.DriverMirror;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.network.HostSecurityGroup;
 import com.fractal.gpuhost.settings.DevImage;
@@ -50,8 +51,9 @@ public final class DevInstanceStack extends Stack {
                 .description("Dev instance of " + dev.developer() + ": Session Manager, host scripts, NVIDIA driver")
                 .managedPolicies(List.of(ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore")))
                 .build();
-        scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir(), settings.pinnedVersions());
-        scripts.grantHostSetup(role, dev.variant().driver().key());
+        scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir());
+        // The driver comes from the mirror in the build account's build region, whatever the instance's region.
+        scripts.grantHostSetup(role, DriverMirror.bucketName(settings.buildRegion()), dev.variant().driver().key());
 
         String subnetId = Fn.select(dev.subnetIndex(),
                 StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds()));
@@ -60,7 +62,7 @@ public final class DevInstanceStack extends Stack {
         devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
                 baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
                 dev.image().published() ? DevInstanceUserData.publishedImage(scripts, dev.region(), dev.variant())
-                        : DevInstanceUserData.hostSetup(scripts, dev.region(), dev.variant()),
+                        : DevInstanceUserData.hostSetup(scripts, dev.region(), dev.variant(), settings.buildRegion()),
                 dev.keyPair(), subnetId, groupId));
         String instanceId = devInstance.instance().getRef();
         if (dev.idleStopEnabled()) {

@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
+import com.fractal.gpuhost.image.DriverMirror;
 import com.fractal.gpuhost.settings.ImageVariant;
 import java.util.List;
 import software.amazon.awscdk.Fn;
@@ -20,12 +21,16 @@ final class DevInstanceUserData {
     }
 
     /** Stock Ubuntu: the full host setup, Go, then a reboot so the NVIDIA driver loads. */
-    static UserData hostSetup(final HostScriptsAsset scripts, final String region, final ImageVariant variant) {
+    static UserData hostSetup(final HostScriptsAsset scripts, final String region, final ImageVariant variant,
+            final String buildRegion) {
         UserData userData = UserData.forLinux();
         userData.addCommands(fetchScripts(scripts, region, variant));
         userData.addCommands(
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
+                // Part 1 downloads the driver only from the mirror, as a build does.
+                Fn.join("", List.of("export NVIDIA_DRIVER_MIRROR_BUCKET=", DriverMirror.bucketName(buildRegion),
+                        " NVIDIA_DRIVER_MIRROR_REGION=", buildRegion)),
                 "bash " + SCRIPTS_DIR + "/setup_gpu_host.sh",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",

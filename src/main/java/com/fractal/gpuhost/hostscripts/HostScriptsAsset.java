@@ -1,6 +1,5 @@
 package com.fractal.gpuhost.hostscripts;
 
-import com.fractal.gpuhost.settings.PinnedVersions;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.Aws;
@@ -17,12 +16,9 @@ public final class HostScriptsAsset extends Construct {
     private static final List<String> NOT_SHIPPED = List.of("test", "*.md", "*.bats");
 
     private final Asset asset;
-    private final PinnedVersions pinnedVersions;
 
-    public HostScriptsAsset(final Construct scope, final String id, final Path hostScriptsDir,
-            final PinnedVersions pinnedVersions) {
+    public HostScriptsAsset(final Construct scope, final String id, final Path hostScriptsDir) {
         super(scope, id);
-        this.pinnedVersions = pinnedVersions;
         this.asset = Asset.Builder.create(this, "Files")
                 .path(hostScriptsDir.toString())
                 .exclude(NOT_SHIPPED)
@@ -56,16 +52,17 @@ public final class HostScriptsAsset extends Construct {
 
     /**
      * What a host that runs the setup needs, and nothing more: read the one asset object and its variant's
-     * pinned NVIDIA GRID driver object in AWS's driver bucket. Exact object ARNs, so no wildcard to justify.
+     * pinned NVIDIA GRID driver object in the project's driver mirror (never AWS's bucket). Exact object ARNs,
+     * so no wildcard to justify; the mirror's AWS-managed S3 key decrypts for any reader S3 lets through.
      */
-    public void grantHostSetup(final IGrantable host, final String gridDriverKey) {
+    public void grantHostSetup(final IGrantable host, final String driverMirrorBucket, final String gridDriverKey) {
         String s3 = "arn:" + Aws.PARTITION + ":s3:::";
         host.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadHostScriptsAndNvidiaGridDriver")
                 .actions(List.of("s3:GetObject"))
                 .resources(List.of(
                         s3 + asset.getS3BucketName() + "/" + asset.getS3ObjectKey(),
-                        s3 + pinnedVersions.nvidiaDriverBucket() + "/" + gridDriverKey))
+                        s3 + driverMirrorBucket + "/" + gridDriverKey))
                 .build());
     }
 }

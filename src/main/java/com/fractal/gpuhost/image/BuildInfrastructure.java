@@ -24,7 +24,8 @@ public final class BuildInfrastructure extends Construct {
 
     /** What the build instances need. */
     public record Props(String name, ImageVariant variant, String subnetId, String securityGroupId,
-            HostScriptsAsset scripts, BuildLogs logs, BuildNotifications notifications, Map<String, String> tags) {
+            HostScriptsAsset scripts, BuildLogs logs, BuildNotifications notifications, DriverMirror mirror,
+            Map<String, String> tags) {
     }
 
     public BuildInfrastructure(final Construct scope, final String id, final Props props) {
@@ -36,7 +37,7 @@ public final class BuildInfrastructure extends Construct {
                         ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
                         ManagedPolicy.fromAwsManagedPolicyName("EC2InstanceProfileForImageBuilder")))
                 .build();
-        props.scripts().grantHostSetup(role, props.variant().driver().key());
+        props.scripts().grantHostSetup(role, props.mirror().bucket().getBucketName(), props.variant().driver().key());
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("WriteBuildLogs")
                 .actions(List.of("s3:PutObject"))

@@ -21,6 +21,9 @@ public final class HostComponents extends Construct {
     public static final String SCRIPTS_PARAMETER = HostScriptsSteps.PARAMETER;
     /** The document parameter that names the image variant; the entry scripts get it as IMAGE_VARIANT. */
     public static final String VARIANT_PARAMETER = "ImageVariant";
+    /** The document parameters that name the driver mirror; part 1 gets them as NVIDIA_DRIVER_MIRROR_*. */
+    public static final String MIRROR_BUCKET_PARAMETER = "DriverMirrorBucket";
+    public static final String MIRROR_REGION_PARAMETER = "DriverMirrorRegion";
 
     private final List<Component> components = new ArrayList<>();
 

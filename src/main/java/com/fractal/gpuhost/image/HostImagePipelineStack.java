@@ -39,8 +39,8 @@ public final class HostImagePipelineStack extends Stack {
         ProjectTags.apply(this, resourceNames, "image-pipeline");
         SsmNames names = settings.ssmNames();
 
-        HostScriptsAsset scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir(),
-                settings.pinnedVersions());
+        HostScriptsAsset scripts = new HostScriptsAsset(this, "HostScripts", settings.hostScriptsDir());
+        DriverMirror mirror = new DriverMirror(this, "DriverMirror");
         HostComponents components = new HostComponents(this, "Components", componentsDir, scripts);
         BuildLogs logs = new BuildLogs(this, "BuildLogs", LOG_RETENTION_DAYS);
         BuildNotifications notifications = new BuildNotifications(this, "BuildNotifications",
@@ -48,7 +48,7 @@ public final class HostImagePipelineStack extends Stack {
         VariantPipeline.Shared shared = new VariantPipeline.Shared(
                 Fn.select(0, StringListParameter.valueForTypedListParameter(this, names.publicSubnetIds())),
                 StringParameter.valueForStringParameter(this, names.securityGroupId(HostSecurityGroup.IMAGE_BUILDER.key())),
-                scripts, components, logs, notifications);
+                scripts, components, logs, notifications, mirror);
         for (ImageVariant variant : settings.imageVariants()) {
             VariantPipeline pipeline = new VariantPipeline(this, ConstructIds.pascalCase(variant.name()), variant,
                     settings, shared);
@@ -58,6 +58,8 @@ public final class HostImagePipelineStack extends Stack {
         AcceptedRisk.BUILD_LOGS_WITHOUT_ACCESS_LOGS.acceptOn(logs.bucket());
         AcceptedRisk.BUILD_LOGS_WITHOUT_EVENTS.acceptOn(logs.bucket());
         AcceptedRisk.BUILD_LOGS_WITHOUT_OBJECT_LOCK.acceptOn(logs.bucket());
+        AcceptedRisk.DRIVER_MIRROR_WITHOUT_EVENTS_OR_LOCK.acceptOn(mirror.bucket());
+        AcceptedRisk.ACCESS_LOG_BUCKET.acceptOn(mirror.accessLogs());
     }
 
     private void acceptRisks(final BuildLogs logs, final BuildInfrastructure infrastructure,

@@ -32,7 +32,7 @@ public final class HostImageRecipe extends Construct {
      *                         is encrypted with the account's default EBS key
      */
     public record Props(String name, ImageVariant variant, int rootVolumeGiB, HostComponents components,
-            HostScriptsAsset scripts, BuildLogs logs, Optional<String> snapshotKeyAlias) {
+            HostScriptsAsset scripts, BuildLogs logs, DriverMirror mirror, Optional<String> snapshotKeyAlias) {
     }
 
     public HostImageRecipe(final Construct scope, final String id, final Props props) {
@@ -53,7 +53,9 @@ public final class HostImageRecipe extends Construct {
                 "BuildLogBucket", props.logs().bucket().getBucketName(),
                 "ImageName", props.name(),
                 "ImageVersion", version,
-                HostComponents.VARIANT_PARAMETER, props.variant().name());
+                HostComponents.VARIANT_PARAMETER, props.variant().name(),
+                HostComponents.MIRROR_BUCKET_PARAMETER, props.mirror().bucket().getBucketName(),
+                HostComponents.MIRROR_REGION_PARAMETER, Stack.of(this).getRegion());
         List<Object> components = new ArrayList<>();
         for (HostComponents.Component component : props.components().inOrder()) {
             components.add(configuration(component, parameterValues));

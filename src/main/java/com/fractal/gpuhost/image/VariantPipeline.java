@@ -24,7 +24,7 @@ import software.constructs.Construct;
 public final class VariantPipeline extends Construct {
     /** The shared pieces of the stack that every variant's pipeline uses. */
     public record Shared(String subnetId, String securityGroupId, HostScriptsAsset scripts, HostComponents components,
-            BuildLogs logs, BuildNotifications notifications) {
+            BuildLogs logs, BuildNotifications notifications, DriverMirror mirror) {
     }
 
     private final BuildInfrastructure infrastructure;
@@ -48,10 +48,11 @@ public final class VariantPipeline extends Construct {
                 ? Optional.of(names.amiKeyAlias()) : Optional.empty();
         recipe = new HostImageRecipe(this, "Recipe", new HostImageRecipe.Props(names.imageRecipe(name),
                 variant, settings.rootVolumeGiB(), shared.components(), shared.scripts(), shared.logs(),
-                snapshotKeyAlias));
+                shared.mirror(), snapshotKeyAlias));
         infrastructure = new BuildInfrastructure(this, "Infrastructure", new BuildInfrastructure.Props(
                 names.buildInfrastructure(name), variant, shared.subnetId(), shared.securityGroupId(),
-                shared.scripts(), shared.logs(), shared.notifications(), ProjectTags.of(names, "image-build")));
+                shared.scripts(), shared.logs(), shared.notifications(), shared.mirror(),
+                ProjectTags.of(names, "image-build")));
 
         Map<String, String> amiTags = new LinkedHashMap<>();
         amiTags.put("project", names.project());

@@ -65,6 +65,16 @@ public enum AcceptedRisk {
             "Object Lock can only be turned on for a new bucket (replacing the retained one) and would keep every "
                     + "log version for its retention period; the bucket is versioned, retained when the stack is "
                     + "deleted, and expires logs after a year on purpose."),
+    DRIVER_MIRROR_WITHOUT_EVENTS_OR_LOCK(List.of(), List.of("CT.S3.PR.4", "CT.S3.PR.9"),
+            "The driver mirror changes only when a team member qualifies a driver, and that change is reviewed as a "
+                    + "pull request of the pin; nothing consumes events about it. Object Lock would keep every "
+                    + "version for a fixed period; the bucket is versioned and retained when the stack is deleted, "
+                    + "and every build checks the pinned SHA-256, so changed bytes stop a build instead of reaching "
+                    + "an image."),
+    ACCESS_LOG_BUCKET(List.of("AwsSolutions-S1"), List.of("CT.S3.PR.2", "CT.S3.PR.4", "CT.S3.PR.9", "CT.S3.PR.10"),
+            "The bucket that receives the driver mirror's S3 server access logs: S3's log delivery writes only into "
+                    + "an SSE-S3 bucket (not SSE-KMS), a log bucket does not log its own access (that would loop), "
+                    + "nothing consumes its events, and it is versioned and retained instead of object-locked."),
     CI_DEPLOY_SCOPED_WILDCARDS(List.of("AwsSolutions-IAM5"), List.of(),
             "Image Builder names each run's image by recipe, version and build number, and writes one AMI ID "
                     + "parameter per image under the project's path: the wildcards stay inside the project's name "
@@ -73,7 +83,9 @@ public enum AcceptedRisk {
                     + "CloudFormation generates. Tags go only on AMIs that carry the project tag; the release "
                     + "command tags image/* and snapshot/* of the active regions, limited by condition to the "
                     + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the log "
-                    + "and topic keys are usable only through S3 and SNS for the project's bucket and topic.");
+                    + "and topic keys are usable only through S3 and SNS for the project's bucket and topic. The "
+                    + "driver mirror's objects are read and written by qualification, whose keys are the drivers "
+                    + "AWS publishes, and only in the project's mirror bucket.");
 
     /** The template Metadata key that lists, per accepted risk, the Control Tower controls it excepts. */
     public static final String METADATA_KEY = "AcceptedRisks";

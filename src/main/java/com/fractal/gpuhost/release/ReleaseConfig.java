@@ -26,10 +26,11 @@ import java.util.Optional;
  * @param madeByTagKey       the tag that this pipeline puts on every AMI it makes
  * @param madeByTagValue     its value
  * @param topicArnSsmName    the parameter (build region) holding the notification topic's ARN
+ * @param driverGate         what a promotion into a production channel checks of the image's GRID driver
  */
 public record ReleaseConfig(String variant, List<String> activeRegions, String buildRegion, String latestSsmName,
         Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
-        String madeByTagValue, String topicArnSsmName) {
+        String madeByTagValue, String topicArnSsmName, DriverGate driverGate) {
 
     public static final String FILE_NAME = "gpu-host-settings.json";
     /** The settings file's schema this command understands. */
@@ -37,6 +38,18 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
 
     /** A channel's parameter name and its held-by tag key. */
     public record Channel(String name, String ssmName, String heldByTagKey) {
+    }
+
+    /**
+     * The production channels, the AMI tag that records the installed driver's SHA-256, and the variant's pin
+     * ("unqualified" until `npm run drivers -- qualify` writes one).
+     */
+    public record DriverGate(List<String> productionChannels, String sha256TagKey, String pinnedSha256) {
+        public static final String UNQUALIFIED = "unqualified";
+
+        public DriverGate {
+            productionChannels = List.copyOf(productionChannels);
+        }
     }
 
     public ReleaseConfig {
@@ -79,6 +92,8 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
         List<String> regions = new ArrayList<>();
         root.path("activeRegions").forEach(region -> regions.add(region.asText()));
         List<ReleaseConfig> configs = new ArrayList<>();
+        List<String> production = new ArrayList<>();
+        release.path("productionChannels").forEach(channel -> production.add(channel.asText()));
         release.path("variants").fields().forEachRemaining(variant -> {
             Map<String, Channel> channels = new LinkedHashMap<>();
             variant.getValue().path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
@@ -88,7 +103,9 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
                     variant.getValue().path("latestAmiId").asText(), channels,
                     release.path("releaseHistoryKept").asInt(), release.path("heldByTagValue").asText(),
                     release.path("madeByTagKey").asText(), variant.getValue().path("madeByTagValue").asText(),
-                    release.path("notificationTopicArnSsmName").asText()));
+                    release.path("notificationTopicArnSsmName").asText(),
+                    new DriverGate(production, release.path("driverSha256TagKey").asText(),
+                            variant.getValue().path("gridDriverSha256").asText(DriverGate.UNQUALIFIED))));
         });
         return configs;
     }

@@ -50,7 +50,32 @@ public final class ReleasePlanner {
             }
             moves.add(new Move(region, ami.get(), 0, "release: promote from " + source));
         }
-        return plan("promote " + config.variant() + " " + target + " <- " + source, to, moves, problems);
+        String summary = "promote " + config.variant() + " " + target + " <- " + source;
+        ReleaseConfig.DriverGate gate = config.driverGate();
+        if (gate.productionChannels().contains(target)) {
+            String qualify = "; " + target + " is a production channel: qualify the driver with `npm run drivers -- "
+                    + "qualify --variant " + config.variant() + "`";
+            if (ReleaseConfig.DriverGate.UNQUALIFIED.equals(gate.pinnedSha256())) {
+                throw ReleaseException.failed(summary + " refused, nothing changed: variant " + config.variant()
+                        + " has no pinned GRID driver, so its images were built in record mode" + qualify);
+            }
+            return plan(summary, to, moves, problems, this::driverProblem, qualify);
+        }
+        return plan(summary, to, moves, problems);
+    }
+
+    /**
+     * A production channel takes only an image whose GRID driver is the one a reviewer approved: its SHA-256, as
+     * the build measured it and CI tagged it, equals the variant's pin.
+     */
+    private Optional<String> driverProblem(final String region, final Image image) {
+        ReleaseConfig.DriverGate gate = config.driverGate();
+        String measured = image.tags().get(gate.sha256TagKey());
+        if (gate.pinnedSha256().equals(measured)) {
+            return Optional.empty();
+        }
+        return Optional.of(region + ": " + image.id() + " has GRID driver SHA-256 " + (measured == null
+                ? "(no " + gate.sha256TagKey() + " tag)" : measured) + ", not the pinned " + gate.pinnedSha256());
     }
 
     /** {@code rollback channel}: back to the AMI it held before its current one, in every region. */
@@ -82,8 +107,20 @@ public final class ReleasePlanner {
     private record Move(String region, String amiId, long holdsVersion, String description) {
     }
 
+    /** A check of the image a region would get, beyond the ones every promotion makes. */
+    private interface ImageCheck {
+        Optional<String> problem(String region, Image image);
+    }
+
     private ReleasePlan plan(final String summary, final Channel channel, final List<Move> moves,
             final List<String> problems) {
+        return plan(summary, channel, moves, problems, (region, image) -> Optional.empty(), "");
+    }
+
+    /** With an extra check of each region's image; {@code hint} ends the refusal when that check failed. */
+    private ReleasePlan plan(final String summary, final Channel channel, final List<Move> moves,
+            final List<String> problems, final ImageCheck extra, final String hint) {
+        boolean extraFailed = false;
         List<RegionChange> changes = new ArrayList<>();
         List<TagChange> add = new ArrayList<>();
         List<TagChange> remove = new ArrayList<>();
@@ -94,6 +131,10 @@ public final class ReleasePlanner {
             Map<String, Image> images = gateway.images(move.region(), ids);
             Image target = images.get(move.amiId());
             Optional<String> problem = check(move.region(), move.amiId(), target);
+            if (problem.isEmpty()) {
+                problem = extra.problem(move.region(), target);
+                extraFailed |= problem.isPresent();
+            }
             if (problem.isPresent()) {
                 problems.add(problem.get());
                 continue;
@@ -113,7 +154,8 @@ public final class ReleasePlanner {
             }
         }
         if (!problems.isEmpty()) {
-            throw ReleaseException.failed(summary + " refused, nothing changed: " + String.join("; ", problems));
+            throw ReleaseException.failed(summary + " refused, nothing changed: " + String.join("; ", problems)
+                    + (extraFailed ? hint : ""));
         }
         return new ReleasePlan(summary, channel, changes, add, remove);
     }

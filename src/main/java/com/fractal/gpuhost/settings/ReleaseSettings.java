@@ -10,8 +10,9 @@ import java.util.Map;
  *
  * @param channels       channel names, e.g. candidate then stable (promotion order is up to the caller)
  * @param historyKept    how many of a channel's latest promotions keep their AMIs safe from retention
+ * @param production     the channels production reads: a promotion into one needs a qualified GRID driver
  */
-public record ReleaseSettings(List<String> channels, int historyKept) {
+public record ReleaseSettings(List<String> channels, int historyKept, List<String> production) {
     /** The source of a promotion that is not a channel: the newest build, as Image Builder published it. */
     public static final String LATEST = "latest";
     /** AMI tag key prefix: {@code <prefix><channel>} marks an AMI a channel holds or recently held. */
@@ -20,9 +21,12 @@ public record ReleaseSettings(List<String> channels, int historyKept) {
     public static final String HELD_BY_TAG_VALUE = "true";
     /** AMI tag that this project's image pipeline puts on every AMI it distributes. */
     public static final String MADE_BY_TAG_KEY = ResourceNames.tagKey("image-pipeline");
+    /** AMI tag that CI writes from the version manifest after a build: the SHA-256 of the GRID runfile installed. */
+    public static final String DRIVER_SHA256_TAG_KEY = "nvidia-grid-driver-sha256";
 
     public ReleaseSettings {
         channels = List.copyOf(channels);
+        production = List.copyOf(production);
     }
 
     public String heldByTagKey(final String channel) {

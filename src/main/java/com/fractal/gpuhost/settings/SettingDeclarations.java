@@ -133,6 +133,11 @@ public final class SettingDeclarations {
     public static final Setting<Integer> RELEASE_HISTORY_KEPT = add(Setting.wholeNumber("releaseHistoryKept",
             IMAGE_PIPELINE, 1, 20, "AMIs of a channel's last N promotions keep its held-by tag, so retention never "
                     + "deletes what a rollback needs"));
+    public static final Setting<List<String>> PRODUCTION_CHANNELS = add(Setting.list("productionChannels",
+            IMAGE_PIPELINE, new Rule<>(SettingDeclarations::isChannelName, "is not allowed"),
+            "zero or more of `channels`, each once",
+            "channels that production reads: `npm run release -- promote` into one refuses an image whose GRID "
+                    + "driver SHA-256 (its AMI tag) differs from the variant's pin, or whose variant has no pin yet"));
     public static final Setting<List<String>> NOTIFICATION_EMAILS = add(Setting.list("notificationEmails",
             IMAGE_PIPELINE, new Rule<>(EMAIL.asMatchPredicate(), "is not an e-mail address"),
             "addresses such as ops@example.com", "subscribed to the build topic (build outcomes, promotions, "

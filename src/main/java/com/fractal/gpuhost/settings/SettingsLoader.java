@@ -208,6 +208,11 @@ public final class SettingsLoader {
         channels.stream().filter(channel -> !seen.add(channel)).forEach(channel ->
                 values.problem(CHANNELS.key(), channel, "is listed twice; allowed: each channel once"));
         int historyKept = RELEASE_HISTORY_KEPT.read(values);
+        List<String> production = PRODUCTION_CHANNELS.read(values);
+        Set<String> seenProduction = new HashSet<>();
+        production.stream().filter(channel -> !channels.contains(channel) || !seenProduction.add(channel))
+                .forEach(channel -> values.problem(PRODUCTION_CHANNELS.key(), channel, "is not allowed; allowed: "
+                        + "each of the channels (" + String.join(", ", channels) + ") at most once"));
 
         List<String> emails = NOTIFICATION_EMAILS.read(values);
         Optional<String> workspace = SLACK_WORKSPACE_ID.read(values);
@@ -230,7 +235,7 @@ public final class SettingsLoader {
             values.problem(DEV_IMAGE.key(), devImage, "is not allowed; allowed: " + DevImage.STOCK + ", "
                     + ReleaseSettings.LATEST + " or a channel (" + String.join(", ", channels) + ")");
         }
-        return new ReleaseSection(new ReleaseSettings(channels, historyKept),
+        return new ReleaseSection(new ReleaseSettings(channels, historyKept, production),
                 new NotificationSettings(emails, slack), image);
     }
 

@@ -201,7 +201,9 @@ class AuditReportProjectTest {
                             .path("ServerSideEncryptionByDefault");
                     assertEquals(sse.path("SSEAlgorithm").asText() + (sse.has("KMSMasterKeyID") ? ", key {GetAtt: "
                             + sse.path("KMSMasterKeyID").path("Fn::GetAtt").get(0).asText() + ".Arn}" : ""),
-                            fact(facts, resource.getKey(), "bucket " + resource.getKey()).detail());
+                            fact(facts, resource.getKey(), "bucket " + (p.has("BucketName")
+                                    ? "fractal-gpu-host-drivers-${AWS::AccountId}-us-east-1" : resource.getKey()))
+                                    .detail());
                 }
                 if (resource.getValue().path("Type").asText().equals("AWS::SNS::Topic")) {
                     Encryption topic = fact(facts, resource.getKey(), "topic " + p.path("TopicName")

@@ -140,8 +140,11 @@ class CiDeployRoleStackTest {
         assertEquals(List.of("AssumeCdkBootstrapRoles", "StartAndWatchImagePipeline", "WatchImageBuilds",
                 "ReadImagePipelineArn", "ReadAmiIdParameters", "ReadVersionManifests", "DecryptVersionManifests",
                 "TagProjectAmisWithVersions", "ReleaseChannelParameters", "DescribeImages", "TagImagesHeldByChannels",
-                "PublishReleaseNotifications", "EncryptReleaseNotifications"),
+                "PublishReleaseNotifications", "EncryptReleaseNotifications", "QualifyDriversIntoMirror"),
                 new ArrayList<>(actions.keySet()));
+        String mirror = "arn:" + partition + ":s3:::fractal-gpu-host-drivers-" + account + "-" + build;
+        assertEquals(List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"), actions.get("QualifyDriversIntoMirror"));
+        assertEquals(Set.of(mirror, mirror + "/*"), resources.get("QualifyDriversIntoMirror"));
         assertEquals(List.of("sts:AssumeRole"), actions.get("AssumeCdkBootstrapRoles"));
         assertEquals(bootstrapRoles, resources.get("AssumeCdkBootstrapRoles"));
         assertEquals(List.of("imagebuilder:StartImagePipelineExecution", "imagebuilder:GetImagePipeline",
@@ -184,7 +187,8 @@ class CiDeployRoleStackTest {
     @Test
     void theManifestPatternMatchesThePipelineStacksLogBucket() {
         Stack pipeline = stacks.stream().filter(HostImagePipelineStack.class::isInstance).findFirst().orElseThrow();
-        Set<String> buckets = Template.fromStack(pipeline).findResources("AWS::S3::Bucket").keySet();
+        Set<String> buckets = Template.fromStack(pipeline).findResources("AWS::S3::Bucket").keySet().stream()
+                .filter(id -> id.startsWith(BuildLogs.ID)).collect(java.util.stream.Collectors.toSet());
         assertEquals(1, buckets.size(), buckets::toString);
         String generatedNameStart = (pipeline.getStackName() + "-" + buckets.iterator().next()).toLowerCase(Locale.ROOT);
         String pattern = BuildLogs.manifestObjectsPattern("aws", pipeline.getStackName());

@@ -60,6 +60,13 @@ class DevInstanceStackTest {
         assertTrue(userDataLines(bob).contains("export IMAGE_VARIANT=ubuntu20-r535"), userDataLines(bob)::toString);
     }
 
+    /** A dev instance in another region still gets its driver from the one mirror, in the build region. */
+    @Test
+    void aDevInstanceInAnotherRegionReadsTheMirrorOfTheBuildRegion() {
+        assertTrue(userDataLines(bob).contains("export NVIDIA_DRIVER_MIRROR_BUCKET=fractal-gpu-host-drivers-"
+                + "<{Ref=AWS::AccountId}>-us-east-1 NVIDIA_DRIVER_MIRROR_REGION=us-east-1"), userDataLines(bob)::toString);
+    }
+
     /** The SSM parameter names the launch template's ImageId resolves at deploy time. */
     private static List<String> imageParameters(final Template template) {
         Map<?, ?> data = (Map<?, ?>) ((Map<?, ?>) template.findResources("AWS::EC2::LaunchTemplate").values()
@@ -121,8 +128,10 @@ class DevInstanceStackTest {
                                         Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-"
                                                 + aliceSettings.devInstance().orElseThrow().region()),
                                         Match.stringLikeRegexp("/[0-9a-f]{64}\\.zip")))),
+                                // The driver mirror in the build account and region, never AWS's bucket.
                                 Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
-                                        ":s3:::" + aliceSettings.pinnedVersions().nvidiaDriverBucket() + "/"
+                                        ":s3:::fractal-gpu-host-drivers-", Map.of("Ref", "AWS::AccountId"),
+                                        "-" + aliceSettings.buildRegion() + "/"
                                                 + aliceSettings.devInstance().orElseThrow().variant().driver().key()
                                         )))))))));
         alice.resourceCountIs("AWS::IAM::Policy", 1);
@@ -143,6 +152,8 @@ class DevInstanceStackTest {
                         + "/opt/fractal/host-scripts.zip",
                 "python3 -m zipfile -e /opt/fractal/host-scripts.zip /opt/fractal/host-scripts",
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
+                "export NVIDIA_DRIVER_MIRROR_BUCKET=fractal-gpu-host-drivers-<{Ref=AWS::AccountId}>-us-east-1"
+                        + " NVIDIA_DRIVER_MIRROR_REGION=us-east-1",
                 "bash /opt/fractal/host-scripts/setup_gpu_host.sh",
                 "bash /opt/fractal/host-scripts/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",

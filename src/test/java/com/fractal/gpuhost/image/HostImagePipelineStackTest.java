@@ -121,8 +121,8 @@ class HostImagePipelineStackTest {
                 .map(c -> c.containsKey("Parameters") ? ((List<?>) c.get("Parameters")).stream()
                         .map(p -> String.valueOf(((Map<?, ?>) p).get("Name"))).toList().toString() : "[]")
                 .toList();
-        assertEquals(List.of("[HostScriptsS3Uri, ImageVariant]", "[HostScriptsS3Uri, ImageVariant]",
-                "[HostScriptsS3Uri, ImageVariant, BuildLogBucket, ImageName, ImageVersion]",
+        assertEquals(List.of("[HostScriptsS3Uri, ImageVariant, DriverMirrorBucket, DriverMirrorRegion]",
+                "[HostScriptsS3Uri, ImageVariant]", "[HostScriptsS3Uri, ImageVariant, BuildLogBucket, ImageName, ImageVersion]",
                 "[HostScriptsS3Uri, ImageVariant]"), parameterNames);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> validate = (List<Map<String, Object>>) components.get(2).get("Parameters");
@@ -144,7 +144,8 @@ class HostImagePipelineStackTest {
     }
 
     private static String logBucketLogicalId() {
-        return defaults.findResources("AWS::S3::Bucket").keySet().iterator().next();
+        return defaults.findResources("AWS::S3::Bucket").keySet().stream().filter(id -> id.startsWith("BuildLogs"))
+                .findFirst().orElseThrow();
     }
 
     @Test
@@ -202,8 +203,7 @@ class HostImagePipelineStackTest {
                 "Statement", List.of(
                         Map.of("Sid", "ReadHostScriptsAndNvidiaGridDriver", "Effect", "Allow", "Action", "s3:GetObject",
                                 "Resource", List.of(scriptsAssetArn(settings.buildRegion()),
-                                        s3ObjectArn(settings.pinnedVersions().nvidiaDriverBucket() + "/"
-                                                + "grid-19.0/NVIDIA-Linux-x86_64-580.65.06-grid-aws.run"))),
+                                        mirrorObjectArn("grid-19.0/NVIDIA-Linux-x86_64-580.65.06-grid-aws.run"))),
                         Map.of("Sid", "WriteBuildLogs", "Effect", "Allow", "Action", "s3:PutObject",
                                 "Resource", List.of(objectsUnder("image-builds"),
                                         objectsUnder(BuildLogs.MANIFESTS_PREFIX))),
@@ -217,6 +217,60 @@ class HostImagePipelineStackTest {
         return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
                 Map.of("Fn::Sub", "cdk-hnb659fds-assets-${AWS::AccountId}-" + region),
                 Match.stringLikeRegexp("/[0-9a-f]{64}\\.zip"))));
+    }
+
+    /** An object in the driver mirror: the bucket by reference, so the grant follows the bucket. */
+    static Map<String, Object> mirrorObjectArn(final String key) {
+        return Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":s3:::",
+                Map.of("Ref", Match.stringLikeRegexp("DriverMirrorBucket[0-9A-F]{8}")), "/" + key)));
+    }
+
+    @Test
+    void driverMirrorIsNamedAsTheDriversCommandComputesItVersionedEncryptedPrivateRetainedAndLogged() {
+        defaults.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain", "Properties", Match.objectLike(Map.of(
+                "BucketName", Map.of("Fn::Join", List.of("", List.of("fractal-gpu-host-drivers-",
+                        Map.of("Ref", "AWS::AccountId"), "-" + settings.buildRegion()))),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "BucketKeyEnabled", true,
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "aws:kms")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "LoggingConfiguration", Map.of("DestinationBucketName",
+                        Map.of("Ref", Match.stringLikeRegexp("DriverMirrorAccessLogs[0-9A-F]{8}")),
+                        "LogFilePrefix", DriverMirror.ACCESS_LOG_PREFIX)))));
+        // S3's log delivery writes only into an SSE-S3 bucket.
+        defaults.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain", "Properties", Match.objectLike(Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                        "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "VersioningConfiguration", Map.of("Status", "Enabled")))));
+        for (String bucket : List.of("DriverMirrorBucket", "DriverMirrorAccessLogs")) {
+            defaults.hasResourceProperties("AWS::S3::BucketPolicy", Map.of(
+                    "Bucket", Map.of("Ref", Match.stringLikeRegexp(bucket + "[0-9A-F]{8}")),
+                    "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(
+                            Map.of("Effect", "Deny", "Action", "s3:*", "Condition",
+                                    Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+        }
+    }
+
+    @Test
+    void hostSetupGetsTheMirrorsNameAndRegionFromTheRecipe() throws IOException {
+        defaults.hasResourceProperties("AWS::ImageBuilder::ImageRecipe", Map.of("Components", Match.arrayWith(List.of(
+                Match.objectLike(Map.of("Parameters", Match.arrayWith(List.of(
+                        Map.of("Name", HostComponents.MIRROR_BUCKET_PARAMETER, "Value", List.of(
+                                Map.of("Ref", Match.stringLikeRegexp("DriverMirrorBucket[0-9A-F]{8}")))),
+                        Map.of("Name", HostComponents.MIRROR_REGION_PARAMETER, "Value",
+                                List.of(settings.buildRegion()))))))))));
+        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(
+                HostComponents.documents(Path.of("components")).get("host-setup"));
+        String setup = "";
+        for (JsonNode step : document.path("phases").get(0).path("steps")) {
+            if ("RunSetupGpuHost".equals(step.path("name").asText())) {
+                setup = step.path("inputs").path("commands").get(1).asText();
+            }
+        }
+        assertTrue(setup.contains("NVIDIA_DRIVER_MIRROR_BUCKET=\"{{ DriverMirrorBucket }}\" "
+                + "NVIDIA_DRIVER_MIRROR_REGION=\"{{ DriverMirrorRegion }}\" bash "), setup);
     }
 
     static Map<String, Object> s3ObjectArn(final String bucketAndKey) {

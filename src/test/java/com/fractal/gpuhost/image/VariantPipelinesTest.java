@@ -68,9 +68,8 @@ class VariantPipelinesTest {
             template.hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
                     "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
                             "Sid", "ReadHostScriptsAndNvidiaGridDriver",
-                            "Resource", Match.arrayWith(List.of(Map.of("Fn::Join", List.of("", List.of("arn:",
-                                    Map.of("Ref", "AWS::Partition"), ":s3:::ec2-linux-nvidia-drivers/"
-                                            + variant.driverKey())))))))))))));
+                            "Resource", Match.arrayWith(List.of(
+                                    HostImagePipelineStackTest.mirrorObjectArn(variant.driverKey())))))))))));
         }
     }
 
@@ -98,9 +97,10 @@ class VariantPipelinesTest {
     }
 
     @Test
-    void scriptsComponentsLogsAndTopicAreSharedOnce() {
+    void scriptsComponentsLogsTopicAndDriverMirrorAreSharedOnce() {
         template.resourceCountIs("AWS::ImageBuilder::Component", 4);
-        template.resourceCountIs("AWS::S3::Bucket", 1);
+        // The build logs, the driver mirror and the mirror's access logs.
+        template.resourceCountIs("AWS::S3::Bucket", 3);
         template.resourceCountIs("AWS::SNS::Topic", 1);
         template.resourceCountIs("AWS::KMS::Key", 2);
         template.resourceCountIs("AWS::ImageBuilder::ImagePipeline", 2);
@@ -110,7 +110,8 @@ class VariantPipelinesTest {
     @Test
     void theSharedStatefulResourcesKeepTheirLogicalIds() {
         Set<String> pinned = new TreeSet<>(List.of("BuildLogsBucketEBAFB2F9", "BuildLogsKey5523759A",
-                "BuildNotificationsTopic8ACC3A87", "BuildNotificationsKey901AB227"));
+                "BuildNotificationsTopic8ACC3A87", "BuildNotificationsKey901AB227",
+                "DriverMirrorBucket476B9C6A", "DriverMirrorAccessLogsE2F827EE"));
         for (Template each : List.of(template, defaults)) {
             Set<String> ids = new TreeSet<>();
             ids.addAll(each.findResources("AWS::S3::Bucket").keySet());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.ToolSettingsFile;
+import com.fractal.gpuhost.settings.ContextSource;
+import com.fractal.gpuhost.settings.InvalidSettingsException;
+import com.fractal.gpuhost.settings.SettingsLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +30,14 @@ import org.junit.jupiter.api.Test;
  * region or be out of reach.
  */
 class ReleaseCommandTest {
+    /** The SHA-256 the variant is pinned to in the settings most tests use, and that their builds measured. */
+    static final String PINNED = "5d2a3f0c9b8e7d6c5b4a39281706f5e4d3c2b1a0918273645546372819a0b1c2";
+    static final String VARIANT = "ubuntu24-r580";
+    static final Path HOST_SCRIPTS = Path.of("host-scripts");
+
+    /** Synthesized with the variant's driver pinned to {@link #PINNED}; {@link #recordMode} as the repo is. */
     static Path assembly;
+    static Path recordMode;
     static ReleaseConfig config;
 
     InMemoryGateway aws;
@@ -37,8 +47,30 @@ class ReleaseCommandTest {
     @BeforeAll
     static void writeSettings() throws IOException {
         assembly = Files.createTempDirectory("release-test-");
-        ToolSettingsFile.write(TestApps.settings(Map.of()), assembly);
+        ToolSettingsFile.write(SettingsLoader.load(ContextSource.of(TestApps.context(Map.of())),
+                hostScriptsPinnedTo(PINNED)), assembly);
         config = ReleaseConfig.read(assembly, Optional.empty());
+        recordMode = Files.createTempDirectory("release-test-record-mode-");
+        ToolSettingsFile.write(TestApps.settings(Map.of()), recordMode);
+    }
+
+    /** A copy of host-scripts/ whose variant pin is the given SHA-256, as `npm run drivers -- qualify` writes it. */
+    static Path hostScriptsPinnedTo(final String sha256) throws IOException {
+        Path copy = Files.createTempDirectory("host-scripts-");
+        try (var files = Files.walk(HOST_SCRIPTS)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(HOST_SCRIPTS.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        Path pin = copy.resolve("variants/" + VARIANT + ".env");
+        Files.writeString(pin, Files.readString(pin).replace("NVIDIA_GRID_DRIVER_SHA256=unqualified",
+                "NVIDIA_GRID_DRIVER_SHA256=" + sha256));
+        return copy;
     }
 
     @BeforeEach
@@ -48,10 +80,16 @@ class ReleaseCommandTest {
 
     /** A build that passed its tests: one AMI per region, made by the pipeline, and the latest parameters. */
     void build(final String label) {
+        build(label, PINNED);
+    }
+
+    /** A build whose GRID runfile measured the given SHA-256, as CI tags it from the version manifest. */
+    void build(final String label, final String driverSha256) {
         for (int i = 0; i < config.activeRegions().size(); i++) {
             String region = config.activeRegions().get(i);
             String id = ami(label, i);
-            aws.addImage(region, id, "fractal-gpu-host-" + label, Map.of(config.madeByTagKey(), config.madeByTagValue()));
+            aws.addImage(region, id, "fractal-gpu-host-" + label, Map.of(config.madeByTagKey(), config.madeByTagValue(),
+                    config.driverGate().sha256TagKey(), driverSha256));
             aws.putLatest(region, config.latestSsmName(), id);
         }
     }
@@ -61,8 +99,12 @@ class ReleaseCommandTest {
     }
 
     int release(final String... args) {
+        return releaseWith(assembly, args);
+    }
+
+    int releaseWith(final Path settings, final String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--assembly", assembly.toString()));
+        all.addAll(List.of("--assembly", settings.toString()));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         int code = ReleaseCli.run(all, new PrintStream(stdout, true, StandardCharsets.UTF_8),
@@ -93,6 +135,63 @@ class ReleaseCommandTest {
             }
         }
         return true;
+    }
+
+    @Test
+    void aRecordModeImageGoesToCandidateButStableRefusesItNamingTheCommandThatQualifiesIt() {
+        String measured = "0f".repeat(32);
+        build("a", measured);
+        assertEquals(0, releaseWith(recordMode, "promote", "--to", "candidate"), err);
+        assertEquals(everywhere("a"), channel("candidate"));
+
+        assertEquals(1, releaseWith(recordMode, "promote", "--to", "stable", "--from", "candidate"));
+        assertEquals(1, err.lines().count(), err);
+        assertEquals("release: promote ubuntu24-r580 stable <- candidate refused, nothing changed: variant "
+                + "ubuntu24-r580 has no pinned GRID driver, so its images were built in record mode; stable is a "
+                + "production channel: qualify the driver with `npm run drivers -- qualify --variant ubuntu24-r580`\n",
+                err);
+        assertEquals(List.of(), channel("stable").stream().flatMap(Optional::stream).toList(), "stable is untouched");
+        assertFalse(heldBy("stable", "a"));
+    }
+
+    @Test
+    void stableRefusesADriverOtherThanThePinAndOneWithoutItsTagButTakesThePinnedOne() {
+        String other = "ee".repeat(32);
+        build("a", other);
+        assertEquals(1, release("promote", "--to", "stable"));
+        assertTrue(err.contains("us-east-1: ami-a0 has GRID driver SHA-256 " + other + ", not the pinned " + PINNED
+                + "; us-east-2: ami-a1 has"), err);
+        assertTrue(err.endsWith(", not the pinned " + PINNED + "; stable is a production channel: qualify the driver "
+                + "with `npm run drivers -- qualify --variant ubuntu24-r580`\n"), err);
+        assertEquals(1, err.lines().count(), err);
+        assertEquals(List.of(), channel("stable").stream().flatMap(Optional::stream).toList());
+
+        aws.addImage(config.buildRegion(), "ami-untagged", "fractal-gpu-host-b",
+                Map.of(config.madeByTagKey(), config.madeByTagValue()));
+        aws.putLatest(config.buildRegion(), config.latestSsmName(), "ami-untagged");
+        assertEquals(1, release("promote", "--to", "stable"));
+        assertTrue(err.contains("us-east-1: ami-untagged has GRID driver SHA-256 (no nvidia-grid-driver-sha256 tag)"),
+                err);
+
+        build("c");
+        assertEquals(0, release("promote", "--to", "stable"), err);
+        assertEquals(everywhere("c"), channel("stable"));
+    }
+
+    @Test
+    void productionChannelsMustBeChannels() {
+        InvalidSettingsException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingsException.class,
+                () -> TestApps.settings(Map.of("productionChannels", List.of("stable", "prod"))));
+        assertTrue(e.getMessage().contains("productionChannels") && e.getMessage().contains("prod")
+                && e.getMessage().contains("candidate, stable"), e.getMessage());
+    }
+
+    @Test
+    void withoutProductionChannelsStableTakesARecordModeImage() throws IOException {
+        Path open = Files.createTempDirectory("release-test-no-gate-");
+        ToolSettingsFile.write(TestApps.settings(Map.of("productionChannels", List.of())), open);
+        build("a", "0f".repeat(32));
+        assertEquals(0, releaseWith(open, "promote", "--to", "stable"), err);
     }
 
     @Test
