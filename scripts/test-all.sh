@@ -97,7 +97,7 @@ stage_emulator() { # one moto for the three tests; each test empties it first
 readonly STAGES=(
   "assemblies||Synthesize the default assembly and one with a dev and the CI stack, for every stage below"
   "app_launcher||The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
-  "booted_host||Host scripts on a booted Debian 12 in systemd-nspawn: AMI setup, reboot, validate with faults, bootstrap"
+  "booted_host||Host scripts on booted Debian 12 and 13 (systemd-nspawn): part 1's driver stage, AMI setup, reboot, validate with faults, bootstrap"
   "emulator|assemblies|Deploy, then the release command, then the drivers command, against one local AWS API emulator (moto)"
   "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
   "host_scripts||Shell: shellcheck and shfmt over every script, bats for the host scripts in a sandbox"
