@@ -4,13 +4,10 @@ import com.fractal.gpuhost.ProjectKeys;
 import java.util.List;
 import java.util.Locale;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
 
 /**
@@ -28,23 +25,16 @@ public final class BuildLogs extends Construct {
     public BuildLogs(final Construct scope, final String id, final int retentionDays) {
         super(scope, id);
         key = ProjectKeys.create(this, "Key", "Encrypts the GPU host image build logs and version manifests");
-        bucket = Bucket.Builder.create(this, "Bucket")
+        bucket = PrivateBuckets.builder(this, "Bucket")
                 .encryption(BucketEncryption.KMS)
                 .encryptionKey(key)
                 .bucketKeyEnabled(true)
-                // An overwritten or deleted log stays recoverable until the lifecycle rule expires it.
-                .versioned(true)
-                .enforceSsl(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("ExpireOldBuildLogs")
                         .expiration(Duration.days(retentionDays))
                         .noncurrentVersionExpiration(Duration.days(retentionDays))
                         .abortIncompleteMultipartUploadAfter(Duration.days(1))
                         .build()))
-                // Build logs are evidence for audits: a stack deletion must not take them along.
-                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
     }
 

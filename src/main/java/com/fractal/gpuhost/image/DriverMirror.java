@@ -4,13 +4,10 @@ import com.fractal.gpuhost.settings.ResourceNames;
 import java.util.List;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
-import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.constructs.Construct;
 
 /**
@@ -37,29 +34,18 @@ public final class DriverMirror extends Construct {
         super(scope, id);
         // Log delivery is granted by bucket policy, not by the legacy ACL that owner-enforced buckets refuse.
         getNode().setContext(ACCESS_LOGS_BY_POLICY, true);
-        accessLogs = Bucket.Builder.create(this, "AccessLogs")
+        accessLogs = PrivateBuckets.builder(this, "AccessLogs")
                 .encryption(BucketEncryption.S3_MANAGED)
-                .versioned(true)
-                .enforceSsl(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("ExpireOldAccessLogs")
                         .expiration(Duration.days(ACCESS_LOG_RETENTION_DAYS))
                         .noncurrentVersionExpiration(Duration.days(ACCESS_LOG_RETENTION_DAYS))
                         .build()))
-                // Who read which driver is audit evidence.
-                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        bucket = Bucket.Builder.create(this, "Bucket")
+        bucket = PrivateBuckets.builder(this, "Bucket")
                 .bucketName(ResourceNames.driverMirrorBucket(Aws.ACCOUNT_ID, Stack.of(this).getRegion()))
                 .encryption(BucketEncryption.KMS_MANAGED)
                 .bucketKeyEnabled(true)
-                // A pinned key must keep its bytes: an overwrite or a delete stays recoverable.
-                .versioned(true)
-                .enforceSsl(true)
-                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 // Only failed copies expire: a qualified runfile, and every version of it, stays.
                 .lifecycleRules(List.of(LifecycleRule.builder()
                         .id("AbortIncompleteCopies")
@@ -67,8 +53,6 @@ public final class DriverMirror extends Construct {
                         .build()))
                 .serverAccessLogsBucket(accessLogs)
                 .serverAccessLogsPrefix(ACCESS_LOG_PREFIX)
-                // Old recipes rebuild from it: a stack deletion must not take the drivers along.
-                .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
     }
 
