@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.image.BuildLogs;
 import com.fractal.gpuhost.image.HostComponents;
-import com.fractal.gpuhost.image.UnpackCommand;
 import com.fractal.gpuhost.settings.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -136,15 +135,6 @@ class ComponentDocumentsTest {
                 .toList();
         assertEquals(List.of("/var/tmp/host-setup", "/var/tmp/host-setup/host-scripts.zip",
                 "/var/tmp/host-setup/host-scripts"), paths, "the work folder, and the zip and scripts inside it");
-    }
-
-    /** The unpack command is written once, in the documents; the dev instance's user data reads it from there. */
-    @Test
-    void theUnpackCommandIsTheDocumentsWithOtherPaths() {
-        assertEquals("python3 -m zipfile -e /opt/x/scripts.zip /opt/x/scripts",
-                UnpackCommand.of(COMPONENTS, "/opt/x/scripts.zip", "/opt/x/scripts"));
-        assertTrue(step(sources.get("test.yml").steps(), "UnpackHostScripts").bashCommands()
-                .contains("python3 -m zipfile -e {{ HostScriptsZip }} {{ HostScriptsDir }}"));
     }
 
     @Test
