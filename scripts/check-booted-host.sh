@@ -28,7 +28,7 @@ source "$REPO_DIR/scripts/booted-host/stand-ins.sh"
 # shellcheck source=booted-host/part1-driver.sh
 source "$REPO_DIR/scripts/booted-host/part1-driver.sh"
 
-# Where the image components unpack the host-scripts asset (HostScriptsSteps.WORK_FOLDER).
+# Where the image components unpack the host-scripts asset (their HostScriptsWorkDir constant).
 readonly WORK_DIR=/var/tmp/host-setup
 readonly SCRIPTS="$WORK_DIR/host-scripts"
 readonly CLUSTER=booted-host-test

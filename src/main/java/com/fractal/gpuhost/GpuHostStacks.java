@@ -63,7 +63,7 @@ public final class GpuHostStacks {
         stacks.add(pipeline);
         settings.devInstance().ifPresent(dev -> stacks.add(new DevInstanceStack(app, props(account, dev.region(),
                 "Personal GPU dev instance of " + dev.developer() + " (" + dev.instanceType()
-                        + ", container-testing group, Session Manager access)"), settings)));
+                        + ", container-testing group, Session Manager access)"), settings, componentsDir)));
         settings.ci().ifPresent(ci -> stacks.add(new CiDeployRoleStack(app, props(account, settings.buildRegion(),
                 "Role that GitHub Actions of " + ci.repository() + " assume through OIDC to deploy and build images"),
                 settings)));

@@ -10,6 +10,7 @@ import com.fractal.gpuhost.settings.DevInstanceSettings;
 import com.fractal.gpuhost.settings.InstanceTypes;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.SsmNames;
+import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Fn;
@@ -37,7 +38,9 @@ public final class DevInstanceStack extends Stack {
     private final Role role;
     private final HostScriptsAsset scripts;
 
-    public DevInstanceStack(final Construct scope, final StackProps props, final Settings settings) {
+    /** @param componentsDir the image components, whose unpack command the user data runs too */
+    public DevInstanceStack(final Construct scope, final StackProps props, final Settings settings,
+            final Path componentsDir) {
         super(scope, settings.names().devInstanceStack(settings.devInstance().orElseThrow().developer()), props);
         DevInstanceSettings dev = settings.devInstance().orElseThrow();
         SsmNames names = settings.ssmNames();
@@ -61,8 +64,10 @@ public final class DevInstanceStack extends Stack {
                 names.securityGroupId(HostSecurityGroup.CONTAINER_TESTING.key()));
         devInstance = new DevInstance(this, "DevInstance", new DevInstance.Props(
                 baseImage(settings, dev), dev.instanceType(), settings.rootVolumeGiB(), role,
-                dev.image().published() ? DevInstanceUserData.publishedImage(scripts, dev.region(), dev.variant())
-                        : DevInstanceUserData.hostSetup(scripts, dev.region(), dev.variant(), settings.buildRegion()),
+                dev.image().published()
+                        ? DevInstanceUserData.publishedImage(scripts, componentsDir, dev.region(), dev.variant())
+                        : DevInstanceUserData.hostSetup(scripts, componentsDir, dev.region(), dev.variant(),
+                                settings.buildRegion()),
                 dev.keyPair(), subnetId, groupId));
         String instanceId = devInstance.instance().getRef();
         if (dev.idleStopEnabled()) {

@@ -2,7 +2,9 @@ package com.fractal.gpuhost.devinstance;
 
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import com.fractal.gpuhost.image.DriverMirror;
+import com.fractal.gpuhost.image.UnpackCommand;
 import com.fractal.gpuhost.settings.ImageVariant;
+import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.UserData;
@@ -21,10 +23,10 @@ final class DevInstanceUserData {
     }
 
     /** Stock Ubuntu: the full host setup, Go, then a reboot so the NVIDIA driver loads. */
-    static UserData hostSetup(final HostScriptsAsset scripts, final String region, final ImageVariant variant,
-            final String buildRegion) {
+    static UserData hostSetup(final HostScriptsAsset scripts, final Path componentsDir, final String region,
+            final ImageVariant variant, final String buildRegion) {
         UserData userData = UserData.forLinux();
-        userData.addCommands(fetchScripts(scripts, region, variant));
+        userData.addCommands(fetchScripts(scripts, componentsDir, region, variant));
         userData.addCommands(
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
@@ -42,9 +44,10 @@ final class DevInstanceUserData {
      * A published host image already holds the host setup, but not Go (production hosts do not build the
      * host service): install only Go, from the same scripts. No reboot is needed.
      */
-    static UserData publishedImage(final HostScriptsAsset scripts, final String region, final ImageVariant variant) {
+    static UserData publishedImage(final HostScriptsAsset scripts, final Path componentsDir, final String region,
+            final ImageVariant variant) {
         UserData userData = UserData.forLinux();
-        userData.addCommands(fetchScripts(scripts, region, variant));
+        userData.addCommands(fetchScripts(scripts, componentsDir, region, variant));
         userData.addCommands(
                 "echo \"dev instance from a published host image: the host setup is baked in; installing Go\"",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
@@ -52,8 +55,11 @@ final class DevInstanceUserData {
         return userData;
     }
 
-    /** Logging, the variant, the AWS CLI, and the host-scripts asset unpacked into {@value #SCRIPTS_DIR}. */
-    private static String[] fetchScripts(final HostScriptsAsset scripts, final String region,
+    /**
+     * Logging, the variant, the AWS CLI, and the host-scripts asset unpacked into {@value #SCRIPTS_DIR} with the
+     * image components' own unpack command.
+     */
+    private static String[] fetchScripts(final HostScriptsAsset scripts, final Path componentsDir, final String region,
             final ImageVariant variant) {
         return new String[] {
             "set -euo pipefail",
@@ -67,7 +73,7 @@ final class DevInstanceUserData {
             "mkdir -p " + SCRIPTS_DIR,
             Fn.join("", List.of("aws s3 cp --only-show-errors --region ", region, " 's3://",
                     scripts.bucketName(), "/", scripts.objectKey(), "' " + SCRIPTS_ZIP)),
-            HostScriptsAsset.unpackCommand(SCRIPTS_ZIP, SCRIPTS_DIR),
+            UnpackCommand.of(componentsDir, SCRIPTS_ZIP, SCRIPTS_DIR),
         };
     }
 }

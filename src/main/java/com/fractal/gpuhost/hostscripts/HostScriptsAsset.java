@@ -10,7 +10,8 @@ import software.constructs.Construct;
 
 /**
  * The host-scripts folder as one S3 asset. Dev instances and the AMI build download the same files, so
- * the two cannot drift apart. Tests and docs stay out of the asset: they never run on a host.
+ * the two cannot drift apart. Tests and docs stay out of the asset: they never run on a host. How a host
+ * unpacks it is written in the component documents (image/UnpackCommand).
  */
 public final class HostScriptsAsset extends Construct {
     private static final List<String> NOT_SHIPPED = List.of("test", "*.md", "*.bats");
@@ -23,14 +24,6 @@ public final class HostScriptsAsset extends Construct {
                 .path(hostScriptsDir.toString())
                 .exclude(NOT_SHIPPED)
                 .build();
-    }
-
-    /**
-     * The one command that unpacks the asset on a host, for the image components and the dev instance's user
-     * data alike: CDK zips the folder, and Ubuntu Server has python3 but no unzip.
-     */
-    public static String unpackCommand(final String zipFile, final String folder) {
-        return "python3 -m zipfile -e " + zipFile + " " + folder;
     }
 
     /** Changes exactly when a shipped file changes. */

@@ -4,21 +4,20 @@ import com.fractal.gpuhost.ConstructIds;
 import com.fractal.gpuhost.hostscripts.HostScriptsAsset;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.services.imagebuilder.CfnComponent;
 import software.constructs.Construct;
 
 /**
- * One Image Builder component per AWSTOE document, in the order the recipe runs them. A document that
- * takes the scripts asset's location gets a new version when the scripts change, too.
+ * One Image Builder component per AWSTOE document, in the order the recipe runs them. Its data is the document
+ * as the file holds it; the recipe passes the parameters' values. A document that takes the scripts asset's
+ * location gets a new version when the scripts change, too.
  */
 public final class HostComponents extends Construct {
     /** The documents in components/, in build order: part 1, reboot, part 2; then validate; then test. */
     public static final List<String> ORDER = List.of("host-setup", "ami-setup", "validate", "test");
     /** The document parameter through which a component learns where the scripts asset is. */
-    public static final String SCRIPTS_PARAMETER = HostScriptsSteps.PARAMETER;
+    public static final String SCRIPTS_PARAMETER = "HostScriptsS3Uri";
     /** The document parameter that names the image variant; the entry scripts get it as IMAGE_VARIANT. */
     public static final String VARIANT_PARAMETER = "ImageVariant";
     /** The document parameters that name the driver mirror; part 1 gets them as NVIDIA_DRIVER_MIRROR_*. */
@@ -49,13 +48,6 @@ public final class HostComponents extends Construct {
                     .build();
             components.add(new Component(component, document));
         }
-    }
-
-    /** Each document of components/ as Image Builder receives it, by key, in build order. */
-    public static Map<String, String> documents(final Path componentsDir) {
-        Map<String, String> documents = new LinkedHashMap<>();
-        ORDER.forEach(key -> documents.put(key, ComponentDocument.read(componentsDir, key).text()));
-        return documents;
     }
 
     public List<Component> inOrder() {

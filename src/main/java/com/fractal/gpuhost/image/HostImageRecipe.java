@@ -20,7 +20,7 @@ import software.constructs.Construct;
 public final class HostImageRecipe extends Construct {
     /** Canonical's Ubuntu images boot from this device. */
     static final String ROOT_DEVICE = "/dev/sda1";
-    /** Where AWSTOE keeps its files during a build; the documents download the scripts below it. */
+    /** Where AWSTOE keeps its files during a build (the documents fetch the scripts elsewhere: their constants). */
     static final String WORKING_DIRECTORY = "/var/tmp/imagebuilder";
 
     private final CfnImageRecipe recipe;

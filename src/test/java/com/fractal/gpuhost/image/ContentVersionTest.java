@@ -27,8 +27,8 @@ import software.amazon.awscdk.assertions.Template;
 /**
  * A changed document or script gives a new component version; an unchanged one keeps its version.
  * Synthesizes the pipeline stack from copies of components/ and host-scripts/: as they are, with one
- * document changed, with only a comment added to it (Image Builder receives the same document), and with
- * one script changed.
+ * document changed, with only a comment added to it (Image Builder receives the file as it is, comment
+ * included, and a component's data cannot change under the same version), and with one script changed.
  */
 class ContentVersionTest {
     private static Map<String, String> original;
@@ -72,8 +72,11 @@ class ContentVersionTest {
     }
 
     @Test
-    void aCommentAloneChangesNoVersion() {
-        assertEquals(original, commentAdded);
+    void aCommentIsPartOfTheDataSoItGivesThatComponentANewVersion() {
+        assertNotEquals(original.get("fractal-gpu-host-validate"), commentAdded.get("fractal-gpu-host-validate"));
+        for (String unchanged : new String[] {"fractal-gpu-host-setup", "fractal-gpu-host-ami-setup", "fractal-gpu-host-test"}) {
+            assertEquals(original.get(unchanged), commentAdded.get(unchanged), unchanged);
+        }
     }
 
     @Test

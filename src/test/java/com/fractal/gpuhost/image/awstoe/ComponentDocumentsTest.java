@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.image.BuildLogs;
 import com.fractal.gpuhost.image.HostComponents;
+import com.fractal.gpuhost.settings.Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,11 +24,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Template;
 
 /**
- * The AWSTOE documents of components/ as Image Builder receives them (with the steps that fetch the host
- * scripts added): every rule of the validator, shellcheck over every bash command, and the contract with
- * host-scripts/: each step runs one entry script, and the documents hold no logic of their own.
+ * The AWSTOE documents of components/, both as the files hold them and as the synthesized pipeline stack hands
+ * them to Image Builder (the same text): every rule of the validator, shellcheck over every bash command, and the
+ * contract with host-scripts/: the same fetch steps open every document, each further step runs one entry
+ * script, and the documents hold no logic of their own.
  */
 class ComponentDocumentsTest {
     private static final Path COMPONENTS = Path.of("components");
@@ -42,25 +46,95 @@ class ComponentDocumentsTest {
             "UnpackHostScripts");
     private static final Pattern REFERENCE = Pattern.compile("\\{\\{(.*?)}}");
 
+    /** The documents as the synthesized pipeline stack holds them (components' Data), by source file name. */
     private static Map<String, AwstoeDocument> documents;
+    /** The files of components/, by file name. */
     private static Map<String, AwstoeDocument> sources;
 
     @BeforeAll
     static void loadDocuments() {
-        documents = new TreeMap<>();
-        HostComponents.documents(COMPONENTS).forEach((key, text) ->
-                documents.put(key + ".yml", AwstoeDocument.parse(key + ".yml", text)));
         sources = new TreeMap<>();
         ComponentValidator.loadAll(COMPONENTS).forEach(document -> sources.put(document.name(), document));
+        documents = synthesizedDocuments(sources);
+    }
+
+    /** Each component's Data in the default app's pipeline stack, named after the file whose name it carries. */
+    private static Map<String, AwstoeDocument> synthesizedDocuments(final Map<String, AwstoeDocument> files) {
+        TestApps.Synthesized app = TestApps.synthesize(Map.of());
+        Settings settings = app.settings();
+        Map<String, String> fileByName = new TreeMap<>();
+        files.forEach((file, document) -> fileByName.put(document.root().path("name").asText(), file));
+        Map<String, AwstoeDocument> synthesized = new TreeMap<>();
+        Template.fromStack(app.stack(settings.names().imagePipelineStack()))
+                .findResources("AWS::ImageBuilder::Component").values().forEach(resource -> {
+                    Map<?, ?> properties = (Map<?, ?>) resource.get("Properties");
+                    String file = fileByName.get(String.valueOf(properties.get("Name")));
+                    assertTrue(file != null, "a component whose name no file of components/ carries: "
+                            + properties.get("Name"));
+                    synthesized.put(file, AwstoeDocument.parse("synthesized " + file,
+                            String.valueOf(properties.get("Data"))));
+                });
+        return synthesized;
     }
 
     @Test
-    void everyDocumentPassesEveryRule() {
-        List<Finding> findings = documents.values().stream()
-                .flatMap(document -> ComponentValidator.validate(document).stream())
-                .toList();
+    void everyDocumentPassesEveryRuleAsWrittenAndAsSynthesized() {
+        List<Finding> findings = new ArrayList<>();
+        sources.values().forEach(document -> findings.addAll(ComponentValidator.validate(document)));
+        documents.values().forEach(document -> findings.addAll(ComponentValidator.validate(document)));
         assertEquals(List.of(), findings, () -> findings.size() + " finding(s) in components/:\n"
                 + ComponentRulesTest.lines(findings));
+        assertEquals(8, sources.size() + documents.size(), "four files, four synthesized components");
+    }
+
+    /** Synthesis only fills in parameter values (on the recipe): a component's data is its file, byte for byte. */
+    @Test
+    void imageBuilderReceivesEachFileAsItIs() {
+        assertEquals(sources.keySet(), documents.keySet());
+        sources.forEach((file, source) -> assertEquals(source.source(), documents.get(file).source(),
+                file + ": the synthesized component data differs from the file"));
+    }
+
+    /**
+     * A reference to a parameter the document does not declare fails the check (AWSTOE would refuse it at build
+     * time): host-setup.yml with one declaration removed.
+     */
+    @Test
+    void aReferenceToAnUndeclaredParameterFailsTheCheck() {
+        String source = sources.get("host-setup.yml").source();
+        String declaration = "  - DriverMirrorRegion:\n      type: string\n";
+        assertTrue(source.contains(declaration), "host-setup.yml declares DriverMirrorRegion");
+        String description = source.substring(source.indexOf(declaration) + declaration.length());
+        String undeclared = source.replace(declaration + description.substring(0, description.indexOf('\n') + 1), "");
+        List<Finding> findings = ComponentValidator.validate(AwstoeDocument.parse("host-setup.yml", undeclared));
+        assertEquals(List.of("ParametersDeclaredBeforeUse"), findings.stream().map(Finding::rule).distinct().toList(),
+                () -> ComponentRulesTest.lines(findings));
+        assertTrue(findings.get(0).toString().contains("[phase build, step RunSetupGpuHost]")
+                && findings.get(0).message().startsWith("'{{ DriverMirrorRegion }}' is not a declared parameter"),
+                findings.get(0).toString());
+    }
+
+    /**
+     * AWSTOE has no include: each document writes the fetch steps itself. They are the same in every document:
+     * the constants that name the folders and the three steps that open the first phase.
+     */
+    @Test
+    void theFetchStepsAreTheSameInEveryDocument() {
+        AwstoeDocument first = sources.get("host-setup.yml");
+        for (AwstoeDocument document : sources.values()) {
+            assertEquals(first.root().get("constants"), document.root().get("constants"), document.name());
+            List<AwstoeDocument.Step> steps = document.phases().get(0).steps();
+            for (int i = 0; i < FETCH_STEPS.size(); i++) {
+                assertEquals(first.phases().get(0).steps().get(i).node(), steps.get(i).node(),
+                        document.name() + " " + FETCH_STEPS.get(i));
+            }
+            assertEquals(FETCH_STEPS.size(), document.steps().stream()
+                    .filter(step -> FETCH_STEPS.contains(step.name())).count(), document.name() + " fetches once");
+        }
+        List<String> paths = first.constants().stream().map(constant -> constant.getValue().path("value").asText())
+                .toList();
+        assertEquals(List.of("/var/tmp/host-setup", "/var/tmp/host-setup/host-scripts.zip",
+                "/var/tmp/host-setup/host-scripts"), paths, "the work folder, and the zip and scripts inside it");
     }
 
     @Test
@@ -137,7 +211,7 @@ class ComponentDocumentsTest {
         }
         for (AwstoeDocument document : sources.values()) {
             for (AwstoeDocument.Step step : document.steps()) {
-                if (!step.action().equals("ExecuteBash")) {
+                if (!step.action().equals("ExecuteBash") || FETCH_STEPS.contains(step.name())) {
                     continue;
                 }
                 List<String> commands = step.bashCommands();
@@ -162,13 +236,14 @@ class ComponentDocumentsTest {
         }
     }
 
+    /** Each document holds the same 46 lines that fetch the scripts; the rest stays short. */
     @Test
     void componentsStayShort() throws IOException {
         long lines = 0;
         for (AwstoeDocument document : sources.values()) {
             lines += document.source().lines().count();
         }
-        assertTrue(lines <= 250, "components/*.yml hold " + lines + " lines; logic belongs in host-scripts/");
+        assertTrue(lines <= 430, "components/*.yml hold " + lines + " lines; logic belongs in host-scripts/");
     }
 
     @Test
@@ -234,7 +309,9 @@ class ComponentDocumentsTest {
     @Test
     void everyBashCommandPassesShellcheck(@TempDir final Path dir) throws IOException, InterruptedException {
         List<Path> scripts = new ArrayList<>();
-        for (AwstoeDocument document : documents.values()) {
+        List<AwstoeDocument> both = new ArrayList<>(sources.values());
+        both.addAll(documents.values());
+        for (AwstoeDocument document : both) {
             for (AwstoeDocument.Step step : document.steps()) {
                 if (step.bashCommands().isEmpty()) {
                     continue;
@@ -247,7 +324,8 @@ class ComponentDocumentsTest {
                 scripts.add(Files.writeString(dir.resolve(fileName), script, StandardCharsets.UTF_8));
             }
         }
-        assertTrue(scripts.size() >= 16, "expected the documents' bash steps, found " + scripts.size());
+        assertTrue(scripts.size() >= 2 * 16, "expected the bash steps of the files and of the synthesized "
+                + "components, found " + scripts.size());
 
         List<String> command = new ArrayList<>(List.of("shellcheck", "--norc", "-s", "bash", "-f", "gcc"));
         scripts.forEach(script -> command.add(script.getFileName().toString()));
@@ -262,7 +340,7 @@ class ComponentDocumentsTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "shellcheck did not finish within 120 s");
         assertEquals("", output.strip(), "shellcheck findings in the bash commands of components/ "
-                + "(file: <nn>-<document>-<phase>-<step>.sh, line 1 is the added shebang):\n" + output);
+                + "(file: <nn>-[synthesized_]<document>-<phase>-<step>.sh, line 1 is the added shebang):\n" + output);
         assertEquals(0, process.exitValue(), "shellcheck exit status; output:\n" + output);
     }
 
