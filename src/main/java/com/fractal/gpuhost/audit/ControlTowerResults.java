@@ -79,6 +79,10 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
         return failures.stream().filter(Failure::excepted).toList();
     }
 
+    public long passedControls() {
+        return passed.stream().map(Passed::control).distinct().count();
+    }
+
     public String title(final String control) {
         return titles.getOrDefault(control, "");
     }
