@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * One CloudFormation stack of a cloud assembly: where it deploys, its template, and cdk-nag's results for
- * it (empty when no NagReport CSV was written).
+ * it (empty when no cdk-nag JSON report was written).
  *
  * @param account the account of the stack's environment, or "unknown-account" when environment-agnostic
  * @param region the region of the stack's environment, or "unknown-region"
@@ -52,21 +52,20 @@ public record StackTemplate(String name, String account, String region, String t
         return Intrinsics.render(value, template.path("Parameters"));
     }
 
+    /** The resource of this template that a value refers to ({Ref: X} or {Fn::GetAtt: [X, ...]}), or null. */
+    public JsonNode resource(final JsonNode reference) {
+        String id = referencedId(reference);
+        return id == null ? null : template.path("Resources").get(id);
+    }
+
     /** The logical ID a value refers to ({Ref: X} or {Fn::GetAtt: [X, ...]}), or null. */
     public static String referencedId(final JsonNode value) {
         if (value == null || !value.isObject() || value.size() != 1) {
             return null;
         }
-        if (value.path("Ref").isTextual()) {
-            return value.get("Ref").asText();
-        }
         JsonNode getAtt = value.path("Fn::GetAtt");
-        if (getAtt.isArray() && getAtt.size() > 0) {
-            return getAtt.get(0).asText();
-        }
-        if (getAtt.isTextual()) {
-            return getAtt.asText().split("\\.", 2)[0];
-        }
-        return null;
+        return value.path("Ref").isTextual() ? value.get("Ref").asText()
+                : getAtt.isArray() && getAtt.size() > 0 ? getAtt.get(0).asText()
+                : getAtt.isTextual() ? getAtt.asText().split("\\.", 2)[0] : null;
     }
 }
