@@ -32,7 +32,7 @@ final class ReportBuilder {
     static final String METADATA = "Instance metadata (IMDS)";
     static final String DISTRIBUTION = "AMI distribution";
     static final String RETENTION = "Image retention";
-    static final String NAG = "cdk-nag results and suppressions";
+    static final String NAG = "cdk-nag results";
     static final String SUMMARY = "Summary";
     static final String CONTROL_TOWER = "AWS Control Tower proactive controls";
     /** The summary's status when a check needs no attention. */
@@ -308,25 +308,15 @@ final class ReportBuilder {
         doc.heading(2, NAG);
         if (model.nagResults().isEmpty()) {
             doc.paragraph("The assembly holds no cdk-nag report (<Pack>-<stack>-NagReport.json).");
-        } else {
-            doc.paragraph("From cdk-nag's JSON reports: each rule's verdict on each resource; the findings are under "
-                    + FLAGS + ".");
-            groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0,
-                    byKey(model.nagResults(), r -> r.stack() + "\n" + r.pack()).values().stream().map(results -> List
-                            .of(results.get(0).stack(), results.get(0).pack(), count(results, NagResult.COMPLIANT),
-                                    count(results, NagResult.SUPPRESSED), String.valueOf(results.stream().filter(r ->
-                                            r.isFlag() && !r.accepted()).count()))).toList(), Set.of(), NO_SEVERITY);
-        }
-        doc.heading(3, "Suppressions recorded in the templates");
-        if (model.suppressions().isEmpty()) {
-            doc.paragraph("None.");
             return;
         }
-        doc.paragraph("cdk-nag's rules_to_suppress and cfn-lint's ignore_checks in each resource's Metadata.");
-        groups.table(doc, List.of("Stack", "Resource", "Tool", "Rule", "Applies to", "Reason"), 0, model
-                .suppressions().stream().map(s -> List.of(s.stack(), s.path(), s.tool(), s.ruleId(),
-                        lines(s.appliesTo()), s.reason().isEmpty() ? "(no reason recorded)" : s.reason())).toList(),
-                Set.of(1, 3, 4), NO_SEVERITY);
+        doc.paragraph("From cdk-nag's JSON reports: each rule's verdict on each resource; the findings, each accepted "
+                + "one with its suppression's reason, are under " + FLAGS + ".");
+        groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0,
+                byKey(model.nagResults(), r -> r.stack() + "\n" + r.pack()).values().stream().map(results -> List.of(
+                        results.get(0).stack(), results.get(0).pack(), count(results, NagResult.COMPLIANT),
+                        count(results, NagResult.SUPPRESSED), String.valueOf(results.stream().filter(r -> r.isFlag()
+                                && !r.accepted()).count()))).toList(), Set.of(), NO_SEVERITY);
     }
 
     /** cdk-nag's findings on one resource, one per line. */

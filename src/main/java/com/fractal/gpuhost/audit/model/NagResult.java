@@ -1,8 +1,5 @@
 package com.fractal.gpuhost.audit.model;
 
-import com.fractal.gpuhost.audit.StackTemplate;
-import java.util.List;
-
 /**
  * One line of a stack's cdk-nag JSON report ({@code <pack>-<stack>-NagReport.json}): a rule's verdict on a
  * resource ("Compliant", "Non-Compliant", "Suppressed"), with the suppression's reason.
@@ -13,10 +10,6 @@ public record NagResult(String stack, String pack, String ruleId, String resourc
         String compliance, String reason, String level, String info) {
     public static final String SUPPRESSED = "Suppressed";
     public static final String COMPLIANT = "Compliant";
-
-    public static List<NagResult> read(final StackTemplate stack) {
-        return stack.nagResults();
-    }
 
     /** A finding: the rule does not pass on the resource, suppressed or not. */
     public boolean isFlag() {
