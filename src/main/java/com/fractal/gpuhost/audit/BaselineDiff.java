@@ -3,7 +3,6 @@ package com.fractal.gpuhost.audit;
 import com.fractal.gpuhost.audit.Change.Kind;
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
-import com.fractal.gpuhost.audit.model.StackFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +26,10 @@ public final class BaselineDiff {
 
     public static List<Change> between(final AuditModel baseline, final AuditModel current) {
         List<Change> changes = new ArrayList<>();
-        Map<String, StackFacts> before = index(baseline.stacks(), StackFacts::name);
-        Map<String, StackFacts> after = index(current.stacks(), StackFacts::name);
-        for (StackFacts stack : after.values()) {
-            StackFacts was = before.get(stack.name());
+        Map<String, StackTemplate> before = index(baseline.stacks(), StackTemplate::name);
+        Map<String, StackTemplate> after = index(current.stacks(), StackTemplate::name);
+        for (StackTemplate stack : after.values()) {
+            StackTemplate was = before.get(stack.name());
             if (was == null) {
                 changes.add(new Change(STACKS, Kind.ADDED, stack.name(), stack.name(), "in " + stack.region() + ", "
                         + stack.resourceTotal() + " resources, " + flags(current, stack.name()::equals).size()

@@ -1,6 +1,5 @@
 package com.fractal.gpuhost.audit;
 
-import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.render.ReportDocument;
 import com.fractal.gpuhost.audit.render.ReportDocument.Block;
 import com.fractal.gpuhost.audit.render.ReportDocument.Bullets;
@@ -34,9 +33,9 @@ final class RegionGroups {
     record Section(String stack, String title, ReportDocument part) {
     }
 
-    RegionGroups(final List<StackFacts> stacks) {
-        Map<String, List<StackFacts>> families = new LinkedHashMap<>();
-        for (StackFacts stack : stacks) {
+    RegionGroups(final List<StackTemplate> stacks) {
+        Map<String, List<StackTemplate>> families = new LinkedHashMap<>();
+        for (StackTemplate stack : stacks) {
             regionOf.put(stack.name(), stack.region());
             if (!stack.region().isEmpty() && stack.name().endsWith("-" + stack.region())) {
                 families.computeIfAbsent(stack.name().substring(0, stack.name().length() - stack.region().length())
@@ -46,7 +45,7 @@ final class RegionGroups {
         families.forEach((family, members) -> {
             if (members.size() > 1) {
                 members.forEach(m -> familyOf.put(m.name(), family));
-                familyRegions.put(family, members.stream().map(StackFacts::region).toList());
+                familyRegions.put(family, members.stream().map(StackTemplate::region).toList());
             }
         });
     }

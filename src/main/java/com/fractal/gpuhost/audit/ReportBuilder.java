@@ -5,7 +5,6 @@ import com.fractal.gpuhost.audit.model.Distribution;
 import com.fractal.gpuhost.audit.model.IamRole;
 import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
-import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.render.ReportDocument;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.nag.ProjectChecks;
@@ -73,8 +72,8 @@ final class ReportBuilder {
 
     private void introduction() {
         doc.paragraph("Assembly:", report.assembly() + ": " + model.stacks().size() + " stacks in " + model.stacks()
-                .stream().map(StackFacts::region).distinct().count() + " regions, " + model.stacks().stream()
-                        .mapToInt(StackFacts::resourceTotal).sum() + " resources." + report.baseline()
+                .stream().map(StackTemplate::region).distinct().count() + " regions, " + model.stacks().stream()
+                        .mapToInt(StackTemplate::resourceTotal).sum() + " resources." + report.baseline()
                                 .map(b -> " Baseline: " + b + ".").orElse(""));
         doc.paragraph("How to read it:", "every fact is read from the synthesized templates and cdk-nag's reports, "
                 + "not from the code. Values known only at deploy time are shown as {Ref: X} (a resource's ID), "

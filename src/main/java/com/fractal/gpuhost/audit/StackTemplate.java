@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One CloudFormation stack of a cloud assembly: where it deploys, its template, and cdk-nag's results for
@@ -28,6 +29,17 @@ public record StackTemplate(String name, String account, String region, String t
 
     public String description() {
         return template.path("Description").asText("");
+    }
+
+    public int resourceTotal() {
+        return template.path("Resources").size();
+    }
+
+    /** How many resources of each type the template holds, by type. */
+    public Map<String, Integer> sortedCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        resources().forEach(resource -> counts.merge(resource.type(), 1, Integer::sum));
+        return counts;
     }
 
     /** Every resource, in template order. */

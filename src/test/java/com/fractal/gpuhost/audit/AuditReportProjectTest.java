@@ -15,7 +15,6 @@ import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.Retention;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
 import com.fractal.gpuhost.audit.model.SecurityGroupRule;
-import com.fractal.gpuhost.audit.model.StackFacts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,9 +63,9 @@ class AuditReportProjectTest {
 
     @Test
     void everyStackWithItsRegionDescriptionAndResourceCounts() {
-        assertEquals(List.copyOf(TEMPLATES.keySet()), report.model().stacks().stream().map(StackFacts::name).toList());
+        assertEquals(List.copyOf(TEMPLATES.keySet()), report.model().stacks().stream().map(StackTemplate::name).toList());
         assertTrue(TEMPLATES.containsKey("FractalCiDeployRole") && TEMPLATES.containsKey("FractalDevInstance-alice"));
-        for (StackFacts stack : report.model().stacks()) {
+        for (StackTemplate stack : report.model().stacks()) {
             JsonNode template = TEMPLATES.get(stack.name());
             assertEquals(ENVIRONMENTS.get(stack.name()), "aws://" + stack.account() + "/" + stack.region());
             assertEquals(template.path("Description").asText(), stack.description());
@@ -368,7 +367,7 @@ class AuditReportProjectTest {
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("10 stacks"), stdout::toString);
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("Control Tower: 0 failures not accepted, 0 stale "
                 + "accepted risks, 38 accepted"), stdout::toString);
-        for (StackFacts stack : report.model().stacks()) {
+        for (StackTemplate stack : report.model().stacks()) {
             String row = stack.name().startsWith("FractalNetwork-") ? "| `FractalNetwork-<region>` | all 7 regions |"
                     : "| `" + stack.name() + "` | " + stack.region() + " |";
             assertTrue(markdown.contains(row), stack.name() + ": " + row);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.audit.Change.Kind;
 import com.fractal.gpuhost.audit.model.AuditModel;
-import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.model.NagResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,8 +96,9 @@ class BaselineDiffTest {
     }
 
     private static AuditModel model(final List<NagResult> nag) {
-        return new AuditModel(List.of(new StackFacts("Fixture", "unknown-account", "us-east-1", "", "Fixture.template.json",
-                Map.of())), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), nag);
+        return new AuditModel(List.of(new StackTemplate("Fixture", "unknown-account", "us-east-1",
+                "Fixture.template.json", new ObjectMapper().createObjectNode(), nag)), List.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), nag);
     }
 
     private static List<Change> changes(final String category, final Kind kind) {
