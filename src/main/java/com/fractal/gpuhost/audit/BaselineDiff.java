@@ -55,7 +55,7 @@ public final class BaselineDiff {
         return List.copyOf(changes);
     }
 
-    /** cdk-nag's findings on the stacks that pass the test. A finding's key may recur, one line per finding. */
+    /** cdk-nag's findings on the stacks that pass the test. */
     private static List<NagResult> flags(final AuditModel model, final Predicate<String> stacks) {
         return model.nagResults().stream().filter(f -> f.isFlag() && stacks.test(f.stack())).toList();
     }
@@ -68,6 +68,7 @@ public final class BaselineDiff {
         return flag.compliance() + (flag.reason().isEmpty() || flag.reason().equals("N/A") ? "" : ": " + flag.reason());
     }
 
+    /** The facts by key, the first of each: cdk-nag writes a line per finding, several on one rule and resource. */
     private static <T> Map<String, T> index(final List<T> facts, final Function<T, String> key) {
         Map<String, T> index = new LinkedHashMap<>();
         facts.forEach(fact -> index.putIfAbsent(key.apply(fact), fact));
