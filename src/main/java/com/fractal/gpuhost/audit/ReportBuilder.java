@@ -254,8 +254,8 @@ final class ReportBuilder {
 
     private void encryption() {
         doc.heading(2, ENCRYPTION);
-        doc.paragraph("EBS volumes (launch templates, instances, image recipes), buckets, topics, and the AMIs each "
-                + "pipeline distributes, per region.");
+        doc.paragraph("EBS volumes (launch templates, instances, image recipes), buckets and topics. An AMI's snapshots "
+                + "are its recipe's volumes, copied with the KMS key that " + DISTRIBUTION + " names for each region.");
         groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1,
                 model.encryption().stream().map(e -> List.of(e.kind().label(), e.stack(), e.logicalId(), e.subject(),
                         e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),

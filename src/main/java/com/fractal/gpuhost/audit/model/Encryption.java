@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Encryption at rest of one thing: an EBS volume (of a launch template, instance, volume or image recipe), a
- * bucket, a topic, or the AMI a pipeline distributes to one region.
+ * bucket or a topic. An AMI's snapshots are its recipe's volumes, copied with the key that the AMI distribution
+ * names per region; cdk-nag's FractalProject-UnencryptedRecipeVolume judges them, so they are not derived here.
  *
- * @param subject what exactly: "block device /dev/sda1", "AMI in us-east-2", the bucket, the topic
+ * @param subject what exactly: "block device /dev/sda1", the bucket, the topic
  * @param encrypted true, false, or null when the template does not say (a default outside it applies)
  * @param detail the algorithm or key, or what applies when the template does not say
  */
@@ -20,7 +21,7 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
 
     /** What is encrypted. */
     public enum Kind {
-        VOLUME, BUCKET, TOPIC, AMI;
+        VOLUME, BUCKET, TOPIC;
 
         public String label() {
             return name().toLowerCase();
@@ -44,7 +45,6 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
                         ? stack.render(p.get("TopicName")) : resource.logicalId()), p.has("KmsMasterKeyId"),
                         p.has("KmsMasterKeyId") ? "KMS key " + stack.render(p.get("KmsMasterKeyId"))
                                 : "no KmsMasterKeyId: messages are not encrypted at rest with KMS"));
-                case "AWS::ImageBuilder::ImagePipeline" -> amis(stack, resource, facts);
                 default -> {
                 }
             }
@@ -91,39 +91,6 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
                         + "to new objects")
                 : of(stack, resource, Kind.BUCKET, subject, true, stack.render(rule.path("SSEAlgorithm"))
                         + (rule.has("KMSMasterKeyID") ? ", key " + stack.render(rule.get("KMSMasterKeyID")) : ""));
-    }
-
-    /** The AMIs a pipeline makes, one per region: encrypted by the distribution's key, or as the recipe's volumes are. */
-    private static void amis(final StackTemplate stack, final Resource pipeline, final List<Encryption> facts) {
-        JsonNode recipe = stack.resource(pipeline.properties().path("ImageRecipeArn"));
-        String recipeId = StackTemplate.referencedId(pipeline.properties().path("ImageRecipeArn"));
-        List<Boolean> volumes = new ArrayList<>();
-        if (recipe != null) {
-            recipe.path("Properties").path("BlockDeviceMappings").forEach(mapping -> {
-                if (mapping.has("Ebs")) {
-                    volumes.add(flag(mapping.path("Ebs").path("Encrypted")));
-                }
-            });
-        }
-        boolean allEncrypted = !volumes.isEmpty() && volumes.stream().allMatch(Boolean.TRUE::equals);
-        Boolean encrypted = allEncrypted ? Boolean.TRUE : volumes.contains(Boolean.FALSE) ? Boolean.FALSE : null;
-        String detail = recipe == null ? "the recipe is outside this template"
-                : volumes.isEmpty() ? "the recipe sets no volumes: the parent image's snapshots decide"
-                : allEncrypted ? "snapshots of recipe " + recipeId + "'s encrypted volumes, with the EBS default key "
-                        + "of each region"
-                : "recipe " + recipeId + " leaves some volumes unencrypted or unset";
-        String label = "AMI of pipeline " + stack.render(pipeline.properties().path("Name")) + " in ";
-        JsonNode distribution = stack.resource(pipeline.properties().path("DistributionConfigurationArn"));
-        if (distribution == null) {
-            facts.add(of(stack, pipeline, Kind.AMI, label + stack.region(), encrypted, detail));
-            return;
-        }
-        for (JsonNode region : distribution.path("Properties").path("Distributions")) {
-            JsonNode key = region.path("AmiDistributionConfiguration").path("KmsKeyId");
-            String where = label + stack.render(region.path("Region"));
-            facts.add(key.isMissingNode() ? of(stack, pipeline, Kind.AMI, where, encrypted, detail)
-                    : of(stack, pipeline, Kind.AMI, where, true, "KMS key " + stack.render(key)));
-        }
     }
 
     /** The key of an EBS volume's properties (Encrypted, KmsKeyId), or what applies when Encrypted is not set. */
