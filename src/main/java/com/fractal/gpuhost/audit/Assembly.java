@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fractal.gpuhost.audit.model.NagResult;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A synthesized cloud assembly as the audit reads it: the CloudFormation stacks its manifest.json names
@@ -90,18 +91,16 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
         template.path("Resources").fields().forEachRemaining(resource -> logicalIds.put(resource.getValue()
                 .path("Metadata").path("aws:cdk:path").asText(resource.getKey()), resource.getKey()));
         List<NagResult> results = new ArrayList<>();
-        List<Path> reports = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*-" + stack + NAG_SUFFIX)) {
-            files.forEach(reports::add);
+        List<Path> reports;
+        try (Stream<Path> files = Files.list(directory)) {
+            reports = files.filter(f -> f.getFileName().toString().matches("[^-]+-" + Pattern.quote(stack + NAG_SUFFIX)))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new AuditException("cannot list " + directory + ": " + e.getMessage());
         }
-        for (Path report : reports.stream().sorted().toList()) {
+        for (Path report : reports) {
             String file = report.getFileName().toString();
             String pack = file.substring(0, file.indexOf('-'));
-            if (!file.equals(pack + "-" + stack + NAG_SUFFIX)) {
-                continue; // another stack's, whose name ends with this one's
-            }
             JsonNode lines = readJson(report, "cdk-nag report ").path("lines");
             if (!lines.isArray()) {
                 throw new AuditException(file + " is not a cdk-nag report: it has no \"lines\" array");
