@@ -68,7 +68,7 @@ public final class BaselineDiff {
         return flag.compliance() + (flag.reason().isEmpty() || flag.reason().equals("N/A") ? "" : ": " + flag.reason());
     }
 
-    /** The facts by key, the first of each: cdk-nag writes a line per finding, several on one rule and resource. */
+    /** The facts by key, the first of each: cdk-nag writes no finding on a line not suppressed, only its rule. */
     private static <T> Map<String, T> index(final List<T> facts, final Function<T, String> key) {
         Map<String, T> index = new LinkedHashMap<>();
         facts.forEach(fact -> index.putIfAbsent(key.apply(fact), fact));

@@ -75,16 +75,22 @@ class BaselineDiffTest {
                 + " changes since the baseline"), stdout::toString);
     }
 
-    /** cdk diff compares templates; what cdk-nag says about them changes only here. */
+    /**
+     * cdk diff compares templates; what cdk-nag says about them changes only here, each suppressed finding on its
+     * own (a second managed policy accepted on a role that had one).
+     */
     @Test
     void findingsRaisedAcceptedAndClearedBetweenTwoAssemblies() {
         NagResult open = finding("FractalProject-PublicAmi", "Non-Compliant", "N/A");
         NagResult accepted = finding("AwsSolutions-S1", "Suppressed", "a log bucket");
         NagResult cleared = finding("AwsSolutions-IAM5", "Suppressed", "scoped");
+        NagResult managed = finding("AwsSolutions-IAM4", "Suppressed", "[Policy::Ssm] AWS's own");
+        NagResult another = finding("AwsSolutions-IAM4", "Suppressed", "[Policy::Admin] AWS's own");
         List<Change> changes = BaselineDiff.between(model(List.of(cleared, finding("AwsSolutions-S1", "Non-Compliant",
-                "N/A"))), model(List.of(open, accepted)));
+                "N/A"), managed)), model(List.of(open, accepted, managed, another)));
         assertEquals(List.of("added FractalProject-PublicAmi on Fixture/Distribution: Non-Compliant",
                 "changed AwsSolutions-S1 on Fixture/Distribution: Non-Compliant -> Suppressed: a log bucket",
+                "added AwsSolutions-IAM4 on Fixture/Distribution: Suppressed: [Policy::Admin] AWS's own",
                 "removed AwsSolutions-IAM5 on Fixture/Distribution: Suppressed: scoped"),
                 changes.stream().filter(c -> c.category().equals(BaselineDiff.FLAGS))
                         .map(c -> c.kind().label() + " " + c.subject() + ": " + c.detail()).toList());

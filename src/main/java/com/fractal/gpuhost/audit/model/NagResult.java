@@ -20,8 +20,12 @@ public record NagResult(String stack, String pack, String ruleId, String resourc
         return compliance.equals(SUPPRESSED);
     }
 
-    /** What identifies the finding across two assemblies. */
+    /**
+     * What identifies the finding across two assemblies: the rule, the resource and, when the line is a suppressed
+     * finding, the finding cdk-nag names before the reason ("[Resource::*] ...").
+     */
     public String key() {
-        return ruleId + " " + stack + " " + resourcePath;
+        return ruleId + " " + stack + " " + resourcePath + (reason.matches("(?s)\\[.*?] .*")
+                ? " " + reason.substring(0, reason.indexOf("] ") + 1) : "");
     }
 }
