@@ -21,7 +21,7 @@ public record AuditReport(String assembly, AuditModel model, Optional<String> ba
         Optional<List<Change>> changes, Optional<ControlTowerResults> controlTower) {
 
     public static AuditReport of(final Path assembly) {
-        return new AuditReport(assembly.toString(), AuditModel.of(Assembly.read(assembly)), Optional.empty(),
+        return new AuditReport(assembly.toString(), AuditModel.of(Assembly.read(assembly).stacks()), Optional.empty(),
                 Optional.empty(), Optional.empty());
     }
 

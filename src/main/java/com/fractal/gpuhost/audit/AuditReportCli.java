@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code audit [--assembly DIR] [--baseline DIR] [--out DIR]}: reads a synthesized cloud assembly (default
@@ -34,55 +36,47 @@ public final class AuditReportCli {
 
     /** Runs the command; returns its exit code. Never throws for bad input: it says what is wrong on err. */
     public static int run(final String[] args, final PrintStream out, final PrintStream err) {
-        Path assembly = Path.of("cdk.out");
-        Optional<Path> baseline = Optional.empty();
-        Path outDir = Path.of("audit");
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--help") || option.equals("-h")) {
+        Map<String, Path> options = new HashMap<>(Map.of("--assembly", Path.of("cdk.out"), "--out", Path.of("audit")));
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
                 out.print(HELP);
                 return 0;
             }
-            if (!option.equals("--assembly") && !option.equals("--baseline") && !option.equals("--out")) {
-                err.print("audit: unknown argument '" + option + "'\n" + HELP);
+            if (!List.of("--assembly", "--baseline", "--out").contains(args[i])) {
+                err.print("audit: unknown argument '" + args[i] + "'\n" + HELP);
                 return USAGE;
             }
             if (i + 1 >= args.length || args[i + 1].isBlank()) {
-                err.print("audit: " + option + " needs a directory\n" + HELP);
+                err.print("audit: " + args[i] + " needs a directory\n" + HELP);
                 return USAGE;
             }
-            Path value = Path.of(args[++i]);
-            switch (option) {
-                case "--assembly" -> assembly = value;
-                case "--baseline" -> baseline = Optional.of(value);
-                default -> outDir = value;
-            }
+            options.put(args[i], Path.of(args[i + 1]));
         }
+        Path assembly = options.get("--assembly");
+        Path outDir = options.get("--out");
         try {
             long start = System.nanoTime();
-            AuditReport report = (baseline.isPresent() ? AuditReport.of(assembly, baseline.get())
-                    : AuditReport.of(assembly)).withControlTower(ControlTowerResults.evaluate(assembly));
+            Path baseline = options.get("--baseline");
+            AuditReport report = (baseline == null ? AuditReport.of(assembly) : AuditReport.of(assembly, baseline))
+                    .withControlTower(ControlTowerResults.evaluate(assembly));
             Files.createDirectories(outDir);
-            Path markdown = outDir.resolve(MARKDOWN);
-            Path html = outDir.resolve(HTML);
-            Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
-            Files.writeString(html, report.html(), StandardCharsets.UTF_8);
-            out.println("audit: wrote " + markdown + " and " + html + " (" + report.model().stacks().size()
-                    + " stacks, " + report.flags().size() + " cdk-nag findings, " + report.accepted() + " of them accepted"
-                    + report.controlTower().map(ct -> "; Control Tower: " + ct.unlisted().size() + " failures not accepted, "
-                            + ct.stale().size() + " stale accepted risks, " + ct.excepted().size() + " accepted").orElse("")
-                    + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("") + ") in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms");
+            Files.writeString(outDir.resolve(MARKDOWN), report.markdown(), StandardCharsets.UTF_8);
+            Files.writeString(outDir.resolve(HTML), report.html(), StandardCharsets.UTF_8);
+            ControlTowerResults ct = report.controlTower().orElseThrow();
+            out.println("audit: wrote " + outDir.resolve(MARKDOWN) + " and " + outDir.resolve(HTML) + " ("
+                    + report.model().stacks().size() + " stacks, " + report.flags().size() + " cdk-nag findings, "
+                    + report.accepted() + " of them accepted; Control Tower: " + ct.unlisted().size()
+                    + " failures not accepted, " + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
+                    + " accepted" + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("")
+                    + ") in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;
         } catch (AuditException e) {
             err.println("audit: " + e.getMessage());
-            return BAD_ASSEMBLY;
         } catch (IOException e) {
             err.println("audit: cannot write the report to " + outDir + ": " + e.getMessage());
-            return BAD_ASSEMBLY;
         } catch (RuntimeException e) {
             err.println("audit: cannot read the assembly at " + assembly + ": " + e);
-            return BAD_ASSEMBLY;
         }
+        return BAD_ASSEMBLY;
     }
 }

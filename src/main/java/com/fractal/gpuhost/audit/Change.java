@@ -3,15 +3,15 @@ package com.fractal.gpuhost.audit;
 /**
  * One difference between a baseline assembly and the current one.
  *
- * @param category the report section it belongs to: "Stacks", "Security group rules", "IAM permissions", ...
- * @param subject what changed: a stack, "container-testing: ingress tcp 22 from 203.0.113.0/24", a role, ...
+ * @param category the report section it belongs to: {@link BaselineDiff#STACKS} or {@link BaselineDiff#FLAGS}
+ * @param subject what changed: a stack, or a rule on a resource
  * @param detail the change in words
  */
 public record Change(String category, Kind kind, String stack, String subject, String detail) {
 
-    /** How it changed; WIDENED and NARROWED are for permissions. */
+    /** How it changed. */
     public enum Kind {
-        ADDED, REMOVED, CHANGED, WIDENED, NARROWED;
+        ADDED, REMOVED, CHANGED;
 
         public String label() {
             return name().toLowerCase();

@@ -48,26 +48,26 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
 
     /** Runs the gate over the assembly's templates (it never synthesizes) and reads its results. */
     public static ControlTowerResults evaluate(final Path assembly) {
+        Path results = null;
         try {
-            Path results = Files.createTempFile("control-tower-", ".json");
-            try {
-                Process gate = new ProcessBuilder("bash", GATE.toString(), "--results", results.toString(),
-                        assembly.toString()).redirectErrorStream(true).start();
-                String output = new String(gate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                int exit = gate.waitFor();
-                if (exit != 0 && exit != GATE_FAILED) {
-                    throw new AuditException("the Control Tower controls could not be evaluated: " + output.strip()
-                            .replace("\n", "; "));
-                }
-                return read(results);
-            } finally {
-                Files.deleteIfExists(results);
+            results = Files.createTempFile("control-tower-", ".json");
+            Process gate = new ProcessBuilder("bash", GATE.toString(), "--results", results.toString(),
+                    assembly.toString()).redirectErrorStream(true).start();
+            String output = new String(gate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (gate.waitFor() > GATE_FAILED) {
+                throw new AuditException("the Control Tower controls could not be evaluated: " + output.strip()
+                        .replace("\n", "; "));
             }
+            return read(results);
         } catch (IOException e) {
             throw new AuditException("cannot run " + GATE + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditException("interrupted while running " + GATE);
+        } finally {
+            if (results != null) {
+                results.toFile().delete();
+            }
         }
     }
 
@@ -77,6 +77,10 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
 
     public List<Failure> excepted() {
         return failures.stream().filter(Failure::excepted).toList();
+    }
+
+    public long passedControls() {
+        return passed.stream().map(Passed::control).distinct().count();
     }
 
     public String title(final String control) {

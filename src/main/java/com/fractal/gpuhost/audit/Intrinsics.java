@@ -2,11 +2,11 @@ package com.fractal.gpuhost.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 /**
  * Renders CloudFormation values for people: literals as themselves, pseudo parameters as {@code ${AWS::AccountId}},
@@ -32,58 +32,31 @@ public final class Intrinsics {
             return value.asText();
         }
         if (value.isArray()) {
-            List<String> items = new ArrayList<>();
-            value.forEach(item -> items.add(render(item, parameters)));
-            return "[" + String.join(", ", items) + "]";
+            return "[" + join(value, ", ", parameters) + "]";
         }
         if (value.size() == 1) {
-            Map.Entry<String, JsonNode> only = value.fields().next();
-            String function = only.getKey();
-            JsonNode argument = only.getValue();
-            switch (function) {
-                case "Ref":
-                    return ref(argument.asText(), parameters);
-                case "Fn::GetAtt":
-                    return "{GetAtt: " + (argument.isArray() ? joinText(argument, ".") : argument.asText()) + "}";
-                case "Fn::Join":
-                    if (argument.isArray() && argument.size() == 2 && argument.get(1).isArray()) {
-                        StringBuilder joined = new StringBuilder();
-                        String separator = argument.get(0).asText();
-                        for (int i = 0; i < argument.get(1).size(); i++) {
-                            joined.append(i == 0 ? "" : separator).append(render(argument.get(1).get(i), parameters));
-                        }
-                        return joined.toString();
-                    }
-                    break;
-                case "Fn::Sub":
-                    return sub(argument, parameters);
-                case "Fn::Select":
-                    if (argument.isArray() && argument.size() == 2) {
-                        JsonNode index = argument.get(0);
-                        JsonNode list = argument.get(1);
-                        if (list.isArray() && index.canConvertToInt() && index.asInt() < list.size()) {
-                            return render(list.get(index.asInt()), parameters);
-                        }
-                        if (list.isArray() && index.isTextual() && index.asText().matches("\\d+")
-                                && Integer.parseInt(index.asText()) < list.size()) {
-                            return render(list.get(Integer.parseInt(index.asText())), parameters);
-                        }
-                        return "{Select: " + render(index, parameters) + " of " + render(list, parameters) + "}";
-                    }
-                    break;
-                default:
-                    break;
+            String function = value.fieldNames().next();
+            JsonNode argument = value.get(function);
+            String rendered = switch (function) {
+                case "Ref" -> ref(argument.asText(), parameters);
+                case "Fn::GetAtt" -> "{GetAtt: " + (argument.isArray() ? join(argument, ".", parameters)
+                        : argument.asText()) + "}";
+                case "Fn::Join" -> argument.isArray() && argument.size() == 2 && argument.get(1).isArray()
+                        ? join(argument.get(1), argument.get(0).asText(), parameters) : null;
+                case "Fn::Sub" -> sub(argument, parameters);
+                case "Fn::Select" -> argument.isArray() && argument.size() == 2
+                        ? select(argument.get(0), argument.get(1), parameters) : null;
+                default -> null;
+            };
+            if (rendered != null) {
+                return rendered;
             }
             if (function.startsWith("Fn::") || function.equals("Condition")) {
-                return "{" + function.substring(function.startsWith("Fn::") ? 4 : 0) + ": "
-                        + render(argument, parameters) + "}";
+                return "{" + function.replaceFirst("^Fn::", "") + ": " + render(argument, parameters) + "}";
             }
         }
         List<String> fields = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            fields.add(field.getKey() + ": " + render(field.getValue(), parameters));
-        }
+        value.fields().forEachRemaining(f -> fields.add(f.getKey() + ": " + render(f.getValue(), parameters)));
         return "{" + String.join(", ", fields) + "}";
     }
 
@@ -92,45 +65,45 @@ public final class Intrinsics {
             return "${" + name + "}";
         }
         JsonNode parameter = parameters == null ? null : parameters.get(name);
-        if (parameter != null) {
-            String type = parameter.path("Type").asText("");
-            JsonNode fallback = parameter.path("Default");
-            if (type.startsWith(SSM_TYPE) && fallback.isTextual()) {
-                return "ssm:" + fallback.asText();
-            }
-            return "{Ref: " + name + (fallback.isMissingNode() ? "" : " (default " + fallback.asText() + ")") + "}";
+        if (parameter == null) {
+            return "{Ref: " + name + "}";
         }
-        return "{Ref: " + name + "}";
+        JsonNode fallback = parameter.path("Default");
+        if (parameter.path("Type").asText("").startsWith(SSM_TYPE) && fallback.isTextual()) {
+            return "ssm:" + fallback.asText();
+        }
+        return "{Ref: " + name + (fallback.isMissingNode() ? "" : " (default " + fallback.asText() + ")") + "}";
+    }
+
+    /** The element of a literal list at a literal index (a number or a string of digits), or the expression. */
+    private static String select(final JsonNode index, final JsonNode list, final JsonNode parameters) {
+        if (list.isArray() && index.isValueNode() && index.asText().matches("\\d+")
+                && Integer.parseInt(index.asText()) < list.size()) {
+            return render(list.get(Integer.parseInt(index.asText())), parameters);
+        }
+        return "{Select: " + render(index, parameters) + " of " + render(list, parameters) + "}";
     }
 
     private static String sub(final JsonNode argument, final JsonNode parameters) {
-        String text;
-        JsonNode variables = null;
         if (argument.isTextual()) {
-            text = argument.asText();
-        } else if (argument.isArray() && argument.size() == 2) {
-            text = argument.get(0).asText();
-            variables = argument.get(1);
-        } else {
+            return argument.asText();
+        }
+        if (!argument.isArray() || argument.size() != 2) {
             return "{Sub: " + render(argument, parameters) + "}";
         }
-        if (variables == null || !variables.isObject()) {
-            return text;
-        }
-        Matcher matcher = SUB_VARIABLE.matcher(text);
+        JsonNode variables = argument.get(1);
+        Matcher matcher = SUB_VARIABLE.matcher(argument.get(0).asText());
         StringBuilder result = new StringBuilder();
         while (matcher.find()) {
             JsonNode variable = variables.get(matcher.group(1));
-            String replacement = variable == null ? matcher.group() : render(variable, parameters);
-            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+            matcher.appendReplacement(result, Matcher.quoteReplacement(variable == null ? matcher.group()
+                    : render(variable, parameters)));
         }
-        matcher.appendTail(result);
-        return result.toString();
+        return matcher.appendTail(result).toString();
     }
 
-    private static String joinText(final JsonNode array, final String separator) {
-        List<String> parts = new ArrayList<>();
-        array.forEach(part -> parts.add(part.asText()));
-        return String.join(separator, parts);
+    private static String join(final JsonNode items, final String separator, final JsonNode parameters) {
+        return StreamSupport.stream(items.spliterator(), false).map(item -> render(item, parameters))
+                .collect(Collectors.joining(separator));
     }
 }

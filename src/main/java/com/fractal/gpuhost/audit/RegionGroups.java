@@ -1,6 +1,5 @@
 package com.fractal.gpuhost.audit;
 
-import com.fractal.gpuhost.audit.model.StackFacts;
 import com.fractal.gpuhost.audit.render.ReportDocument;
 import com.fractal.gpuhost.audit.render.ReportDocument.Block;
 import com.fractal.gpuhost.audit.render.ReportDocument.Bullets;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,40 +24,30 @@ import java.util.stream.Collectors;
  */
 final class RegionGroups {
     static final String REGION = "<region>";
-    static final String REGIONS_HEADER = "Regions";
 
     private final Map<String, String> regionOf = new HashMap<>();
     private final Map<String, String> familyOf = new HashMap<>();
-    private final Map<String, List<String>> membersRegions = new LinkedHashMap<>();
+    private final Map<String, List<String>> familyRegions = new LinkedHashMap<>();
 
     /** A part of the report about one stack: its heading's text and the blocks under it. */
     record Section(String stack, String title, ReportDocument part) {
     }
 
-    private record Normalized(String title, List<Block> blocks) {
-    }
-
-    RegionGroups(final List<StackFacts> stacks) {
-        Map<String, List<StackFacts>> candidates = new LinkedHashMap<>();
-        for (StackFacts stack : stacks) {
+    RegionGroups(final List<StackTemplate> stacks) {
+        Map<String, List<StackTemplate>> families = new LinkedHashMap<>();
+        for (StackTemplate stack : stacks) {
             regionOf.put(stack.name(), stack.region());
-            String suffix = "-" + stack.region();
-            if (!stack.region().isEmpty() && stack.name().endsWith(suffix)) {
-                String family = stack.name().substring(0, stack.name().length() - suffix.length()) + "-" + REGION;
-                candidates.computeIfAbsent(family, k -> new ArrayList<>()).add(stack);
+            if (!stack.region().isEmpty() && stack.name().endsWith("-" + stack.region())) {
+                families.computeIfAbsent(stack.name().substring(0, stack.name().length() - stack.region().length())
+                        + REGION, k -> new ArrayList<>()).add(stack);
             }
         }
-        candidates.forEach((family, members) -> {
+        families.forEach((family, members) -> {
             if (members.size() > 1) {
                 members.forEach(m -> familyOf.put(m.name(), family));
-                membersRegions.put(family, members.stream().map(StackFacts::region).toList());
+                familyRegions.put(family, members.stream().map(StackTemplate::region).toList());
             }
         });
-    }
-
-    /** The stack's family name, or the stack's own name when it is deployed to one region only. */
-    String family(final String stack) {
-        return familyOf.getOrDefault(stack, stack);
     }
 
     /** The text with the stack's name and region written as its family's, so members' facts compare equal. */
@@ -70,24 +58,17 @@ final class RegionGroups {
 
     /** Where a fact of these stacks holds: "all 7 regions", "2 regions: a, b", or the one stack's region. */
     String where(final Collection<String> stacks) {
-        Set<String> regions = stacks.stream().map(s -> regionOf.getOrDefault(s, "")).collect(Collectors
-                .toCollection(LinkedHashSet::new));
-        List<String> all = membersRegions.get(family(stacks.iterator().next()));
-        if (all != null && regions.containsAll(all)) {
-            return "all " + all.size() + " regions";
-        }
-        return regions.size() == 1 ? regions.iterator().next()
-                : regions.size() + " regions: " + String.join(", ", regions);
+        List<String> regions = stacks.stream().map(s -> regionOf.getOrDefault(s, "")).distinct().toList();
+        List<String> all = familyRegions.get(familyOf.get(stacks.iterator().next()));
+        return all != null && regions.containsAll(all) ? "all " + all.size() + " regions"
+                : regions.size() == 1 ? regions.get(0) : regions.size() + " regions: " + String.join(", ", regions);
     }
 
     /** Stack names as families, each with where it applies: "FractalNetwork-<region> (all 7 regions)". */
     String stacks(final Collection<String> stacks) {
-        Map<String, List<String>> byFamily = new LinkedHashMap<>();
-        stacks.forEach(s -> byFamily.computeIfAbsent(family(s), k -> new ArrayList<>()).add(s));
-        return byFamily.entrySet().stream()
-                .map(e -> familyOf.containsKey(e.getValue().get(0)) ? e.getKey() + " (" + where(e.getValue()) + ")"
-                        : e.getKey())
-                .collect(Collectors.joining(", "));
+        return stacks.stream().collect(Collectors.groupingBy(s -> familyOf.getOrDefault(s, s), LinkedHashMap::new,
+                Collectors.toList())).entrySet().stream().map(e -> familyOf.containsKey(e.getValue().get(0))
+                        ? e.getKey() + " (" + where(e.getValue()) + ")" : e.getKey()).collect(Collectors.joining(", "));
     }
 
     /**
@@ -99,20 +80,19 @@ final class RegionGroups {
         Map<List<String>, List<String>> grouped = new LinkedHashMap<>();
         for (List<String> row : rows) {
             String stack = row.get(stackColumn);
-            List<String> normalized = new ArrayList<>();
-            row.forEach(cell -> normalized.add(normalize(stack, cell)));
-            grouped.computeIfAbsent(normalized, k -> new ArrayList<>()).add(stack);
+            grouped.computeIfAbsent(row.stream().map(cell -> normalize(stack, cell)).toList(),
+                    k -> new ArrayList<>()).add(stack);
         }
-        List<List<String>> out = new ArrayList<>();
-        grouped.forEach((row, stacks) -> {
-            List<String> withRegions = new ArrayList<>(row);
-            withRegions.add(stackColumn + 1, where(stacks));
-            out.add(withRegions);
-        });
-        List<String> withHeader = new ArrayList<>(headers);
-        withHeader.add(stackColumn + 1, REGIONS_HEADER);
-        doc.table(withHeader, out, shift(codeColumns, stackColumn), severityColumn > stackColumn ? severityColumn + 1
-                : severityColumn);
+        doc.table(withRegions(headers, stackColumn, "Regions"), grouped.entrySet().stream().map(row -> withRegions(
+                row.getKey(), stackColumn, where(row.getValue()))).toList(), codeColumns.stream().map(c -> c
+                        > stackColumn ? c + 1 : c).collect(Collectors.toSet()), severityColumn > stackColumn
+                                ? severityColumn + 1 : severityColumn);
+    }
+
+    private static List<String> withRegions(final List<String> row, final int stackColumn, final String regions) {
+        List<String> with = new ArrayList<>(row);
+        with.add(stackColumn + 1, regions);
+        return with;
     }
 
     /**
@@ -120,22 +100,19 @@ final class RegionGroups {
      * heading naming where they apply.
      */
     void sections(final ReportDocument doc, final int level, final List<Section> sections) {
-        Map<Normalized, List<String>> grouped = new LinkedHashMap<>();
+        Map<List<Block>, List<String>> grouped = new LinkedHashMap<>();
         for (Section section : sections) {
             UnaryOperator<String> normal = text -> normalize(section.stack(), text);
-            Normalized key = new Normalized(normal.apply(section.title()), section.part().blocks().stream()
-                    .map(block -> map(block, normal)).toList());
-            grouped.computeIfAbsent(key, k -> new ArrayList<>()).add(section.stack());
+            List<Block> blocks = new ArrayList<>(List.of(new Heading(level, normal.apply(section.title()))));
+            section.part().blocks().forEach(block -> blocks.add(map(block, normal)));
+            grouped.computeIfAbsent(blocks, k -> new ArrayList<>()).add(section.stack());
         }
-        grouped.forEach((section, stacks) -> {
-            doc.heading(level, familyOf.containsKey(stacks.get(0)) ? section.title() + " (" + where(stacks) + ")"
-                    : section.title());
-            section.blocks().forEach(doc::add);
+        grouped.forEach((blocks, stacks) -> {
+            Heading heading = (Heading) blocks.get(0);
+            doc.heading(level, familyOf.containsKey(stacks.get(0)) ? heading.text() + " (" + where(stacks) + ")"
+                    : heading.text());
+            blocks.subList(1, blocks.size()).forEach(doc::add);
         });
-    }
-
-    private static Set<Integer> shift(final Set<Integer> columns, final int after) {
-        return columns.stream().map(c -> c > after ? c + 1 : c).collect(Collectors.toSet());
     }
 
     private static Block map(final Block block, final UnaryOperator<String> f) {

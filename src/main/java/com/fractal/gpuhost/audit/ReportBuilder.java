@@ -2,27 +2,22 @@ package com.fractal.gpuhost.audit;
 
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.Distribution;
-import com.fractal.gpuhost.audit.model.Encryption;
 import com.fractal.gpuhost.audit.model.IamRole;
-import com.fractal.gpuhost.audit.model.InstanceMetadata;
 import com.fractal.gpuhost.audit.model.NagResult;
-import com.fractal.gpuhost.audit.model.PolicyStatement;
-import com.fractal.gpuhost.audit.model.Retention;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
-import com.fractal.gpuhost.audit.model.SecurityGroupRule;
-import com.fractal.gpuhost.audit.model.StackFacts;
-import com.fractal.gpuhost.audit.model.Suppression;
 import com.fractal.gpuhost.audit.render.ReportDocument;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.nag.ProjectChecks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Lays the report out: flags first, then the changes since the baseline, then every fact by topic. */
 final class ReportBuilder {
@@ -36,7 +31,7 @@ final class ReportBuilder {
     static final String METADATA = "Instance metadata (IMDS)";
     static final String DISTRIBUTION = "AMI distribution";
     static final String RETENTION = "Image retention";
-    static final String NAG = "cdk-nag results and suppressions";
+    static final String NAG = "cdk-nag results";
     static final String SUMMARY = "Summary";
     static final String CONTROL_TOWER = "AWS Control Tower proactive controls";
     /** The summary's status when a check needs no attention. */
@@ -45,6 +40,7 @@ final class ReportBuilder {
     static final String FAILED = "FAILED";
     static final String STALE = "STALE";
     static final String EXCEPTED = "EXCEPTED";
+    private static final int NO_SEVERITY = -1;
 
     private final AuditReport report;
     private final AuditModel model;
@@ -75,33 +71,30 @@ final class ReportBuilder {
     }
 
     private void introduction() {
-        Set<String> regions = model.stacks().stream().map(StackFacts::region).collect(Collectors.toCollection(
-                LinkedHashSet::new));
-        int resources = model.stacks().stream().mapToInt(StackFacts::resourceTotal).sum();
-        doc.paragraph("Assembly:", report.assembly() + ": " + model.stacks().size() + " stacks in " + regions.size()
-                + " regions, " + resources + " resources." + report.baseline().map(b -> " Baseline: " + b + ".")
-                        .orElse(""));
+        doc.paragraph("Assembly:", report.assembly() + ": " + model.stacks().size() + " stacks in " + model.stacks()
+                .stream().map(StackTemplate::region).distinct().count() + " regions, " + model.stacks().stream()
+                        .mapToInt(StackTemplate::resourceTotal).sum() + " resources." + report.baseline()
+                                .map(b -> " Baseline: " + b + ".").orElse(""));
         doc.paragraph("How to read it:", "every fact is read from the synthesized templates and cdk-nag's reports, "
                 + "not from the code. Values known only at deploy time are shown as {Ref: X} (a resource's ID), "
                 + "{GetAtt: X.Arn} (its attribute), ${AWS::AccountId} (a pseudo parameter) and ssm:/name (an SSM "
                 + "parameter resolved at deploy time). Flags are cdk-nag's findings, what an auditor should look at; "
-                + "an accepted one shows its suppression's reason. A stack deployed "
-                + "to several regions is named <name>-" + RegionGroups.REGION + ", and a fact that is the same in each of them is shown once, with the "
+                + "an accepted one shows its suppression's reason. A stack deployed to several regions is named <name>-"
+                + RegionGroups.REGION + ", and a fact that is the same in each of them is shown once, with the "
                 + "regions where it holds (\"all 7 regions\", or the list where they differ).");
     }
 
     /** What needs attention, before any detail: cdk-nag's verdict, Control Tower's. */
     private void summary() {
         doc.heading(2, SUMMARY);
-        List<List<String>> rows = new ArrayList<>();
         long unsuppressed = report.flags().size() - report.accepted();
-        rows.add(List.of(unsuppressed == 0 ? OK : FAILED, "cdk-nag findings not suppressed", String.valueOf(unsuppressed)));
-        rows.add(List.of(OK, "cdk-nag findings accepted (suppressed, with the reason)", String.valueOf(report.accepted())));
+        List<List<String>> rows = new ArrayList<>(List.of(
+                List.of(unsuppressed == 0 ? OK : FAILED, "cdk-nag findings not suppressed", String.valueOf(unsuppressed)),
+                List.of(OK, "cdk-nag findings accepted (suppressed, with the reason)", String.valueOf(report.accepted()))));
         report.controlTower().ifPresent(ct -> rows.add(List.of(ct.unlisted().isEmpty() && ct.stale().isEmpty()
-                ? OK : FAILED, "Control Tower proactive controls", ct.unlisted().size()
-                        + " failures not accepted, " + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
-                        + " failures accepted by design, " + ct.passed().stream().map(ControlTowerResults.Passed::control)
-                                .distinct().count() + " controls passed")));
+                ? OK : FAILED, "Control Tower proactive controls", ct.unlisted().size() + " failures not accepted, "
+                        + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
+                        + " failures accepted by design, " + ct.passedControls() + " controls passed")));
         doc.table(List.of("Status", "Check", "Result"), rows, Set.of(), 0);
     }
 
@@ -116,49 +109,41 @@ final class ReportBuilder {
                 + "rule of AwsSolutions or of the project's pack (" + ProjectChecks.PACK + ") that a resource does not "
                 + "pass; an accepted one carries the suppression's reason.");
         if (!flags.isEmpty()) {
-            Map<String, List<NagResult>> byRule = new LinkedHashMap<>();
-            flags.forEach(f -> byRule.computeIfAbsent(f.ruleId(), k -> new ArrayList<>()).add(f));
-            List<List<String>> summary = new ArrayList<>();
-            byRule.forEach((rule, found) -> summary.add(List.of(rule, found.get(0).level(), String.valueOf(found.size()),
-                    String.valueOf(found.stream().filter(NagResult::accepted).count()),
-                    found.stream().map(NagResult::reason).filter(r -> !r.equals("N/A")).distinct()
-                            .collect(Collectors.joining("\n")),
-                    groups.stacks(found.stream().map(NagResult::stack).distinct().toList()))));
-            doc.table(List.of("Rule", "Level", "Findings", "Accepted", "Accepted because", "Stacks"), summary,
-                    Set.of(0), -1);
-            List<List<String>> rows = new ArrayList<>();
-            flags.forEach(f -> rows.add(List.of(f.ruleId(), f.stack(), f.logicalId(), f.resourcePath(),
-                    f.accepted() ? "yes" : "NO")));
-            groups.table(doc, List.of("Rule", "Stack", "Resource", "Construct", "Accepted"), 1, rows,
-                    Set.of(0, 2, 3), -1);
+            doc.table(List.of("Rule", "Level", "Findings", "Accepted", "Accepted because", "Stacks"),
+                    byKey(flags, NagResult::ruleId).values().stream().map(found -> List.of(found.get(0).ruleId(),
+                            found.get(0).level(), String.valueOf(found.size()),
+                            String.valueOf(found.stream().filter(NagResult::accepted).count()),
+                            found.stream().map(NagResult::reason).filter(r -> !r.equals("N/A")).distinct()
+                                    .collect(Collectors.joining("\n")),
+                            groups.stacks(found.stream().map(NagResult::stack).distinct().toList()))).toList(),
+                    Set.of(0), NO_SEVERITY);
+            groups.table(doc, List.of("Rule", "Stack", "Resource", "Construct", "Accepted"), 1, flags.stream()
+                    .map(f -> List.of(f.ruleId(), f.stack(), f.logicalId(), f.resourcePath(), f.accepted() ? "yes"
+                            : "NO")).toList(), Set.of(0, 2, 3), NO_SEVERITY);
         }
         doc.heading(3, "The project's rules");
-        List<List<String>> rules = new ArrayList<>();
-        ProjectChecks.RULES.forEach(rule -> rules.add(List.of(ProjectChecks.PACK + "-" + rule.id(), rule.resourceType(),
-                rule.info())));
-        doc.table(List.of("Rule", "Checks", "Flags"), rules, Set.of(0, 1), -1);
+        doc.table(List.of("Rule", "Checks", "Flags"), ProjectChecks.RULES.stream().map(rule -> List.of(
+                ProjectChecks.PACK + "-" + rule.id(), rule.resourceType(), rule.info())).toList(), Set.of(0, 1),
+                NO_SEVERITY);
         doc.heading(3, "Accepted risks");
-        List<List<String>> risks = new ArrayList<>();
-        for (AcceptedRisk risk : AcceptedRisk.values()) {
-            risks.add(List.of(risk.name(), lines(risk.nagRules()), lines(risk.controls()), risk.reason()));
-        }
-        doc.table(List.of("Risk", "cdk-nag rules", "Control Tower controls", "Reason"), risks, Set.of(0, 1, 2), -1);
+        doc.table(List.of("Risk", "cdk-nag rules", "Control Tower controls", "Reason"), Arrays.stream(AcceptedRisk
+                .values()).map(risk -> List.of(risk.name(), lines(risk.nagRules()), lines(risk.controls()),
+                        risk.reason())).toList(), Set.of(0, 1, 2), NO_SEVERITY);
     }
 
     /**
      * Control Tower's proactive controls: what fails and is not listed, stale exceptions, what fails by design
-     * (with the reason from the exceptions file), then the controls that pass.
+     * (with the accepted risk's reason), then the controls that pass.
      */
     private void controlTower(final ControlTowerResults ct) {
         doc.heading(2, CONTROL_TOWER);
-        long passed = ct.passed().stream().map(ControlTowerResults.Passed::control).distinct().count();
         doc.paragraph("cfn-guard with AWS Control Tower's proactive-control rules (npm package "
                 + "@cdklabs/cdk-validator-cfnguard) over every template, as scripts/check-control-tower.sh runs them in "
-                + "npm test: " + ct.controls() + " controls, " + passed + " passed, " + ct.failures().stream()
-                        .map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
+                + "npm test: " + ct.controls() + " controls, " + ct.passedControls() + " passed, " + ct.failures()
+                        .stream().map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
                 + ct.unlisted().size() + " failures not accepted, " + ct.stale().size() + " stale accepted risks, "
-                + ct.excepted().size() + " failures accepted by design (a resource's accepted risk names the control). The other "
-                + "controls do not apply (no resource of their type).");
+                + ct.excepted().size() + " failures accepted by design (a resource's accepted risk names the control). "
+                + "The other controls do not apply (no resource of their type).");
         List<List<String>> failing = new ArrayList<>();
         ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? EXCEPTED : FAILED, f.control(), f.stack(),
                 f.resource(), ct.title(f.control()), f.excepted() ? f.risk() + ": " + f.reason()
@@ -172,11 +157,10 @@ final class ReportBuilder {
                     failing, Set.of(1, 3), 0);
         }
         doc.heading(3, "Passed controls");
-        Map<String, List<String>> passedIn = new LinkedHashMap<>();
-        ct.passed().forEach(p -> passedIn.computeIfAbsent(p.control(), k -> new ArrayList<>()).add(p.stack()));
-        List<List<String>> rows = new ArrayList<>();
-        passedIn.forEach((control, stacks) -> rows.add(List.of(control, ct.title(control), groups.stacks(stacks))));
-        doc.table(List.of("Control", "Control requires", "Passed in"), rows, Set.of(0), -1);
+        doc.table(List.of("Control", "Control requires", "Passed in"), byKey(ct.passed(),
+                ControlTowerResults.Passed::control).entrySet().stream().map(e -> List.of(e.getKey(), ct.title(
+                        e.getKey()), groups.stacks(e.getValue().stream().map(ControlTowerResults.Passed::stack)
+                                .toList()))).toList(), Set.of(0), NO_SEVERITY);
     }
 
     private void changes(final List<Change> changes) {
@@ -185,36 +169,27 @@ final class ReportBuilder {
             doc.paragraph("Nothing changed in the report's terms.");
             return;
         }
-        Map<String, List<Change>> byCategory = new LinkedHashMap<>();
-        changes.forEach(c -> byCategory.computeIfAbsent(c.category(), k -> new ArrayList<>()).add(c));
+        Map<String, List<Change>> byCategory = byKey(changes, Change::category);
         doc.paragraph(changes.size() + " changes: " + byCategory.entrySet().stream()
                 .map(e -> e.getValue().size() + " in " + e.getKey().toLowerCase()).collect(Collectors.joining(", "))
                 + ".");
-        for (Map.Entry<String, List<Change>> category : byCategory.entrySet()) {
-            doc.heading(3, category.getKey());
-            List<List<String>> rows = new ArrayList<>();
-            category.getValue().forEach(c -> rows.add(List.of(c.kind().label(), c.stack(), c.subject(), c.detail())));
-            groups.table(doc, List.of("Change", "Stack", "What", "Detail"), 1, rows, Set.of(2), -1);
-        }
+        byCategory.forEach((category, inIt) -> {
+            doc.heading(3, category);
+            groups.table(doc, List.of("Change", "Stack", "What", "Detail"), 1, inIt.stream().map(c -> List.of(
+                    c.kind().label(), c.stack(), c.subject(), c.detail())).toList(), Set.of(2), NO_SEVERITY);
+        });
     }
 
     private void stacks() {
         doc.heading(2, STACKS);
-        List<List<String>> rows = new ArrayList<>();
-        for (StackFacts stack : model.stacks()) {
-            rows.add(List.of(stack.name(), stack.account(), stack.description(),
-                    String.valueOf(stack.resourceTotal()), stack.templateFile()));
-        }
-        groups.table(doc, List.of("Stack", "Account", "Description", "Resources", "Template"), 0, rows,
-                Set.of(0, 4), -1);
-        List<RegionGroups.Section> sections = new ArrayList<>();
-        for (StackFacts stack : model.stacks()) {
-            List<List<String>> counts = new ArrayList<>();
-            stack.sortedCounts().forEach((type, count) -> counts.add(List.of(type, String.valueOf(count))));
-            sections.add(new RegionGroups.Section(stack.name(), stack.name(), new ReportDocument("")
-                    .table(List.of("Resource type", "Count"), counts, Set.of(0), -1)));
-        }
-        groups.sections(doc, 3, sections);
+        groups.table(doc, List.of("Stack", "Account", "Description", "Resources", "Template"), 0, model.stacks()
+                .stream().map(stack -> List.of(stack.name(), stack.account(), stack.description(),
+                        String.valueOf(stack.resourceTotal()), stack.templateFile())).toList(), Set.of(0, 4),
+                NO_SEVERITY);
+        groups.sections(doc, 3, model.stacks().stream().map(stack -> new RegionGroups.Section(stack.name(),
+                stack.name(), new ReportDocument("").table(List.of("Resource type", "Count"), stack.sortedCounts()
+                        .entrySet().stream().map(e -> List.of(e.getKey(), String.valueOf(e.getValue()))).toList(),
+                        Set.of(0), NO_SEVERITY))).toList());
     }
 
     private void securityGroups() {
@@ -224,22 +199,18 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
-            ReportDocument part = new ReportDocument("");
+            ReportDocument part = new ReportDocument("").paragraph(group.description() + " (resource "
+                    + group.logicalId() + (group.vpc().isEmpty() ? "" : ", VPC " + group.vpc()) + ")");
             sections.add(new RegionGroups.Section(group.stack(), group.stack() + " / " + group.label(), part));
-            part.paragraph(group.description() + " (resource " + group.logicalId() + (group.vpc().isEmpty() ? ""
-                    : ", VPC " + group.vpc()) + ")");
             if (group.rules().isEmpty()) {
                 part.paragraph("No rules.");
                 continue;
             }
-            List<List<String>> rows = new ArrayList<>();
-            for (SecurityGroupRule rule : group.rules()) {
-                rows.add(List.of(rule.direction().label(), rule.protocol(), rule.ports(),
-                        rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
-                        rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId())));
-            }
             part.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
-                    "Flags"), rows, Set.of(3), -1);
+                    "Flags"), group.rules().stream().map(rule -> List.of(rule.direction().label(), rule.protocol(),
+                            rule.ports(), rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
+                            rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId()))).toList(),
+                    Set.of(3), NO_SEVERITY);
         }
         groups.sections(doc, 3, sections);
     }
@@ -251,28 +222,17 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            ReportDocument part = new ReportDocument("");
+            ReportDocument part = new ReportDocument("").paragraph(Stream.of(role.description(), "resource "
+                    + role.logicalId(), role.maxSessionDuration().isEmpty() ? "" : "maximum session "
+                            + role.maxSessionDuration() + " s", role.permissionsBoundary().isEmpty() ? ""
+                                    : "permissions boundary " + role.permissionsBoundary())
+                    .filter(about -> !about.isEmpty()).collect(Collectors.joining("; ", "", ".")));
             sections.add(new RegionGroups.Section(role.stack(), role.stack() + " / " + role.label(), part));
-            List<String> about = new ArrayList<>();
-            if (!role.description().isEmpty()) {
-                about.add(role.description());
-            }
-            about.add("resource " + role.logicalId());
-            if (!role.maxSessionDuration().isEmpty()) {
-                about.add("maximum session " + role.maxSessionDuration() + " s");
-            }
-            if (!role.permissionsBoundary().isEmpty()) {
-                about.add("permissions boundary " + role.permissionsBoundary());
-            }
-            part.paragraph(String.join("; ", about) + ".");
             if (!role.trust().isEmpty()) {
                 part.paragraph("Trust policy:", "who may assume the role.");
-                List<List<String>> rows = new ArrayList<>();
-                for (PolicyStatement s : role.trust()) {
-                    rows.add(List.of(s.effect(), lines(s.principals()), lines(s.actions()), lines(s.conditions()),
-                            flagsOf(role.stack(), role.logicalId())));
-                }
-                part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), rows, Set.of(1, 2, 3), -1);
+                part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), role.trust().stream()
+                        .map(s -> List.of(s.effect(), lines(s.principals()), lines(s.actions()), lines(s.conditions()),
+                                flagsOf(role.stack(), role.logicalId()))).toList(), Set.of(1, 2, 3), NO_SEVERITY);
             }
             if (!role.managedPolicyArns().isEmpty()) {
                 part.paragraph("Managed policies:", "attached by ARN; their statements are not in the assembly.");
@@ -283,73 +243,51 @@ final class ReportBuilder {
                 continue;
             }
             part.paragraph("Permissions:", "the statements of its inline and attached policies in the templates.");
-            List<List<String>> rows = new ArrayList<>();
-            for (PolicyStatement s : role.permissions()) {
-                List<String> actions = new ArrayList<>(s.actions());
-                s.notActions().forEach(a -> actions.add("NotAction " + a));
-                List<String> resources = new ArrayList<>(s.resources());
-                s.notResources().forEach(r -> resources.add("NotResource " + r));
-                rows.add(List.of(s.source(), s.sid(), s.effect(), lines(actions), lines(resources),
-                        lines(s.conditions()), flagsOf(role.stack(), s.definedIn())));
-            }
-            part.table(List.of("Policy", "Sid", "Effect", "Actions", "Resources", "Conditions", "Flags"), rows,
-                    Set.of(3, 4, 5), -1);
+            part.table(List.of("Policy", "Sid", "Effect", "Actions", "Resources", "Conditions", "Flags"), role
+                    .permissions().stream().map(s -> List.of(s.source(), s.sid(), s.effect(),
+                            lines(s.actions(), s.notActions(), "NotAction "),
+                            lines(s.resources(), s.notResources(), "NotResource "), lines(s.conditions()),
+                            flagsOf(role.stack(), s.definedIn()))).toList(), Set.of(3, 4, 5), NO_SEVERITY);
         }
         groups.sections(doc, 3, sections);
     }
 
     private void encryption() {
         doc.heading(2, ENCRYPTION);
-        doc.paragraph("EBS volumes (launch templates, instances, image recipes), buckets, topics, and the AMIs each "
-                + "pipeline distributes, per region.");
-        List<List<String>> rows = new ArrayList<>();
-        for (Encryption e : model.encryption()) {
-            rows.add(List.of(e.kind().label(), e.stack(), e.logicalId(), e.subject(),
-                    e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),
-                    flagsOf(e.stack(), e.logicalId())));
-        }
-        groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1, rows,
-                Set.of(2, 5), -1);
+        doc.paragraph("EBS volumes (launch templates, instances, image recipes), buckets and topics. An AMI's snapshots "
+                + "are its recipe's volumes, copied with the KMS key that " + DISTRIBUTION + " names for each region.");
+        groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1,
+                model.encryption().stream().map(e -> List.of(e.kind().label(), e.stack(), e.logicalId(), e.subject(),
+                        e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),
+                        flagsOf(e.stack(), e.logicalId()))).toList(), Set.of(2, 5), NO_SEVERITY);
     }
 
     private void instanceMetadata() {
         doc.heading(2, METADATA);
         doc.paragraph("IMDSv2 is required when HttpTokens is \"required\"; otherwise IMDSv1 answers too.");
-        List<List<String>> rows = new ArrayList<>();
-        for (InstanceMetadata m : model.instanceMetadata()) {
-            rows.add(List.of(m.stack(), m.logicalId(), m.resourceType(), m.httpTokens() == null ? "not set"
-                    : m.httpTokens(), m.requiresV2() ? "yes" : "NO", m.detail(), flagsOf(m.stack(), m.logicalId())));
-        }
-        groups.table(doc, List.of("Stack", "Resource", "Type", "HttpTokens", "IMDSv2 only", "Detail", "Flags"), 0, rows,
-                Set.of(1, 2), -1);
+        groups.table(doc, List.of("Stack", "Resource", "Type", "HttpTokens", "IMDSv2 only", "Detail", "Flags"), 0,
+                model.instanceMetadata().stream().map(m -> List.of(m.stack(), m.logicalId(), m.resourceType(),
+                        m.httpTokens() == null ? "not set" : m.httpTokens(), m.requiresV2() ? "yes" : "NO", m.detail(),
+                        flagsOf(m.stack(), m.logicalId()))).toList(), Set.of(1, 2), NO_SEVERITY);
     }
 
     private void distribution() {
         doc.heading(2, DISTRIBUTION);
         if (model.distributions().isEmpty()) {
             doc.paragraph("No Image Builder distribution configuration in any template.");
-            return;
         }
-        Map<String, List<Distribution>> byConfiguration = new LinkedHashMap<>();
-        model.distributions().forEach(d -> byConfiguration.computeIfAbsent(d.stack() + " / " + d.configurationName(),
-                k -> new ArrayList<>()).add(d));
-        for (Map.Entry<String, List<Distribution>> configuration : byConfiguration.entrySet()) {
-            List<Distribution> regions = configuration.getValue();
-            doc.heading(3, configuration.getKey());
+        byKey(model.distributions(), d -> d.stack() + " / " + d.configurationName()).forEach((name, regions) -> {
+            doc.heading(3, name);
             doc.paragraph(regions.size() + " regions: " + regions.stream().map(Distribution::region)
                     .collect(Collectors.joining(", ")) + ". AMI name pattern: " + regions.stream()
                             .map(Distribution::amiName).distinct().collect(Collectors.joining(", ")) + ".");
-            List<List<String>> rows = new ArrayList<>();
-            for (Distribution d : regions) {
-                rows.add(List.of(d.region(), d.amiName(), d.kmsKey().isEmpty() ? "not set" : d.kmsKey(),
-                        lines(d.ssmParameters()), d.launchPermissions().isEmpty() ? "owning account only"
-                                : lines(d.launchPermissions()),
-                        d.targetAccounts().isEmpty() ? "owning account" : lines(d.targetAccounts()),
-                        flagsOf(d.stack(), d.logicalId())));
-            }
             doc.table(List.of("Region", "AMI name", "KMS key", "SSM parameters (AMI ID)", "Launch permissions",
-                    "Copied to accounts", "Flags"), rows, Set.of(1, 3), -1);
-        }
+                    "Copied to accounts", "Flags"), regions.stream().map(d -> List.of(d.region(), d.amiName(),
+                            d.kmsKey().isEmpty() ? "not set" : d.kmsKey(), lines(d.ssmParameters()),
+                            d.launchPermissions().isEmpty() ? "owning account only" : lines(d.launchPermissions()),
+                            d.targetAccounts().isEmpty() ? "owning account" : lines(d.targetAccounts()),
+                            flagsOf(d.stack(), d.logicalId()))).toList(), Set.of(1, 3), NO_SEVERITY);
+        });
     }
 
     private void retention() {
@@ -359,50 +297,25 @@ final class ReportBuilder {
                     + "by hand.");
             return;
         }
-        List<List<String>> rows = new ArrayList<>();
-        for (Retention r : model.retention()) {
-            rows.add(List.of(r.stack(), r.name(), r.status(), r.resourceType(), lines(r.rules()), r.selection(),
-                    r.executionRole()));
-        }
         groups.table(doc, List.of("Stack", "Lifecycle policy", "Status", "Resource type", "Rules", "Images selected",
-                "Execution role"), 0, rows, Set.of(1, 6), -1);
+                "Execution role"), 0, model.retention().stream().map(r -> List.of(r.stack(), r.name(), r.status(),
+                        r.resourceType(), lines(r.rules()), r.selection(), r.executionRole())).toList(), Set.of(1, 6),
+                NO_SEVERITY);
     }
 
     private void nag() {
         doc.heading(2, NAG);
-        List<NagResult> results = model.nagResults();
-        if (results.isEmpty()) {
+        if (model.nagResults().isEmpty()) {
             doc.paragraph("The assembly holds no cdk-nag report (<Pack>-<stack>-NagReport.json).");
-        } else {
-            Map<String, Map<String, Long>> byStack = new LinkedHashMap<>();
-            results.forEach(r -> byStack.computeIfAbsent(r.stack() + "\n" + r.pack(), k -> new LinkedHashMap<>())
-                    .merge(r.compliance(), 1L, Long::sum));
-            List<List<String>> rows = new ArrayList<>();
-            byStack.forEach((key, counts) -> {
-                String[] parts = key.split("\n", 2);
-                rows.add(List.of(parts[0], parts[1], String.valueOf(counts.getOrDefault(NagResult.COMPLIANT, 0L)),
-                        String.valueOf(counts.getOrDefault(NagResult.SUPPRESSED, 0L)),
-                        String.valueOf(counts.entrySet().stream().filter(e -> !e.getKey().equals(NagResult.COMPLIANT)
-                                && !e.getKey().equals(NagResult.SUPPRESSED)).mapToLong(Map.Entry::getValue).sum())));
-            });
-            doc.paragraph("From cdk-nag's JSON reports: each rule's verdict on each resource; the findings are under "
-                    + FLAGS + ".");
-            groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0, rows, Set.of(),
-                    -1);
+            return;
         }
-        doc.heading(3, "Suppressions recorded in the templates");
-        List<List<String>> rows = new ArrayList<>();
-        for (Suppression s : model.suppressions()) {
-            rows.add(List.of(s.stack(), s.path(), s.tool(), s.ruleId(), lines(s.appliesTo()),
-                    s.reason().isEmpty() ? "(no reason recorded)" : s.reason()));
-        }
-        if (rows.isEmpty()) {
-            doc.paragraph("None.");
-        } else {
-            doc.paragraph("cdk-nag's rules_to_suppress and cfn-lint's ignore_checks in each resource's Metadata.");
-            groups.table(doc, List.of("Stack", "Resource", "Tool", "Rule", "Applies to", "Reason"), 0, rows,
-                    Set.of(1, 3, 4), -1);
-        }
+        doc.paragraph("From cdk-nag's JSON reports: each rule's verdict on each resource; the findings, each accepted "
+                + "one with its suppression's reason, are under " + FLAGS + ".");
+        groups.table(doc, List.of("Stack", "Rule pack", "Compliant", "Suppressed", "Not compliant"), 0,
+                byKey(model.nagResults(), r -> r.stack() + "\n" + r.pack()).values().stream().map(results -> List.of(
+                        results.get(0).stack(), results.get(0).pack(), count(results, NagResult.COMPLIANT),
+                        count(results, NagResult.SUPPRESSED), String.valueOf(results.stream().filter(r -> r.isFlag()
+                                && !r.accepted()).count()))).toList(), Set.of(), NO_SEVERITY);
     }
 
     /** cdk-nag's findings on one resource, one per line. */
@@ -412,7 +325,23 @@ final class ReportBuilder {
                 .collect(Collectors.joining("\n"));
     }
 
+    private static String count(final List<NagResult> results, final String compliance) {
+        return String.valueOf(results.stream().filter(r -> r.compliance().equals(compliance)).count());
+    }
+
+    private static <T> Map<String, List<T>> byKey(final List<T> items, final Function<T, String> key) {
+        Map<String, List<T>> grouped = new LinkedHashMap<>();
+        items.forEach(item -> grouped.computeIfAbsent(key.apply(item), k -> new ArrayList<>()).add(item));
+        return grouped;
+    }
+
     private static String lines(final List<String> values) {
         return String.join("\n", values);
+    }
+
+    /** The values, then the negated ones after their label ("NotAction ..."), one a line. */
+    private static String lines(final List<String> values, final List<String> negated, final String label) {
+        return Stream.concat(values.stream(), negated.stream().map(value -> label + value))
+                .collect(Collectors.joining("\n"));
     }
 }

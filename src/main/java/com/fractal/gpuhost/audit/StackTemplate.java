@@ -6,10 +6,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One CloudFormation stack of a cloud assembly: where it deploys, its template, and cdk-nag's results for
- * it (empty when no NagReport CSV was written).
+ * it (empty when no cdk-nag JSON report was written).
  *
  * @param account the account of the stack's environment, or "unknown-account" when environment-agnostic
  * @param region the region of the stack's environment, or "unknown-region"
@@ -28,6 +29,17 @@ public record StackTemplate(String name, String account, String region, String t
 
     public String description() {
         return template.path("Description").asText("");
+    }
+
+    public int resourceTotal() {
+        return template.path("Resources").size();
+    }
+
+    /** How many resources of each type the template holds, by type. */
+    public Map<String, Integer> sortedCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        resources().forEach(resource -> counts.merge(resource.type(), 1, Integer::sum));
+        return counts;
     }
 
     /** Every resource, in template order. */
@@ -52,21 +64,20 @@ public record StackTemplate(String name, String account, String region, String t
         return Intrinsics.render(value, template.path("Parameters"));
     }
 
+    /** The resource of this template that a value refers to ({Ref: X} or {Fn::GetAtt: [X, ...]}), or null. */
+    public JsonNode resource(final JsonNode reference) {
+        String id = referencedId(reference);
+        return id == null ? null : template.path("Resources").get(id);
+    }
+
     /** The logical ID a value refers to ({Ref: X} or {Fn::GetAtt: [X, ...]}), or null. */
     public static String referencedId(final JsonNode value) {
         if (value == null || !value.isObject() || value.size() != 1) {
             return null;
         }
-        if (value.path("Ref").isTextual()) {
-            return value.get("Ref").asText();
-        }
         JsonNode getAtt = value.path("Fn::GetAtt");
-        if (getAtt.isArray() && getAtt.size() > 0) {
-            return getAtt.get(0).asText();
-        }
-        if (getAtt.isTextual()) {
-            return getAtt.asText().split("\\.", 2)[0];
-        }
-        return null;
+        return value.path("Ref").isTextual() ? value.get("Ref").asText()
+                : getAtt.isArray() && getAtt.size() > 0 ? getAtt.get(0).asText()
+                : getAtt.isTextual() ? getAtt.asText().split("\\.", 2)[0] : null;
     }
 }

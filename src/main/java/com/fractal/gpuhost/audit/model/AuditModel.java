@@ -1,30 +1,21 @@
 package com.fractal.gpuhost.audit.model;
 
-import com.fractal.gpuhost.audit.Assembly;
 import com.fractal.gpuhost.audit.StackTemplate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /** Every fact the report states about an assembly, read from its templates and cdk-nag reports. */
-public record AuditModel(List<StackFacts> stacks, List<SecurityGroup> securityGroups, List<IamRole> roles,
+public record AuditModel(List<StackTemplate> stacks, List<SecurityGroup> securityGroups, List<IamRole> roles,
         List<Encryption> encryption, List<InstanceMetadata> instanceMetadata, List<Distribution> distributions,
-        List<Retention> retention, List<Suppression> suppressions, List<NagResult> nagResults) {
-
-    public static AuditModel of(final Assembly assembly) {
-        return of(assembly.stacks());
-    }
+        List<Retention> retention, List<NagResult> nagResults) {
 
     public static AuditModel of(final List<StackTemplate> stacks) {
-        return new AuditModel(stacks.stream().map(StackFacts::read).toList(), all(stacks, SecurityGroup::read),
+        return new AuditModel(stacks, all(stacks, SecurityGroup::read),
                 all(stacks, IamRole::read), all(stacks, Encryption::read), all(stacks, InstanceMetadata::read),
-                all(stacks, Distribution::read), all(stacks, Retention::read), all(stacks, Suppression::read),
-                all(stacks, NagResult::read));
+                all(stacks, Distribution::read), all(stacks, Retention::read), all(stacks, StackTemplate::nagResults));
     }
 
     private static <T> List<T> all(final List<StackTemplate> stacks, final Function<StackTemplate, List<T>> read) {
-        List<T> facts = new ArrayList<>();
-        stacks.forEach(stack -> facts.addAll(read.apply(stack)));
-        return List.copyOf(facts);
+        return stacks.stream().flatMap(stack -> read.apply(stack).stream()).toList();
     }
 }

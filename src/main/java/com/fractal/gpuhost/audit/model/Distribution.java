@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where an Image Builder distribution configuration copies each AMI: one region, the AMI's name pattern, the
@@ -15,6 +16,10 @@ import java.util.List;
 public record Distribution(String stack, String logicalId, String configurationName, String region,
         String amiName, String kmsKey, List<String> ssmParameters, List<String> launchPermissions,
         List<String> targetAccounts) {
+    /** Whom a launch permission names, by its property, in the order Image Builder documents them. */
+    private static final List<Map.Entry<String, String>> GRANTEES = List.of(Map.entry("UserIds", "account "),
+            Map.entry("UserGroups", "group "), Map.entry("OrganizationArns", "organization "),
+            Map.entry("OrganizationalUnitArns", "organizational unit "));
 
     public static List<Distribution> read(final StackTemplate stack) {
         List<Distribution> facts = new ArrayList<>();
@@ -30,12 +35,8 @@ public record Distribution(String stack, String logicalId, String configurationN
                 }
                 JsonNode launch = ami.path("LaunchPermissionConfiguration");
                 List<String> permissions = new ArrayList<>();
-                PolicyStatement.values(launch.path("UserIds"), stack).forEach(id -> permissions.add("account " + id));
-                PolicyStatement.values(launch.path("UserGroups"), stack).forEach(g -> permissions.add("group " + g));
-                PolicyStatement.values(launch.path("OrganizationArns"), stack)
-                        .forEach(arn -> permissions.add("organization " + arn));
-                PolicyStatement.values(launch.path("OrganizationalUnitArns"), stack)
-                        .forEach(arn -> permissions.add("organizational unit " + arn));
+                GRANTEES.forEach(grantee -> PolicyStatement.values(launch.path(grantee.getKey()), stack)
+                        .forEach(value -> permissions.add(grantee.getValue() + value)));
                 facts.add(new Distribution(stack.name(), resource.logicalId(), name,
                         stack.render(distribution.path("Region")), stack.render(ami.path("Name")),
                         stack.render(ami.path("KmsKeyId")), List.copyOf(parameters), List.copyOf(permissions),

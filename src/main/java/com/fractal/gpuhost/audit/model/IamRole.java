@@ -2,6 +2,7 @@ package com.fractal.gpuhost.audit.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
+import com.fractal.gpuhost.audit.StackTemplate.Resource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,26 +25,25 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
     }
 
     public static List<IamRole> read(final StackTemplate stack) {
-        Map<String, Builder> roles = new LinkedHashMap<>();
-        Map<String, StackTemplate.Resource> managedPolicies = new LinkedHashMap<>();
-        stack.resources("AWS::IAM::ManagedPolicy").forEach(policy -> managedPolicies.put(policy.logicalId(), policy));
-        for (StackTemplate.Resource resource : stack.resources("AWS::IAM::Role")) {
+        Map<String, IamRole> roles = new LinkedHashMap<>();
+        Set<String> attached = new HashSet<>();
+        for (Resource resource : stack.resources("AWS::IAM::Role")) {
             JsonNode p = resource.properties();
-            Builder role = new Builder(resource.logicalId(), resource.path(), stack.render(p.path("RoleName")),
-                    stack.render(p.path("Description")));
-            role.trust.addAll(PolicyStatement.read(p.path("AssumeRolePolicyDocument"), "trust policy", resource.logicalId(), stack));
-            role.maxSession = stack.render(p.path("MaxSessionDuration"));
-            role.boundary = stack.render(p.path("PermissionsBoundary"));
+            IamRole role = new IamRole(stack.name(), resource.logicalId(), resource.path(),
+                    stack.render(p.path("RoleName")), stack.render(p.path("Description")), PolicyStatement.read(
+                            p.path("AssumeRolePolicyDocument"), "trust policy", resource.logicalId(), stack),
+                    new ArrayList<>(), new ArrayList<>(), stack.render(p.path("MaxSessionDuration")),
+                    stack.render(p.path("PermissionsBoundary")));
             for (JsonNode inline : p.path("Policies")) {
                 role.permissions.addAll(PolicyStatement.read(inline.path("PolicyDocument"),
                         "inline policy " + stack.render(inline.path("PolicyName")), resource.logicalId(), stack));
             }
             for (JsonNode arn : p.path("ManagedPolicyArns")) {
+                JsonNode policy = stack.resource(arn);
                 String id = StackTemplate.referencedId(arn);
-                if (id != null && managedPolicies.containsKey(id)) {
-                    role.attachedPolicies.add(id);
-                    role.permissions.addAll(PolicyStatement.read(
-                            managedPolicies.get(id).properties().path("PolicyDocument"),
+                if (policy != null && policy.path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+                    attached.add(role.logicalId + " " + id);
+                    role.permissions.addAll(PolicyStatement.read(policy.path("Properties").path("PolicyDocument"),
                             "managed policy " + id + " (this template)", id, stack));
                 } else {
                     role.managedPolicyArns.add(stack.render(arn));
@@ -51,53 +51,32 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
             }
             roles.put(resource.logicalId(), role);
         }
-        attach(stack, roles, "AWS::IAM::Policy", "policy ");
-        attach(stack, roles, "AWS::IAM::ManagedPolicy", "managed policy ");
-        List<IamRole> result = new ArrayList<>();
-        roles.values().forEach(role -> result.add(new IamRole(stack.name(), role.logicalId, role.path, role.roleName,
-                role.description, List.copyOf(role.trust), List.copyOf(role.managedPolicyArns),
-                List.copyOf(role.permissions), role.maxSession, role.boundary)));
-        return result;
+        attach(stack, roles, attached, "AWS::IAM::Policy", "policy ");
+        attach(stack, roles, attached, "AWS::IAM::ManagedPolicy", "managed policy ");
+        return roles.values().stream().map(r -> new IamRole(r.stack, r.logicalId, r.path, r.roleName, r.description,
+                List.copyOf(r.trust), List.copyOf(r.managedPolicyArns), List.copyOf(r.permissions), r.maxSessionDuration,
+                r.permissionsBoundary)).toList();
     }
 
-    private static void attach(final StackTemplate stack, final Map<String, Builder> roles, final String type,
-            final String label) {
-        for (StackTemplate.Resource policy : stack.resources(type)) {
+    /** The statements of the policies that name their roles, each added once to each role. */
+    private static void attach(final StackTemplate stack, final Map<String, IamRole> roles, final Set<String> attached,
+            final String type, final String label) {
+        for (Resource policy : stack.resources(type)) {
             for (JsonNode roleValue : policy.properties().path("Roles")) {
                 String id = StackTemplate.referencedId(roleValue);
-                Builder role = id != null && roles.containsKey(id) ? roles.get(id) : byName(roles, stack.render(roleValue));
-                if (!role.attachedPolicies.add(policy.logicalId())) {
-                    continue;
+                IamRole role = id != null && roles.containsKey(id) ? roles.get(id) : byName(stack, roles,
+                        stack.render(roleValue));
+                if (attached.add(role.logicalId + " " + policy.logicalId())) {
+                    role.permissions.addAll(PolicyStatement.read(policy.properties().path("PolicyDocument"),
+                            label + policy.logicalId(), policy.logicalId(), stack));
                 }
-                role.permissions.addAll(PolicyStatement.read(policy.properties().path("PolicyDocument"),
-                        label + policy.logicalId(), policy.logicalId(), stack));
             }
         }
     }
 
-    private static Builder byName(final Map<String, Builder> roles, final String name) {
+    private static IamRole byName(final StackTemplate stack, final Map<String, IamRole> roles, final String name) {
         return roles.values().stream().filter(role -> role.roleName.equals(name)).findFirst()
-                .orElseGet(() -> roles.computeIfAbsent(name,
-                        key -> new Builder(key, key, key, "(a role from outside this template)")));
-    }
-
-    private static final class Builder {
-        private final String logicalId;
-        private final String path;
-        private final String roleName;
-        private final String description;
-        private final List<PolicyStatement> trust = new ArrayList<>();
-        private final List<String> managedPolicyArns = new ArrayList<>();
-        private final List<PolicyStatement> permissions = new ArrayList<>();
-        private final Set<String> attachedPolicies = new HashSet<>();
-        private String maxSession = "";
-        private String boundary = "";
-
-        Builder(final String logicalId, final String path, final String roleName, final String description) {
-            this.logicalId = logicalId;
-            this.path = path;
-            this.roleName = roleName;
-            this.description = description;
-        }
+                .orElseGet(() -> roles.computeIfAbsent(name, key -> new IamRole(stack.name(), key, key, key,
+                        "(a role from outside this template)", List.of(), new ArrayList<>(), new ArrayList<>(), "", "")));
     }
 }

@@ -45,11 +45,10 @@ public record InstanceMetadata(String stack, String logicalId, String resourceTy
         if (p.has("MetadataOptions")) {
             return of(stack, resource, p.get("MetadataOptions"), "instance");
         }
-        String templateId = StackTemplate.referencedId(p.path("LaunchTemplate").path("LaunchTemplateId"));
-        JsonNode template = templateId == null ? null : stack.template().path("Resources").get(templateId);
-        if (template != null) {
-            return of(stack, resource, template.path("Properties").path("LaunchTemplateData").path("MetadataOptions"),
-                    "instance, from launch template " + templateId);
+        JsonNode templateId = p.path("LaunchTemplate").path("LaunchTemplateId");
+        if (stack.resource(templateId) != null) {
+            return of(stack, resource, stack.resource(templateId).path("Properties").path("LaunchTemplateData")
+                    .path("MetadataOptions"), "instance, from launch template " + StackTemplate.referencedId(templateId));
         }
         return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), null, null,
                 p.has("LaunchTemplate") ? "instance, from a launch template outside this template"

@@ -1,8 +1,5 @@
 package com.fractal.gpuhost.audit.model;
 
-import com.fractal.gpuhost.audit.StackTemplate;
-import java.util.List;
-
 /**
  * One line of a stack's cdk-nag JSON report ({@code <pack>-<stack>-NagReport.json}): a rule's verdict on a
  * resource ("Compliant", "Non-Compliant", "Suppressed"), with the suppression's reason.
@@ -14,10 +11,6 @@ public record NagResult(String stack, String pack, String ruleId, String resourc
     public static final String SUPPRESSED = "Suppressed";
     public static final String COMPLIANT = "Compliant";
 
-    public static List<NagResult> read(final StackTemplate stack) {
-        return stack.nagResults();
-    }
-
     /** A finding: the rule does not pass on the resource, suppressed or not. */
     public boolean isFlag() {
         return !compliance.equals(COMPLIANT);
@@ -27,8 +20,12 @@ public record NagResult(String stack, String pack, String ruleId, String resourc
         return compliance.equals(SUPPRESSED);
     }
 
-    /** What identifies the finding across two assemblies. */
+    /**
+     * What identifies the finding across two assemblies: the rule, the resource and, when the line is a suppressed
+     * finding, the finding cdk-nag names before the reason ("[Resource::*] ...").
+     */
     public String key() {
-        return ruleId + " " + stack + " " + resourcePath;
+        return ruleId + " " + stack + " " + resourcePath + (reason.matches("(?s)\\[.*?] .*")
+                ? " " + reason.substring(0, reason.indexOf("] ") + 1) : "");
     }
 }

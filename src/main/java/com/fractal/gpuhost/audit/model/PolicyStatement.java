@@ -3,9 +3,7 @@ package com.fractal.gpuhost.audit.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One statement of a policy document, every value rendered.
@@ -22,28 +20,16 @@ public record PolicyStatement(String source, String definedIn, String sid, Strin
     /** Every statement of a policy document. */
     public static List<PolicyStatement> read(final JsonNode document, final String source, final String definedIn,
             final StackTemplate stack) {
-        List<PolicyStatement> statements = new ArrayList<>();
         JsonNode statement = document.path("Statement");
-        if (statement.isObject()) {
-            statements.add(one(statement, source, definedIn, stack));
-        } else {
-            statement.forEach(s -> statements.add(one(s, source, definedIn, stack)));
-        }
+        List<PolicyStatement> statements = new ArrayList<>();
+        (statement.isObject() ? List.of(statement) : statement).forEach(s -> statements.add(new PolicyStatement(source,
+                definedIn, s.path("Sid").asText(""), s.path("Effect").asText(""), principals(s.path("Principal"), stack),
+                values(s.path("Action"), stack), values(s.path("NotAction"), stack), values(s.path("Resource"), stack),
+                values(s.path("NotResource"), stack), conditions(s.path("Condition"), stack))));
         return statements;
     }
 
-    private static PolicyStatement one(final JsonNode s, final String source, final String definedIn,
-            final StackTemplate stack) {
-        return new PolicyStatement(source, definedIn, s.path("Sid").asText(""), s.path("Effect").asText(""),
-                principals(s.path("Principal"), stack), values(s.path("Action"), stack),
-                values(s.path("NotAction"), stack), values(s.path("Resource"), stack),
-                values(s.path("NotResource"), stack), conditions(s.path("Condition"), stack));
-    }
-
-    public boolean allows() {
-        return effect.equals("Allow");
-    }
-
+    /** A value or a list of values, each rendered; none when missing. */
     static List<String> values(final JsonNode value, final StackTemplate stack) {
         List<String> values = new ArrayList<>();
         if (value.isArray()) {
@@ -58,30 +44,24 @@ public record PolicyStatement(String source, String definedIn, String sid, Strin
         List<String> principals = new ArrayList<>();
         if (principal.isTextual()) {
             principals.add(principal.asText());
-        } else if (principal.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = principal.fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> kind = it.next();
-                values(kind.getValue(), stack).forEach(value -> principals.add(kind.getKey() + ": " + value));
-            }
         }
+        principal.fields().forEachRemaining(kind -> values(kind.getValue(), stack)
+                .forEach(value -> principals.add(kind.getKey() + ": " + value)));
         return List.copyOf(principals);
     }
 
     private static List<String> conditions(final JsonNode condition, final StackTemplate stack) {
         List<String> conditions = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> ops = condition.fields(); ops.hasNext();) {
-            Map.Entry<String, JsonNode> op = ops.next();
+        condition.fields().forEachRemaining(op -> {
             if (!op.getValue().isObject()) {
                 conditions.add(op.getKey() + " " + stack.render(op.getValue()));
-                continue;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> keys = op.getValue().fields(); keys.hasNext();) {
-                Map.Entry<String, JsonNode> key = keys.next();
+            op.getValue().fields().forEachRemaining(key -> {
                 List<String> values = values(key.getValue(), stack);
                 conditions.add(op.getKey() + " " + key.getKey() + (values.size() == 1 ? " = " + values.get(0)
                         : " in [" + String.join(", ", values) + "]"));
-            }
-        }
+            });
+        });
         return List.copyOf(conditions);
     }
 }

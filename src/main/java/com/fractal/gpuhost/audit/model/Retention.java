@@ -3,9 +3,7 @@ package com.fractal.gpuhost.audit.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An Image Builder lifecycle policy: which images it selects and what it does to old ones.
@@ -17,29 +15,24 @@ public record Retention(String stack, String logicalId, String name, String stat
         List<String> rules, String selection, String executionRole) {
 
     public static List<Retention> read(final StackTemplate stack) {
-        List<Retention> facts = new ArrayList<>();
-        for (StackTemplate.Resource resource : stack.resources("AWS::ImageBuilder::LifecyclePolicy")) {
+        return stack.resources("AWS::ImageBuilder::LifecyclePolicy").stream().map(resource -> {
             JsonNode p = resource.properties();
             List<String> rules = new ArrayList<>();
-            for (JsonNode detail : p.path("PolicyDetails")) {
-                rules.add(rule(stack, detail));
-            }
-            facts.add(new Retention(stack.name(), resource.logicalId(), stack.render(p.path("Name")),
+            p.path("PolicyDetails").forEach(detail -> rules.add(rule(stack, detail)));
+            return new Retention(stack.name(), resource.logicalId(), stack.render(p.path("Name")),
                     stack.render(p.path("Status")), stack.render(p.path("ResourceType")), List.copyOf(rules),
-                    selection(stack, p.path("ResourceSelection")), stack.render(p.path("ExecutionRole"))));
-        }
-        return facts;
+                    selection(stack, p.path("ResourceSelection")), stack.render(p.path("ExecutionRole")));
+        }).toList();
     }
 
     private static String rule(final StackTemplate stack, final JsonNode detail) {
         JsonNode action = detail.path("Action");
         List<String> included = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = action.path("IncludeResources").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> kind = it.next();
+        action.path("IncludeResources").fields().forEachRemaining(kind -> {
             if (kind.getValue().asBoolean()) {
                 included.add(kind.getKey().toLowerCase());
             }
-        }
+        });
         JsonNode filter = detail.path("Filter");
         String type = stack.render(filter.path("Type"));
         String value = stack.render(filter.path("Value"));
@@ -48,23 +41,18 @@ public record Retention(String stack, String logicalId, String name, String stat
             case "AGE" -> "older than " + value + " " + stack.render(filter.path("Unit")).toLowerCase();
             default -> type + " " + value;
         };
-        if (filter.has("RetainAtLeast")) {
-            when += ", retaining at least " + stack.render(filter.get("RetainAtLeast"));
-        }
-        String exclusions = detail.has("ExclusionRules") ? "; except " + stack.render(detail.get("ExclusionRules")) : "";
         return stack.render(action.path("Type")) + (included.isEmpty() ? "" : " " + String.join(", ", included)) + ": "
-                + when + exclusions;
+                + when + (filter.has("RetainAtLeast") ? ", retaining at least " + stack.render(filter.get(
+                        "RetainAtLeast")) : "") + (detail.has("ExclusionRules") ? "; except " + stack.render(detail
+                                .get("ExclusionRules")) : "");
     }
 
     private static String selection(final StackTemplate stack, final JsonNode selection) {
         List<String> parts = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = selection.path("TagMap").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> tag = it.next();
-            parts.add("tagged " + tag.getKey() + "=" + stack.render(tag.getValue()));
-        }
-        for (JsonNode recipe : selection.path("Recipes")) {
-            parts.add("recipe " + stack.render(recipe.path("Name")) + " " + stack.render(recipe.path("SemanticVersion")));
-        }
+        selection.path("TagMap").fields().forEachRemaining(tag -> parts.add("tagged " + tag.getKey() + "="
+                + stack.render(tag.getValue())));
+        selection.path("Recipes").forEach(recipe -> parts.add("recipe " + stack.render(recipe.path("Name")) + " "
+                + stack.render(recipe.path("SemanticVersion"))));
         return String.join("; ", parts);
     }
 }

@@ -2,6 +2,7 @@ package com.fractal.gpuhost.audit.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
+import com.fractal.gpuhost.audit.StackTemplate.Resource;
 import com.fractal.gpuhost.audit.model.SecurityGroupRule.Direction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,54 +25,34 @@ public record SecurityGroup(String stack, String logicalId, String path, String 
     }
 
     public static List<SecurityGroup> read(final StackTemplate stack) {
-        Map<String, Builder> groups = new LinkedHashMap<>();
-        for (StackTemplate.Resource resource : stack.resources("AWS::EC2::SecurityGroup")) {
+        Map<String, SecurityGroup> groups = new LinkedHashMap<>();
+        for (Resource resource : stack.resources("AWS::EC2::SecurityGroup")) {
             JsonNode p = resource.properties();
-            Builder group = new Builder(resource.logicalId(), resource.path(), stack.render(p.path("GroupName")),
-                    stack.render(p.path("GroupDescription")), stack.render(p.path("VpcId")));
+            SecurityGroup group = new SecurityGroup(stack.name(), resource.logicalId(), resource.path(),
+                    stack.render(p.path("GroupName")), stack.render(p.path("GroupDescription")),
+                    stack.render(p.path("VpcId")), new ArrayList<>());
             p.path("SecurityGroupIngress").forEach(rule ->
                     group.rules.add(SecurityGroupRule.read(Direction.INGRESS, rule, "inline", stack)));
             p.path("SecurityGroupEgress").forEach(rule ->
                     group.rules.add(SecurityGroupRule.read(Direction.EGRESS, rule, "inline", stack)));
             groups.put(resource.logicalId(), group);
         }
-        for (StackTemplate.Resource resource : stack.resources()) {
+        for (Resource resource : stack.resources()) {
             Direction direction = switch (resource.type()) {
                 case "AWS::EC2::SecurityGroupIngress" -> Direction.INGRESS;
                 case "AWS::EC2::SecurityGroupEgress" -> Direction.EGRESS;
                 default -> null;
             };
-            if (direction == null) {
-                continue;
+            if (direction != null) {
+                JsonNode groupId = resource.properties().path("GroupId");
+                String target = StackTemplate.referencedId(groupId);
+                SecurityGroup group = target != null && groups.containsKey(target) ? groups.get(target)
+                        : groups.computeIfAbsent(stack.render(groupId), id -> new SecurityGroup(stack.name(), id, id,
+                                "", "(a group from outside this template)", "", new ArrayList<>()));
+                group.rules.add(SecurityGroupRule.read(direction, resource.properties(), resource.logicalId(), stack));
             }
-            JsonNode groupId = resource.properties().path("GroupId");
-            String target = StackTemplate.referencedId(groupId);
-            Builder group = target != null && groups.containsKey(target) ? groups.get(target)
-                    : groups.computeIfAbsent(stack.render(groupId),
-                            id -> new Builder(id, id, "", "(a group from outside this template)", ""));
-            group.rules.add(SecurityGroupRule.read(direction, resource.properties(), resource.logicalId(), stack));
         }
-        List<SecurityGroup> result = new ArrayList<>();
-        groups.values().forEach(group -> result.add(new SecurityGroup(stack.name(), group.logicalId, group.path,
-                group.name, group.description, group.vpc, List.copyOf(group.rules))));
-        return result;
-    }
-
-    private static final class Builder {
-        private final String logicalId;
-        private final String path;
-        private final String name;
-        private final String description;
-        private final String vpc;
-        private final List<SecurityGroupRule> rules = new ArrayList<>();
-
-        Builder(final String logicalId, final String path, final String name, final String description,
-                final String vpc) {
-            this.logicalId = logicalId;
-            this.path = path;
-            this.name = name;
-            this.description = description;
-            this.vpc = vpc;
-        }
+        return groups.values().stream().map(g -> new SecurityGroup(g.stack, g.logicalId, g.path, g.name,
+                g.description, g.vpc, List.copyOf(g.rules))).toList();
     }
 }

@@ -3,6 +3,7 @@ package com.fractal.gpuhost.audit.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One ingress or egress rule of a security group.
@@ -19,50 +20,36 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
         String peerKind, String peer, String description, String definedBy) {
     private static final List<String> PEER_KINDS = List.of("CidrIp", "CidrIpv6", "SourceSecurityGroupId",
             "SourceSecurityGroupName", "SourcePrefixListId", "DestinationSecurityGroupId", "DestinationPrefixListId");
+    private static final Map<String, String> PROTOCOLS = Map.of("-1", "all", "6", "tcp", "17", "udp", "1", "icmp",
+            "58", "icmpv6");
 
     /** Which way traffic flows. */
     public enum Direction {
         INGRESS, EGRESS;
 
         public String label() {
-            return this == INGRESS ? "ingress" : "egress";
+            return name().toLowerCase();
         }
     }
 
     static SecurityGroupRule read(final Direction direction, final JsonNode rule, final String definedBy,
             final StackTemplate stack) {
-        String protocol = protocol(stack.render(rule.path("IpProtocol")));
-        String kind = PEER_KINDS.stream().filter(name -> !rule.path(name).isMissingNode()).findFirst().orElse("");
-        String peer = kind.isEmpty() ? "" : stack.render(rule.get(kind));
-        if (kind.equals("SourceSecurityGroupId") && rule.has("SourceSecurityGroupOwnerId")) {
-            peer += " (account " + stack.render(rule.get("SourceSecurityGroupOwnerId")) + ")";
-        }
+        String raw = stack.render(rule.path("IpProtocol")).toLowerCase();
+        String protocol = PROTOCOLS.getOrDefault(raw, raw);
+        String kind = PEER_KINDS.stream().filter(rule::has).findFirst().orElse("");
+        String peer = kind.isEmpty() ? "" : stack.render(rule.get(kind)) + (kind.equals("SourceSecurityGroupId")
+                && rule.has("SourceSecurityGroupOwnerId") ? " (account " + stack.render(rule.get(
+                        "SourceSecurityGroupOwnerId")) + ")" : "");
         Integer from = port(rule.path("FromPort"));
-        Integer to = port(rule.path("ToPort"));
         boolean allPorts = protocol.equals("all") || (from != null && from == -1 && !protocol.equals("icmp"));
-        return new SecurityGroupRule(direction, protocol, allPorts ? null : from, allPorts ? null : to, kind, peer,
-                stack.render(rule.path("Description")), definedBy);
+        return new SecurityGroupRule(direction, protocol, allPorts ? null : from,
+                allPorts ? null : port(rule.path("ToPort")), kind, peer, stack.render(rule.path("Description")),
+                definedBy);
     }
 
-    private static String protocol(final String raw) {
-        return switch (raw.toLowerCase()) {
-            case "-1", "all" -> "all";
-            case "6" -> "tcp";
-            case "17" -> "udp";
-            case "1" -> "icmp";
-            case "58" -> "icmpv6";
-            default -> raw.toLowerCase();
-        };
-    }
-
+    /** A port as a number, or null when it is not a literal one. */
     private static Integer port(final JsonNode value) {
-        if (value.isNumber()) {
-            return value.asInt();
-        }
-        if (value.isTextual() && value.asText().matches("-?\\d+")) {
-            return Integer.parseInt(value.asText());
-        }
-        return null;
+        return value.asText("").matches("-?\\d+") ? Integer.valueOf(value.asText()) : null;
     }
 
     /** "22", "32768-65535", or "all". */
