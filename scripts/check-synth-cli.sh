@@ -78,3 +78,17 @@ if compgen -G "$out/bad/*.template.json" >/dev/null; then
   exit 1
 fi
 echo "ok: bad settings exit non-zero, name every problem, print no stack trace and write no template"
+
+# A misspelt setting is refused before synthesis, naming the closest declared key, instead of being ignored
+# while the default is deployed. The app exits 2 (invalid settings); the CDK CLI reports that and exits 1.
+status=0
+cdk synth --quiet --output "$out/misspelt" -c devInstnaceType=g5.xlarge >"$out/misspelt.log" 2>&1 || status=$?
+readonly MISSPELT_LINE='unknown setting "devInstnaceType"; did you mean "devInstanceType"?'
+if ((status == 0)) || ! grep -qF -- "- $MISSPELT_LINE" "$out/misspelt.log" ||
+  ! grep -qF 'Subprocess exited with error 2' "$out/misspelt.log" ||
+  grep -qE 'Exception|^\s+at [a-z]' "$out/misspelt.log" || compgen -G "$out/misspelt/*.template.json" >/dev/null; then
+  echo "check-synth-cli: a misspelt -c key must stop the app with exit 2 before any template, saying: $MISSPELT_LINE" >&2
+  cat "$out/misspelt.log" >&2
+  exit 1
+fi
+echo "ok: a misspelt -c key stops the app (exit 2) before synthesis: $MISSPELT_LINE"
