@@ -25,6 +25,8 @@ if ((templates != regions || devs != 0)); then
   exit 1
 fi
 echo "ok: default synth writes $regions network templates (one per active region) and no dev template"
+# The settings file the CLI's synth wrote is the one its JSON Schema describes (the Java tests check the type).
+python3 scripts/check-settings-readers.py --validate "$good/gpu-host-settings.json"
 
 # The audit report over that assembly, as a user runs it; a missing assembly is a clear one-line error.
 bash scripts/audit.sh --assembly "$good" --out "$out/audit" >"$out/audit.log" 2>&1 || {
