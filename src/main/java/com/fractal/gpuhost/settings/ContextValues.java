@@ -54,10 +54,6 @@ final class ContextValues {
         return text.isBlank() ? Optional.empty() : Optional.of(text.trim());
     }
 
-    String string(final String key, final String fallback) {
-        return optionalString(key).orElse(fallback);
-    }
-
     /** A string that must be set (its default is in cdk.json); empty, with a problem, when it is not. */
     String requiredString(final String key, final String example) {
         Optional<String> value = optionalString(key);

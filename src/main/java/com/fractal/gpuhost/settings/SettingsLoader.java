@@ -4,7 +4,6 @@ import static com.fractal.gpuhost.settings.SettingDeclarations.*;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
