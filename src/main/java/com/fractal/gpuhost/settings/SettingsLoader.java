@@ -15,23 +15,21 @@ import java.util.Set;
  * every problem reported in one {@link InvalidSettingsException}, before any stack exists.
  */
 public final class SettingsLoader {
-    /** Keys this app reads, so that a misspelt key is pointed out. */
+    /** Keys this app reads: any other key outside the CDK's own is refused, naming the closest of these. */
     static final Set<String> KNOWN_KEYS = SettingDeclarations.keys();
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
     private final ContextSource context;
-    private final List<String> knownRegions;
 
     private final Path hostScriptsDir;
     private final Optional<String> buildAccount;
 
-    private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir,
+    private SettingsLoader(final ContextSource context, final Path hostScriptsDir,
             final Optional<String> buildAccount) {
         this.buildAccount = buildAccount;
         this.values = new ContextValues(context, problems);
         this.context = context;
-        this.knownRegions = knownRegions;
         this.hostScriptsDir = hostScriptsDir;
     }
 
@@ -49,7 +47,7 @@ public final class SettingsLoader {
     /** As {@link #load(ContextSource, Path)}, refusing to share the AMIs with the build account itself. */
     public static Settings load(final ContextSource context, final Path hostScriptsDir,
             final Optional<String> buildAccount) {
-        return new SettingsLoader(context, AllowedValues.commercialRegions(), hostScriptsDir, buildAccount).read();
+        return new SettingsLoader(context, hostScriptsDir, buildAccount).read();
     }
 
     private Settings read() {
