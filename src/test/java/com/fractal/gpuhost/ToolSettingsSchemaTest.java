@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fractal.gpuhost.release.ReleaseConfig;
+import com.fractal.gpuhost.release.ReleaseException;
 import com.fractal.gpuhost.settings.Settings;
 import com.fractal.gpuhost.settings.ToolSettings;
 import com.networknt.schema.Error;
@@ -121,6 +123,27 @@ class ToolSettingsSchemaTest {
                 .getMessage();
         assertTrue(unknown.startsWith(file + " does not match this app's settings file") && unknown.contains(
                 "buildRegon"), unknown);
+    }
+
+    /** The release and drivers commands read the file through the type, and say what to do when they cannot. */
+    @Test
+    void theCommandsReadTheFileThroughTheTypeAndRefuseAnotherInOneLine(@TempDir final Path assembly)
+            throws IOException {
+        ToolSettingsFile.write(TestApps.settings(Map.of("imageVariants", "ubuntu24-r580,ubuntu20-r535")), assembly);
+        assertEquals(List.of("ubuntu24-r580", "ubuntu20-r535"), ReleaseConfig.readAll(assembly).stream()
+                .map(ReleaseConfig::variant).toList());
+
+        Files.writeString(assembly.resolve(ToolSettings.FILE_NAME), "{\"schemaVersion\": "
+                + ToolSettings.SCHEMA_VERSION + ", \"buildRegion\": \"us-west-2\"}");
+        ReleaseException partial = assertThrows(ReleaseException.class, () -> ReleaseConfig.readAll(assembly));
+        assertEquals(2, partial.exitCode());
+        assertEquals(assembly.resolve(ToolSettings.FILE_NAME) + " has no release settings: run `npm run synth` again",
+                partial.getMessage());
+
+        Files.writeString(assembly.resolve(ToolSettings.FILE_NAME), "{\"schemaVersion\": 1}");
+        assertEquals(assembly.resolve(ToolSettings.FILE_NAME) + " is from another version of the app (schemaVersion 1; "
+                + "this one reads " + ToolSettings.SCHEMA_VERSION + "): run `npm run synth` again",
+                assertThrows(ReleaseException.class, () -> ReleaseConfig.readAll(assembly)).getMessage());
     }
 
     private static List<String> messages(final List<Error> errors) {

@@ -76,6 +76,10 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
                     ? ": run `npm run synth` first (or pass --assembly DIR)" : ": run `npm run synth` again"));
         }
         ToolSettings.Release release = file.release();
+        if (release == null || release.variants() == null) {
+            throw ReleaseException.usage(assemblyDir.resolve(FILE_NAME) + " has no release settings: run `npm run synth` "
+                    + "again");
+        }
         List<ReleaseConfig> configs = new ArrayList<>();
         release.variants().forEach((variant, names) -> {
             Map<String, Channel> channels = new LinkedHashMap<>();
