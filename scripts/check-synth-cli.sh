@@ -25,6 +25,8 @@ if ((templates != regions || devs != 0)); then
   exit 1
 fi
 echo "ok: default synth writes $regions network templates (one per active region) and no dev template"
+# The settings file the CLI's synth wrote is the one its JSON Schema describes (the Java tests check the type).
+python3 scripts/check-settings-readers.py --validate "$good/gpu-host-settings.json"
 
 # The audit report over that assembly, as a user runs it; a missing assembly is a clear one-line error.
 bash scripts/audit.sh --assembly "$good" --out "$out/audit" >"$out/audit.log" 2>&1 || {
@@ -54,15 +56,18 @@ if bash scripts/audit.sh --assembly "$out/missing" --out "$out/audit-missing" >"
 fi
 echo "ok: npm run audit writes the Markdown and HTML report ($lines lines, Control Tower included), and names a missing assembly"
 
+# A misspelt key among them is refused too, naming the closest declared key, instead of being ignored while
+# the default is deployed. The app exits 2 (invalid settings); the CDK CLI reports that and exits 1.
 if cdk synth --quiet --output "$out/bad" -c rootVolumeGiB=8 -c developer=Not_A_Label -c imageVariants=ubuntu22-r570 \
-  >"$out/bad.log" 2>&1; then
+  -c devInstnaceType=g5.xlarge >"$out/bad.log" 2>&1; then
   echo "check-synth-cli: synth with bad settings succeeded" >&2
   exit 1
 fi
 for expected in 'rootVolumeGiB: "8" is not allowed; allowed: a whole number from 32 to 16384' \
   'developer: "Not_A_Label" is not allowed; allowed: a lowercase DNS label' \
-  'imageVariants: "ubuntu22-r570" is not a variant of imageVariantCatalog; allowed: ubuntu24-r580, ubuntu20-r535'; do
-  grep -qF "$expected" "$out/bad.log" || {
+  'imageVariants: "ubuntu22-r570" is not a variant of imageVariantCatalog; allowed: ubuntu24-r580, ubuntu20-r535' \
+  '- unknown setting "devInstnaceType"; did you mean "devInstanceType"?' 'Subprocess exited with error 2'; do
+  grep -qF -- "$expected" "$out/bad.log" || {
     echo "check-synth-cli: the error output lacks: $expected" >&2
     cat "$out/bad.log" >&2
     exit 1
@@ -77,4 +82,5 @@ if compgen -G "$out/bad/*.template.json" >/dev/null; then
   echo "check-synth-cli: bad settings still wrote a template" >&2
   exit 1
 fi
-echo "ok: bad settings exit non-zero, name every problem, print no stack trace and write no template"
+echo "ok: bad settings (a misspelt key among them) stop the app with exit 2, name every problem, print no stack" \
+  "trace and write no template"

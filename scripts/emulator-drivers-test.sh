@@ -121,7 +121,8 @@ aws s3api put-bucket-versioning --bucket "$MIRROR" --versioning-configuration St
 echo "== qualify --dry-run: the plan, nothing changed"
 # The default mirror name: the build account (STS) and the build region of the resolved settings.
 mkdir -p "$work/cdk.out"
-printf '{"schemaVersion": 1, "buildRegion": "%s"}\n' "$REGION" >"$work/cdk.out/gpu-host-settings.json"
+jq -n --arg region "$REGION" '{schemaVersion: input.properties.schemaVersion.const, buildRegion: $region}' \
+  src/main/resources/com/fractal/gpuhost/settings/gpu-host-settings.schema.json >"$work/cdk.out/gpu-host-settings.json"
 before=$(pins "$variants")
 drivers qualify --variant "$CURRENT" --dry-run --assembly "$work/cdk.out"
 check "dry run: exit" 0 "$code"

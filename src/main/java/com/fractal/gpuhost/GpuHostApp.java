@@ -32,7 +32,6 @@ public final class GpuHostApp {
     public static void main(final String[] args) {
         App app = new App();
         ContextSource context = ContextSource.of(app.getNode());
-        SettingsLoader.unknownKeyWarnings(context).forEach(warning -> System.err.println("WARNING: " + warning));
         Optional<String> account = Optional.ofNullable(System.getenv("CDK_DEFAULT_ACCOUNT"));
         Settings settings;
         try {

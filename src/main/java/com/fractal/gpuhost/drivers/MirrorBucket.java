@@ -1,11 +1,7 @@
 package com.fractal.gpuhost.drivers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fractal.gpuhost.release.ReleaseConfig;
 import com.fractal.gpuhost.settings.ResourceNames;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.fractal.gpuhost.settings.ToolSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -25,19 +21,16 @@ final class MirrorBucket {
     }
 
     static String buildRegion(final Path assembly) {
-        Path file = assembly.resolve(ReleaseConfig.FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw DriversException.usage(file + " is missing: run `npm run synth` first (it names the build region), "
-                    + "or pass --mirror-bucket NAME");
-        }
         try {
-            JsonNode region = new ObjectMapper().readTree(file.toFile()).path("buildRegion");
-            if (!region.isTextual() || region.asText().isBlank()) {
-                throw DriversException.usage(file + " names no buildRegion: run `npm run synth` again");
+            String region = ToolSettings.read(assembly).buildRegion();
+            if (region == null || region.isBlank()) {
+                throw DriversException.usage(assembly.resolve(ToolSettings.FILE_NAME) + " names no buildRegion: run "
+                        + "`npm run synth` again");
             }
-            return region.asText();
-        } catch (IOException e) {
-            throw DriversException.usage(file + " is not JSON: run `npm run synth` again");
+            return region;
+        } catch (ToolSettings.UnreadableException e) {
+            throw DriversException.usage(e.getMessage() + (e.missing() ? ": run `npm run synth` first (it names the "
+                    + "build region), or pass --mirror-bucket NAME" : ": run `npm run synth` again"));
         }
     }
 }

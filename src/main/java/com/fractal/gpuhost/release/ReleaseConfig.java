@@ -1,9 +1,6 @@
 package com.fractal.gpuhost.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.fractal.gpuhost.settings.ToolSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +29,7 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
         Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
         String madeByTagValue, String topicArnSsmName, DriverGate driverGate) {
 
-    public static final String FILE_NAME = "gpu-host-settings.json";
-    /** The settings file's schema this command understands. */
-    static final int SCHEMA_VERSION = 2;
+    public static final String FILE_NAME = ToolSettings.FILE_NAME;
 
     /** A channel's parameter name and its held-by tag key. */
     public record Channel(String name, String ssmName, String heldByTagKey) {
@@ -73,39 +68,28 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
      * A missing or unreadable file is a usage error.
      */
     public static List<ReleaseConfig> readAll(final Path assemblyDir) {
-        Path file = assemblyDir.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            throw ReleaseException.usage(file + " is missing: run `npm run synth` first (or pass --assembly DIR)");
-        }
-        JsonNode root;
+        ToolSettings file;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw ReleaseException.usage(file + " is not JSON (" + e.getMessage().lines().findFirst().orElse("")
-                    + "): run `npm run synth` again");
+            file = ToolSettings.read(assemblyDir);
+        } catch (ToolSettings.UnreadableException e) {
+            throw ReleaseException.usage(e.getMessage() + (e.missing()
+                    ? ": run `npm run synth` first (or pass --assembly DIR)" : ": run `npm run synth` again"));
         }
-        if (root.path("schemaVersion").asInt() != SCHEMA_VERSION || !root.at("/release/variants").isObject()) {
-            throw ReleaseException.usage(file + " is from another version of the app (no release settings per "
-                    + "variant or schemaVersion " + root.path("schemaVersion").asText() + "): run `npm run synth` again");
+        ToolSettings.Release release = file.release();
+        if (release == null || release.variants() == null) {
+            throw ReleaseException.usage(assemblyDir.resolve(FILE_NAME) + " has no release settings: run `npm run synth` "
+                    + "again");
         }
-        JsonNode release = root.path("release");
-        List<String> regions = new ArrayList<>();
-        root.path("activeRegions").forEach(region -> regions.add(region.asText()));
         List<ReleaseConfig> configs = new ArrayList<>();
-        List<String> production = new ArrayList<>();
-        release.path("productionChannels").forEach(channel -> production.add(channel.asText()));
-        release.path("variants").fields().forEachRemaining(variant -> {
+        release.variants().forEach((variant, names) -> {
             Map<String, Channel> channels = new LinkedHashMap<>();
-            variant.getValue().path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
-                    new Channel(entry.getKey(), entry.getValue().path("ssmName").asText(),
-                            entry.getValue().path("heldByTagKey").asText())));
-            configs.add(new ReleaseConfig(variant.getKey(), regions, root.path("buildRegion").asText(),
-                    variant.getValue().path("latestAmiId").asText(), channels,
-                    release.path("releaseHistoryKept").asInt(), release.path("heldByTagValue").asText(),
-                    release.path("madeByTagKey").asText(), variant.getValue().path("madeByTagValue").asText(),
-                    release.path("notificationTopicArnSsmName").asText(),
-                    new DriverGate(production, release.path("driverSha256TagKey").asText(),
-                            variant.getValue().path("gridDriverSha256").asText(DriverGate.UNQUALIFIED))));
+            names.channels().forEach((channel, parameter) -> channels.put(channel,
+                    new Channel(channel, parameter.ssmName(), parameter.heldByTagKey())));
+            configs.add(new ReleaseConfig(variant, file.activeRegions(), file.buildRegion(), names.latestAmiId(),
+                    channels, release.releaseHistoryKept(), release.heldByTagValue(), release.madeByTagKey(),
+                    names.madeByTagValue(), release.notificationTopicArnSsmName(),
+                    new DriverGate(release.productionChannels(), release.driverSha256TagKey(),
+                            names.gridDriverSha256())));
         });
         return configs;
     }

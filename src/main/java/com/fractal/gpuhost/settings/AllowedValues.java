@@ -11,9 +11,6 @@ public final class AllowedValues {
     /** The largest gp3 volume. */
     public static final int MAX_ROOT_VOLUME_GIB = 16384;
 
-    /** A lowercase DNS label of at most 32 characters: safe in stack names, tags and host names. */
-    public static final Pattern DEVELOPER_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?");
-
     /** An SSM parameter path: starts with '/', no trailing '/', and not in AWS's reserved namespaces. */
     public static final Pattern SSM_PATH = Pattern.compile("(/[a-zA-Z0-9_.-]+)+");
 

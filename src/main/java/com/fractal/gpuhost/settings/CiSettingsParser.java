@@ -4,19 +4,20 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads the GitHub CI keys. Every value ends up, verbatim, in a StringEquals condition of the deploy
- * role's trust policy, so each one is held to GitHub's own naming rules and may never hold a wildcard.
+ * What GitHub's names may hold. Every CI value ends up, verbatim, in a StringEquals condition of the deploy
+ * role's trust policy, so each one is held to GitHub's own naming rules and may never hold a wildcard; the
+ * declarations ({@link SettingDeclarations}) check them with these.
  */
 final class CiSettingsParser {
     /** A GitHub user or organisation: letters, digits and single inner hyphens, at most 39 characters. */
     static final Pattern OWNER = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
     /** A repository name: letters, digits, '.', '_' and '-', at most 100 characters, not "." or "..". */
     static final Pattern REPOSITORY_NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}");
-    /** A branch name as git allows it, kept to characters that cannot act as a pattern. */
+    /** A branch name as git allows it, kept to characters that cannot act as a pattern (length checked apart). */
     static final Pattern BRANCH = Pattern.compile("(?!-)(?!.*\\.\\.)(?!.*//)(?!.*/$)(?!.*\\.lock$)(?!.*\\.$)"
-            + "(?!/)(?!.*/\\.)[A-Za-z0-9._/-]{1,255}");
-    /** A GitHub environment name, kept to characters that are safe in a token subject. */
-    static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+            + "(?!/)(?!.*/\\.)[A-Za-z0-9._/-]+");
+    /** A GitHub environment name, kept to characters that are safe in a token subject (length checked apart). */
+    static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]+");
     static final Pattern OIDC_PROVIDER_ARN = Pattern.compile(
             "arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:oidc-provider/" + Pattern.quote(CiSettings.GITHUB_OIDC_HOST));
 
@@ -26,24 +27,9 @@ final class CiSettingsParser {
     /** The CI settings, or empty when {@code githubRepo} is not set (then no deploy-role stack is made). */
     static Optional<CiSettings> parse(final ContextValues values) {
         Optional<String> repository = SettingDeclarations.GITHUB_REPO.read(values);
-
-        int before = values.problemCount();
         String branch = SettingDeclarations.GITHUB_DEPLOY_BRANCH.read(values);
-        String branchKey = SettingDeclarations.GITHUB_DEPLOY_BRANCH.key();
-        if (branch.isEmpty() && values.problemCount() == before) {
-            values.problem(branchKey, branch, "is empty; allowed: one exact branch name, such as main");
-        } else if (branch.startsWith("refs/")) {
-            values.problem(branchKey, branch, "is a full ref; allowed: the branch name alone, such as "
-                    + branch.replaceFirst("^refs/heads/", ""));
-        } else if (!branch.isEmpty() && !BRANCH.matcher(branch).matches()) {
-            values.problem(branchKey, branch, "is not allowed; allowed: one exact branch name of "
-                    + "letters, digits, '.', '_', '-' and '/' (no wildcard, no '..', no leading '-' or '/', "
-                    + "no trailing '/', '.' or '.lock'), such as main or release/2026");
-        }
-
         Optional<String> environment = SettingDeclarations.GITHUB_ENVIRONMENT.read(values);
         Optional<String> providerArn = SettingDeclarations.GITHUB_OIDC_PROVIDER_ARN.read(values);
-
         return repository.map(repo -> new CiSettings(repo, branch, environment, providerArn));
     }
 

@@ -28,6 +28,16 @@ final class ContextValues {
         problems.add(key + ": " + quote(value) + " " + reason);
     }
 
+    /** A problem that names no single value, such as a missing list. */
+    void bare(final String problem) {
+        problems.add(problem);
+    }
+
+    /** The value as the context holds it, or null when the key is not set. */
+    Object raw(final String key) {
+        return context.get(key);
+    }
+
     int problemCount() {
         return problems.size();
     }
@@ -44,10 +54,6 @@ final class ContextValues {
         return text.isBlank() ? Optional.empty() : Optional.of(text.trim());
     }
 
-    String string(final String key, final String fallback) {
-        return optionalString(key).orElse(fallback);
-    }
-
     /** A string that must be set (its default is in cdk.json); empty, with a problem, when it is not. */
     String requiredString(final String key, final String example) {
         Optional<String> value = optionalString(key);
@@ -55,22 +61,6 @@ final class ContextValues {
             missing(key, example);
         }
         return value.orElse("");
-    }
-
-    /** A whole number within bounds; {@code min} when absent or bad (the problem is recorded). */
-    int integer(final String key, final int min, final int max) {
-        Object value = context.get(key);
-        String allowed = "a whole number from " + min + " to " + max;
-        if (value == null) {
-            missing(key, allowed);
-            return min;
-        }
-        Integer parsed = toInteger(value);
-        if (parsed == null || parsed < min || parsed > max) {
-            problem(key, value, "is not allowed; allowed: " + allowed);
-            return min;
-        }
-        return parsed;
     }
 
     boolean bool(final String key) {
@@ -153,7 +143,8 @@ final class ContextValues {
         }
     }
 
-    private static Integer toInteger(final Object value) {
+    /** A whole number, from a JSON number or its text; null when the value is not one. */
+    static Integer toInteger(final Object value) {
         try {
             BigDecimal number = value instanceof Number n ? new BigDecimal(n.toString())
                     : new BigDecimal(value.toString().trim());
@@ -163,7 +154,7 @@ final class ContextValues {
         }
     }
 
-    private void missing(final String key, final String allowed) {
+    void missing(final String key, final String allowed) {
         problems.add(key + ": is missing (its default belongs in cdk.json); allowed: " + allowed);
     }
 

@@ -1,13 +1,22 @@
 package com.fractal.gpuhost.settings;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One setting, declared once: its key, its type (how it is read), whether its default lives in cdk.json,
- * what it may hold and what it means. The loader's known keys, the bounds it checks and the settings
- * tables of the README and docs/ci.md all come from these declarations ({@link SettingDeclarations}).
+ * what it may hold, the check that holds it to that, and what it means. The loader runs the declared
+ * checks; every refusal ends with "; allowed: " and the declared allowed text, so the text a user reads
+ * is the one the documentation tables show ({@link SettingsTable}). A bounded setting also states the
+ * values at and just past its bounds ({@link #boundaries()}), and a test holds the check to them.
  *
  * @param <T> the type the setting is read as
  */
@@ -22,14 +31,72 @@ public final class Setting<T> {
     }
 
     /**
-     * A check on a read value (on each item, for a list).
-     *
-     * @param holds   true for an allowed value
-     * @param problem what is wrong, e.g. "is not an AWS account ID"
+     * The check of one read value (of each item, for a list): empty when the value is allowed, else what is
+     * wrong with it, e.g. "is not an AWS account ID" (the refusal adds what is allowed).
      */
-    record Rule<V>(Predicate<V> holds, String problem) {
-        static <V> Rule<V> none() {
-            return new Rule<>(value -> true, "");
+    @FunctionalInterface
+    interface Check<V> {
+        Optional<String> problem(V value);
+
+        static <V> Check<V> none() {
+            return value -> Optional.empty();
+        }
+
+        static <V> Check<V> that(final Predicate<V> holds, final String problem) {
+            return value -> holds.test(value) ? Optional.empty() : Optional.of(problem);
+        }
+
+        static Check<String> matches(final Pattern pattern, final String problem) {
+            return that(pattern.asMatchPredicate(), problem);
+        }
+
+        /** This check, then the next one on a value this one allows. */
+        default Check<V> and(final Check<V> next) {
+            return value -> problem(value).or(() -> next.problem(value));
+        }
+    }
+
+    /**
+     * A value at one of the setting's bounds, or just past one, as {@code -c key=value} gives it, and whether
+     * the setting's check accepts it.
+     */
+    public record Boundary(String value, boolean accepted) {
+        static Boundary at(final Object value) {
+            return new Boundary(String.valueOf(value), true);
+        }
+
+        static Boundary past(final Object value) {
+            return new Boundary(String.valueOf(value), false);
+        }
+    }
+
+    /**
+     * A length range of a text (after a fixed prefix, such as the T of a Slack workspace ID), stated once for
+     * the check, the allowed text and the boundary values.
+     *
+     * @param prefix what every value starts with ("" for none)
+     * @param filler a character the rest may consist of, to make values of a given length
+     */
+    record Length(int min, int max, String prefix, char filler) {
+        Check<String> check() {
+            return Check.that(text -> text.startsWith(prefix) && text.length() - prefix.length() >= min
+                    && text.length() - prefix.length() <= max, "is not allowed");
+        }
+
+        /** The values at each bound and just past it; an empty value means "not set", so it is not one of them. */
+        List<Boundary> boundaries() {
+            List<Boundary> values = new ArrayList<>();
+            values.add(Boundary.at(sample(min)));
+            if (min > 1 || (min == 1 && !prefix.isEmpty())) {
+                values.add(Boundary.past(sample(min - 1)));
+            }
+            values.add(Boundary.at(sample(max)));
+            values.add(Boundary.past(sample(max + 1)));
+            return values;
+        }
+
+        private String sample(final int length) {
+            return prefix + String.valueOf(filler).repeat(length);
         }
     }
 
@@ -40,76 +107,188 @@ public final class Setting<T> {
     private final String allowed;
     private final String description;
     private final Reader<T> reader;
+    private final List<Boundary> boundaries;
 
     private Setting(final String key, final Group group, final boolean defaultInCdkJson, final String absentMeans,
-            final String allowed, final String description, final Reader<T> reader) {
+            final String allowed, final String description, final List<Boundary> boundaries, final Reader<T> reader) {
         this.key = key;
         this.group = group;
         this.defaultInCdkJson = defaultInCdkJson;
         this.absentMeans = absentMeans;
         this.allowed = allowed;
         this.description = description;
+        this.boundaries = List.copyOf(boundaries);
         this.reader = reader;
     }
 
-    /** A whole number within bounds; its default is in cdk.json. */
-    static Setting<Integer> wholeNumber(final String key, final Group group, final int min, final int max,
-            final Rule<Integer> rule, final String allowed, final String description) {
-        return new Setting<>(key, group, true, "", allowed, description, (values, setting) -> {
-            int value = values.integer(key, min, max);
-            if (!rule.holds().test(value)) {
-                values.problem(key, value, rule.problem() + "; allowed: " + allowed);
-            }
-            return value;
-        });
-    }
-
+    /** A whole number from min to max; its default is in cdk.json. */
     static Setting<Integer> wholeNumber(final String key, final Group group, final int min, final int max,
             final String description) {
-        return wholeNumber(key, group, min, max, Rule.none(), "a whole number from " + min + " to " + max, description);
+        return steppedNumber(key, group, min, max, 1, "a whole number from " + min + " to " + max, description);
+    }
+
+    /** A multiple of step from min to max (min itself a multiple); {@code note} follows the generated text. */
+    static Setting<Integer> multipleOf(final String key, final Group group, final int step, final int min,
+            final int max, final String note, final String description) {
+        return steppedNumber(key, group, min, max, step, "a multiple of " + step + " from " + min + " to " + max
+                + note, description);
+    }
+
+    private static Setting<Integer> steppedNumber(final String key, final Group group, final int min, final int max,
+            final int step, final String allowed, final String description) {
+        List<Boundary> bounds = List.of(Boundary.at(min), Boundary.past(min - step), Boundary.at(max),
+                Boundary.past(max + step));
+        return new Setting<>(key, group, true, "", allowed, description, bounds, (values, setting) -> {
+            Object raw = values.raw(key);
+            if (raw == null) {
+                values.missing(key, allowed);
+                return min;
+            }
+            Integer number = ContextValues.toInteger(raw);
+            if (number == null || number < min || number > max || (number - min) % step != 0) {
+                setting.refuse(values, raw, "is not allowed");
+                return min;
+            }
+            return number;
+        });
     }
 
     static Setting<Boolean> flag(final String key, final Group group, final String description) {
-        return new Setting<>(key, group, true, "", "true or false", description,
+        return new Setting<>(key, group, true, "", "true or false", description, List.of(),
                 (values, setting) -> values.bool(key));
     }
 
-    /** A string that must be set (its default is in cdk.json); "" when it is missing (a problem is recorded). */
-    static Setting<String> text(final String key, final Group group, final String allowed, final String description) {
-        return new Setting<>(key, group, true, "", allowed, description,
-                (values, setting) -> values.requiredString(key, allowed));
+    /** A string that must be set (its default is in cdk.json); "" when it is missing or refused. */
+    static Setting<String> text(final String key, final Group group, final Check<String> check, final String allowed,
+            final String description) {
+        return new Setting<>(key, group, true, "", allowed, description, List.of(), (values, setting) -> {
+            String value = values.requiredString(key, allowed);
+            if (value.isEmpty() && values.raw(key) != null) {
+                setting.refuse(values, value, "is empty");
+            }
+            return value.isEmpty() || setting.accepts(values, value, check) ? value : "";
+        });
     }
 
-    /** A string that may be empty or absent; when present it must satisfy the rule. */
+    /** A port range FROM-TO with lowest <= FROM <= TO <= highest; its default is in cdk.json. */
+    static Setting<PortRange> portRange(final String key, final Group group, final int lowest, final int highest,
+            final String description) {
+        Pattern range = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+        String allowed = "a port range FROM-TO within " + lowest + "-" + highest + ", FROM not above TO, such as "
+                + "32768-65535";
+        List<Boundary> bounds = List.of(Boundary.at(lowest + "-" + lowest), Boundary.past((lowest - 1) + "-2000"),
+                Boundary.at(lowest + "-" + highest), Boundary.past(lowest + "-" + (highest + 1)));
+        return new Setting<>(key, group, true, "", allowed, description, bounds, (values, setting) -> {
+            String text = values.requiredString(key, allowed);
+            Matcher match = range.matcher(text);
+            if (match.matches()) {
+                int from = Integer.parseInt(match.group(1));
+                int to = Integer.parseInt(match.group(2));
+                if (from >= lowest && from <= to && to <= highest) {
+                    return new PortRange(from, to);
+                }
+            }
+            if (values.raw(key) != null) {
+                setting.refuse(values, text, "is not allowed");
+            }
+            return new PortRange(lowest, highest);
+        });
+    }
+
+    /** A string that may be empty or absent; when present the check must allow it. */
     static Setting<Optional<String>> optionalText(final String key, final Group group, final boolean defaultInCdkJson,
-            final String absentMeans, final Rule<String> rule, final String allowed, final String description) {
-        return new Setting<>(key, group, defaultInCdkJson, absentMeans, allowed, description, (values, setting) -> {
-            Optional<String> value = values.optionalString(key);
-            value.filter(rule.holds().negate())
-                    .ifPresent(bad -> values.problem(key, bad, rule.problem() + "; allowed: " + allowed));
-            return value;
+            final String absentMeans, final Check<String> check, final String allowed, final String description) {
+        return new Setting<>(key, group, defaultInCdkJson, absentMeans, allowed, description, List.of(),
+                (values, setting) -> values.optionalString(key).filter(value -> setting.accepts(values, value, check)));
+    }
+
+    /** An optional IPv4 CIDR block no wider than /widestPrefix, given as its network address. */
+    static Setting<Optional<String>> cidrBlock(final String key, final Group group, final int widestPrefix,
+            final String description) {
+        String allowed = "empty, or the network address of an IPv4 block of /" + widestPrefix + " to /32, such as "
+                + "203.0.113.0/24 (your office or VPN)";
+        Setting<Optional<String>> plain = optionalText(key, group, true, "", Cidrs.check(widestPrefix), allowed,
+                description);
+        return plain.bounded(List.of(Boundary.at("10.0.0.0/" + widestPrefix),
+                Boundary.past("8.0.0.0/" + (widestPrefix - 1)), Boundary.at("203.0.113.7/32"),
+                Boundary.past("203.0.113.7/33")));
+    }
+
+    /**
+     * A list of strings (a JSON list, or comma-separated on the command line); each item must pass the check.
+     *
+     * @param nonEmpty  whether at least one item is required
+     * @param distinct  whether each item may appear once only
+     */
+    static Setting<List<String>> list(final String key, final Group group, final boolean nonEmpty,
+            final boolean distinct, final Check<String> check, final String allowed, final String description) {
+        return new Setting<>(key, group, true, "", allowed, description, List.of(), (values, setting) -> {
+            int before = values.problemCount();
+            List<String> items = values.list(key);
+            if (nonEmpty && items.isEmpty() && values.problemCount() == before) {
+                values.bare(key + ": is missing or empty; allowed: " + allowed);
+            }
+            Set<String> seen = new HashSet<>();
+            List<String> kept = new ArrayList<>();
+            for (String item : items) {
+                if (distinct && !seen.add(item)) {
+                    setting.refuse(values, item, "is listed twice");
+                } else if (setting.accepts(values, item, check)) {
+                    kept.add(item);
+                }
+            }
+            return kept;
         });
     }
 
-    /** A list of strings (a JSON list, or comma-separated on the command line); each item must satisfy the rule. */
-    static Setting<List<String>> list(final String key, final Group group, final Rule<String> rule,
-            final String allowed, final String description) {
-        return new Setting<>(key, group, true, "", allowed, description, (values, setting) -> {
-            List<String> items = values.list(key);
-            items.stream().filter(rule.holds().negate())
-                    .forEach(bad -> values.problem(key, bad, rule.problem() + "; allowed: " + allowed));
-            return items;
-        });
+    /** As {@link #list}, holding at most {@code maxItems}; {@code item} makes the i-th of a list at the bound. */
+    static Setting<List<String>> list(final String key, final Group group, final int maxItems,
+            final IntFunction<String> item, final Check<String> check, final String allowed, final String description) {
+        Setting<List<String>> items = list(key, group, false, true, check, allowed, description);
+        Setting<List<String>> bounded = new Setting<>(key, group, true, "", allowed, description, List.of(),
+                (values, setting) -> {
+                    List<String> read = items.read(values);
+                    if (read.size() > maxItems) {
+                        setting.refuse(values, read.size() + " items", "is too many");
+                    }
+                    return read;
+                });
+        return bounded.bounded(List.of(Boundary.at(items(maxItems, item)), Boundary.past(items(maxItems + 1, item))));
+    }
+
+    private static String items(final int count, final IntFunction<String> item) {
+        List<String> list = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            list.add(item.apply(i));
+        }
+        return String.join(",", list);
     }
 
     /** A JSON object (its JSON text on the command line); its content is checked by the loader. */
-    static Setting<java.util.Map<String, Object>> object(final String key, final Group group, final String allowed,
+    static Setting<Map<String, Object>> object(final String key, final Group group, final String allowed,
             final String description) {
-        return new Setting<>(key, group, true, "", allowed, description, (values, setting) -> values.object(key));
+        return new Setting<>(key, group, true, "", allowed, description, List.of(),
+                (values, setting) -> values.object(key));
+    }
+
+    /** This declaration with the values at and just past its bounds, for the test that holds the check to them. */
+    Setting<T> bounded(final List<Boundary> values) {
+        return new Setting<>(key, group, defaultInCdkJson, absentMeans, allowed, description, values, reader);
     }
 
     T read(final ContextValues values) {
         return reader.read(values, this);
+    }
+
+    /** Records that the value is refused: what is wrong with it, and what this setting allows. */
+    void refuse(final ContextValues values, final Object value, final String problem) {
+        values.problem(key, value, problem + "; allowed: " + allowed);
+    }
+
+    private <V> boolean accepts(final ContextValues values, final V value, final Check<V> check) {
+        Optional<String> problem = check.problem(value);
+        problem.ifPresent(what -> refuse(values, value, what));
+        return problem.isEmpty();
     }
 
     public String key() {
@@ -136,6 +315,11 @@ public final class Setting<T> {
 
     public String description() {
         return description;
+    }
+
+    /** The values at each bound and just past it; empty for a setting without bounds. */
+    public List<Boundary> boundaries() {
+        return boundaries;
     }
 
     @Override

@@ -4,7 +4,6 @@ import static com.fractal.gpuhost.settings.SettingDeclarations.*;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +15,21 @@ import java.util.Set;
  * every problem reported in one {@link InvalidSettingsException}, before any stack exists.
  */
 public final class SettingsLoader {
-    /** Keys this app reads, so that a misspelt key is pointed out. */
+    /** Keys this app reads: any other key outside the CDK's own is refused, naming the closest of these. */
     static final Set<String> KNOWN_KEYS = SettingDeclarations.keys();
 
     private final List<String> problems = new ArrayList<>();
     private final ContextValues values;
     private final ContextSource context;
-    private final List<String> knownRegions;
 
     private final Path hostScriptsDir;
     private final Optional<String> buildAccount;
 
-    private SettingsLoader(final ContextSource context, final List<String> knownRegions, final Path hostScriptsDir,
+    private SettingsLoader(final ContextSource context, final Path hostScriptsDir,
             final Optional<String> buildAccount) {
         this.buildAccount = buildAccount;
         this.values = new ContextValues(context, problems);
         this.context = context;
-        this.knownRegions = knownRegions;
         this.hostScriptsDir = hostScriptsDir;
     }
 
@@ -50,31 +47,19 @@ public final class SettingsLoader {
     /** As {@link #load(ContextSource, Path)}, refusing to share the AMIs with the build account itself. */
     public static Settings load(final ContextSource context, final Path hostScriptsDir,
             final Optional<String> buildAccount) {
-        return new SettingsLoader(context, AllowedValues.commercialRegions(), hostScriptsDir, buildAccount).read();
-    }
-
-    /** Keys that look like ours but are not: likely typos, reported as warnings. */
-    public static List<String> unknownKeyWarnings(final ContextSource context) {
-        return context.keys().stream()
-                .filter(key -> !KNOWN_KEYS.contains(key) && !RETIRED.containsKey(key))
-                .filter(key -> !key.startsWith("@") && !key.contains(":"))
-                .filter(key -> key.matches("[a-z][A-Za-z0-9]*"))
-                .sorted()
-                .map(key -> "Unknown setting \"" + key + "\" is ignored; known settings: "
-                        + String.join(", ", KNOWN_KEYS.stream().sorted().toList()))
-                .toList();
+        return new SettingsLoader(context, hostScriptsDir, buildAccount).read();
     }
 
     private Settings read() {
-        List<String> activeRegions = regions();
+        UnknownKeys.problems(context.keys(), KNOWN_KEYS, RETIRED.keySet()).forEach(values::bare);
+        List<String> activeRegions = ACTIVE_REGIONS.read(values);
         String buildRegion = BUILD_REGION.read(values).orElse(activeRegions.isEmpty() ? "" : activeRegions.get(0));
         requireActive(BUILD_REGION, buildRegion, activeRegions);
         List<ImageVariant> variants = new ImageVariantsParser(values, problems, hostScriptsDir).parse();
         int rootVolume = ROOT_VOLUME_GIB.read(values);
-        String prefix = ssmPath(SSM_PREFIX, false);
-        PortRange ports = PortRanges.parse(values, DYNAMIC_HOST_PORTS);
+        String prefix = SSM_PREFIX.read(values);
+        PortRange ports = DYNAMIC_HOST_PORTS.read(values);
         Optional<String> sshCidr = SSH_CIDR.read(values);
-        sshCidr.ifPresent(cidr -> Cidrs.check(SSH_CIDR.key(), cidr, values));
         Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, EXISTING_VPCS.read(values), activeRegions);
         refuseRetiredKeys();
         ReleaseSection release = releaseSettings();
@@ -91,44 +76,10 @@ public final class SettingsLoader {
                 release.notifications());
     }
 
-    private List<String> regions() {
-        List<String> regions = ACTIVE_REGIONS.read(values);
-        String key = ACTIVE_REGIONS.key();
-        if (regions.isEmpty()) {
-            problems.add(key + ": is missing or empty; allowed: a list of AWS region codes, "
-                    + "the build region among them");
-            return regions;
-        }
-        Set<String> seen = new HashSet<>();
-        for (String region : regions) {
-            if (!knownRegions.contains(region)) {
-                values.problem(key, region, "is not an AWS region code; allowed: " + String.join(", ", knownRegions));
-            } else if (!seen.add(region)) {
-                values.problem(key, region, "is listed twice; allowed: each region once");
-            }
-        }
-        return regions;
-    }
-
     private void requireActive(final Setting<?> setting, final String region, final List<String> activeRegions) {
         if (!activeRegions.isEmpty() && !activeRegions.contains(region)) {
-            values.problem(setting.key(), region, "is not an active region; allowed: "
-                    + String.join(", ", activeRegions));
+            setting.refuse(values, region, "is not an active region (" + String.join(", ", activeRegions) + ")");
         }
-    }
-
-    private String ssmPath(final Setting<String> setting, final boolean mayBeAwsOwned) {
-        String value = setting.read(values);
-        if (value.isEmpty()) {
-            return "/missing";
-        }
-        boolean reserved = value.toLowerCase().startsWith("/aws") || value.toLowerCase().startsWith("/ssm");
-        if (!AllowedValues.SSM_PATH.matcher(value).matches() || (reserved && !mayBeAwsOwned)) {
-            values.problem(setting.key(), value, "is not allowed; allowed: a path of letters, digits, '_', '.' and "
-                    + "'-' segments that starts with '/', does not end with '/'"
-                    + (mayBeAwsOwned ? "" : " and is not under /aws or /ssm"));
-        }
-        return value;
     }
 
     private ImagePipelineSettings imagePipeline() {
@@ -162,11 +113,6 @@ public final class SettingsLoader {
             return Optional.empty();
         }
         List<String> families = variants.stream().flatMap(variant -> variant.families().stream()).distinct().toList();
-        if (!InstanceTypes.isName(type)) {
-            values.problem(DEV_INSTANCE_TYPE.key(), type, "is not an EC2 instance type; allowed: a type of "
-                    + String.join(", ", families) + " such as g4dn.xlarge");
-            return Optional.empty();
-        }
         List<ImageVariant> serving = variants.stream().filter(variant -> variant.serves(type)).toList();
         if (serving.isEmpty()) {
             String why = InstanceTypes.unusable(InstanceTypes.family(type)).map(reason -> " (" + reason + ")")
@@ -201,18 +147,10 @@ public final class SettingsLoader {
 
     private ReleaseSection releaseSettings() {
         List<String> channels = CHANNELS.read(values);
-        if (channels.isEmpty()) {
-            problems.add(CHANNELS.key() + ": is missing or empty; allowed: " + CHANNELS.allowed());
-        }
-        Set<String> seen = new HashSet<>();
-        channels.stream().filter(channel -> !seen.add(channel)).forEach(channel ->
-                values.problem(CHANNELS.key(), channel, "is listed twice; allowed: each channel once"));
         int historyKept = RELEASE_HISTORY_KEPT.read(values);
         List<String> production = PRODUCTION_CHANNELS.read(values);
-        Set<String> seenProduction = new HashSet<>();
-        production.stream().filter(channel -> !channels.contains(channel) || !seenProduction.add(channel))
-                .forEach(channel -> values.problem(PRODUCTION_CHANNELS.key(), channel, "is not allowed; allowed: "
-                        + "each of the channels (" + String.join(", ", channels) + ") at most once"));
+        production.stream().filter(channel -> !channels.contains(channel)).forEach(channel ->
+                PRODUCTION_CHANNELS.refuse(values, channel, "is not a channel (" + String.join(", ", channels) + ")"));
 
         List<String> emails = NOTIFICATION_EMAILS.read(values);
         Optional<String> workspace = SLACK_WORKSPACE_ID.read(values);
@@ -231,9 +169,8 @@ public final class SettingsLoader {
             image = DevImage.newestBuild();
         } else if (channels.contains(devImage)) {
             image = DevImage.ofChannel(devImage);
-        } else if (!DevImage.STOCK.equals(devImage)) {
-            values.problem(DEV_IMAGE.key(), devImage, "is not allowed; allowed: " + DevImage.STOCK + ", "
-                    + ReleaseSettings.LATEST + " or a channel (" + String.join(", ", channels) + ")");
+        } else if (!DevImage.STOCK.equals(devImage) && !devImage.isEmpty()) {
+            DEV_IMAGE.refuse(values, devImage, "is not allowed (channels: " + String.join(", ", channels) + ")");
         }
         return new ReleaseSection(new ReleaseSettings(channels, historyKept, production),
                 new NotificationSettings(emails, slack), image);

@@ -5,13 +5,11 @@ import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ACCOUN
 import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ORGANIZATION;
 import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ORGANIZATIONAL_UNITS;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
-/** Reads the sharing settings and checks what no single value shows: duplicates, overlaps, the build account. */
+/** Reads the sharing settings and checks what no single value shows: overlaps and the build account. */
 final class SharingRules {
     private SharingRules() {
     }
@@ -21,18 +19,8 @@ final class SharingRules {
         List<String> units = SHARE_WITH_ORGANIZATIONAL_UNITS.read(values);
         Optional<String> organization = SHARE_WITH_ORGANIZATION.read(values);
         List<String> copies = COPY_TO_ACCOUNTS.read(values);
-        Map<Setting<List<String>>, List<String>> lists = Map.of(SHARE_WITH_ACCOUNTS, accounts,
-                SHARE_WITH_ORGANIZATIONAL_UNITS, units, COPY_TO_ACCOUNTS, copies);
-        lists.forEach((setting, items) -> {
-            Set<String> seen = new HashSet<>();
-            items.stream().filter(item -> !seen.add(item)).distinct().forEach(item ->
-                    values.problem(setting.key(), item, "is listed twice; allowed: each once"));
-        });
-        if (units.size() > SharingSettings.MAX_ORGANIZATION_ARNS) {
-            values.problem(SHARE_WITH_ORGANIZATIONAL_UNITS.key(), units.size() + " OUs",
-                    "is too many; allowed: at most " + SharingSettings.MAX_ORGANIZATION_ARNS
-                            + " (Image Builder's limit), or share with the whole organization");
-        }
+        Map<Setting<List<String>>, List<String>> lists = Map.of(SHARE_WITH_ACCOUNTS, accounts, COPY_TO_ACCOUNTS,
+                copies);
         copies.stream().filter(accounts::contains).forEach(account -> values.problem(COPY_TO_ACCOUNTS.key(),
                 account, "is also in " + SHARE_WITH_ACCOUNTS.key() + "; allowed: an account either launches the "
                         + "shared AMI or gets its own copy, not both"));

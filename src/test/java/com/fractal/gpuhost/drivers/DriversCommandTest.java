@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fractal.gpuhost.TestApps;
+import com.fractal.gpuhost.ToolSettingsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -295,7 +298,9 @@ class DriversCommandTest {
 
     @Test
     void theDefaultMirrorIsNamedAfterAccountAndBuildRegion(@TempDir final Path assembly) throws IOException {
-        Files.writeString(assembly.resolve("gpu-host-settings.json"), "{\"buildRegion\": \"us-west-2\"}");
+        // The file as a synthesis with the build region us-west-2 writes it.
+        ToolSettingsFile.write(TestApps.settings(Map.of("activeRegions", "us-west-2", "buildRegion", "us-west-2")),
+                assembly);
         aws.mirrorBuckets.add("fractal-gpu-host-drivers-123456789012-us-west-2");
         assertEquals(0, drivers("qualify", "--variant", CURRENT, "--dry-run", "--assembly", assembly.toString()), err);
         assertTrue(out.contains("into: s3://fractal-gpu-host-drivers-123456789012-us-west-2/" + NEWER), out);

@@ -113,10 +113,4 @@ class CiSettingsTest {
                 "githubOidcProviderArn"), problems.stream().map(problem -> problem.substring(0, problem.indexOf(':')))
                 .toList());
     }
-
-    @Test
-    void theCiKeysAreKnown() {
-        assertFalse(SettingsLoader.unknownKeyWarnings(ContextSource.of(TestApps.defaultContext()))
-                .stream().anyMatch(warning -> warning.contains("\"github")));
-    }
 }

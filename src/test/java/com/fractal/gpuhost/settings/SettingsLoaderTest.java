@@ -101,11 +101,11 @@ class SettingsLoaderTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "activeRegions|us-east-1,us-moon-1|activeRegions: \"us-moon-1\" is not an AWS region code; allowed: ",
-        "activeRegions|us-east-1,us-east-1|activeRegions: \"us-east-1\" is listed twice; allowed: each region once",
+        "activeRegions|us-east-1,us-east-1|activeRegions: \"us-east-1\" is listed twice; allowed: AWS region codes such as us-east-1, each once",
         "activeRegions|us-east-1,,eu-west-1|activeRegions: \"us-east-1,,eu-west-1\" is malformed",
         "activeRegions|[\"us-east-1\"|activeRegions: \"[\"us-east-1\"\" is malformed JSON",
-        "buildRegion|ap-south-1|buildRegion: \"ap-south-1\" is not an active region; allowed: us-east-1, us-east-2",
-        "devRegion|sa-east-1|devRegion: \"sa-east-1\" is not an active region; allowed: us-east-1",
+        "buildRegion|ap-south-1|buildRegion: \"ap-south-1\" is not an active region (us-east-1, us-east-2",
+        "devRegion|sa-east-1|devRegion: \"sa-east-1\" is not an active region (us-east-1",
         "buildInstanceTypes|g3.4xlarge|buildInstanceTypes: \"g3.4xlarge\" is no longer a setting; each variant names "
                 + "its own: buildInstanceTypes of its entry in imageVariantCatalog",
         "baseImageSsmParameter|/aws/x|baseImageSsmParameter: \"/aws/x\" is no longer a setting; each variant names its own",
@@ -130,21 +130,21 @@ class SettingsLoaderTest {
         "developer|alice_smith|developer: \"alice_smith\" is not allowed",
         "developer|-alice|developer: \"-alice\" is not allowed",
         "developer|abcdefghijklmnopqrstuvwxyz0123456|developer: \"abcdefghijklmnopqrstuvwxyz0123456\" is not allowed",
-        "sshCidr|0.0.0.0/0|sshCidr: \"0.0.0.0/0\" is open to the world; allowed: a block of /8 or narrower",
+        "sshCidr|0.0.0.0/0|sshCidr: \"0.0.0.0/0\" is open to the world; allowed: empty, or the network address of an IPv4 block of /8 to /32",
         "sshCidr|10.0.0.0/4|sshCidr: \"10.0.0.0/4\" is open to the world",
         "sshCidr|203.0.113.0|sshCidr: \"203.0.113.0\" is not an IPv4 CIDR block",
         "sshCidr|203.0.113.300/32|sshCidr: \"203.0.113.300/32\" is not an IPv4 CIDR block",
         "sshCidr|203.0.113.5/24|sshCidr: \"203.0.113.5/24\" has host bits set",
-        "ssmPrefix|fractal|ssmPrefix: \"fractal\" is not allowed; allowed: a path",
-        "ssmPrefix|/aws/fractal|ssmPrefix: \"/aws/fractal\" is not allowed",
+        "ssmPrefix|fractal|ssmPrefix: \"fractal\" is not allowed; allowed: an SSM parameter path",
+        "ssmPrefix|/aws/fractal|ssmPrefix: \"/aws/fractal\" is reserved for AWS; allowed: an SSM parameter path",
         "dynamicHostPorts|80-90|dynamicHostPorts: \"80-90\" is not allowed; allowed: a port range FROM-TO",
-        "devIdleStopMinutes|7|devIdleStopMinutes: 7 is not allowed; allowed: 0 (off) or a multiple of 5",
-        "devIdleStopMinutes|2000|devIdleStopMinutes: \"2000\" is not allowed; allowed: a whole number from 0 to 1440",
+        "devIdleStopMinutes|7|devIdleStopMinutes: \"7\" is not allowed; allowed: a multiple of 5 from 0 to 1440",
+        "devIdleStopMinutes|2000|devIdleStopMinutes: \"2000\" is not allowed; allowed: a multiple of 5 from 0 to 1440",
         "devFromPublishedImage|true|devFromPublishedImage: \"true\" is no longer a setting; use devImage=latest",
-        "devImage|beta|devImage: \"beta\" is not allowed; allowed: stock, latest or a channel (candidate, stable)",
-        "channels|candidate,candidate|channels: \"candidate\" is listed twice; allowed: each channel once",
+        "devImage|beta|devImage: \"beta\" is not allowed (channels: candidate, stable); allowed: `stock`, `latest` or one of `channels`",
+        "channels|candidate,candidate|channels: \"candidate\" is listed twice; allowed: one or more names of 1 to 31",
         "channels|candidate,Stable|channels: \"Stable\" is not allowed; allowed: one or more names of 1 to 31 of a-z, 0-9 and '-'",
-        "channels|candidate,latest|channels: \"latest\" is not allowed",
+        "channels|candidate,latest|channels: \"latest\" is reserved; allowed: one or more names",
         "channels|[]|channels: is missing or empty; allowed: one or more names",
         "releaseHistoryKept|0|releaseHistoryKept: \"0\" is not allowed; allowed: a whole number from 1 to 20",
         "releaseHistoryKept|21|releaseHistoryKept: \"21\" is not allowed; allowed: a whole number from 1 to 20",
@@ -187,14 +187,6 @@ class SettingsLoaderTest {
                 () -> SettingsLoader.load(ContextSource.of(context), java.nio.file.Path.of("host-scripts")));
         assertEquals(List.of("rootVolumeGiB: is missing (its default belongs in cdk.json); allowed: a whole number "
                 + "from 32 to 16384"), error.problems());
-    }
-
-    @Test
-    void aMisspeltKeyIsPointedOut() {
-        List<String> warnings = SettingsLoader.unknownKeyWarnings(ContextSource.of(Map.of(
-                "develper", "alice", "@aws-cdk/core:newStyleStackSynthesis", true, "aws:cdk:version-reporting", false)));
-        assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).startsWith("Unknown setting \"develper\" is ignored"));
     }
 
     @Test

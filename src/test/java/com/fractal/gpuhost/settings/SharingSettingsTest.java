@@ -59,7 +59,7 @@ class SharingSettingsTest {
         "copyToAccounts|abcdefghijkl|copyToAccounts: \"abcdefghijkl\" is not an AWS account ID",
         "shareWithAccounts|111122223333,111122223333|shareWithAccounts: \"111122223333\" is listed twice",
         "shareWithOrganizationalUnits|ou-ab12-11111111|shareWithOrganizationalUnits: \"ou-ab12-11111111\" is not "
-                + "an OU ARN; allowed: up to 25 OU ARNs such as arn:aws:organizations::111111111111:ou/",
+                + "an OU ARN; allowed: up to 25 OU ARNs (Image Builder's limit; or share with the whole organization)",
         "shareWithOrganizationalUnits|arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/r-ab12|"
                 + "shareWithOrganizationalUnits: \"arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/r-ab12\" is "
                 + "not an OU ARN",
@@ -113,7 +113,7 @@ class SharingSettingsTest {
                 .toList());
         InvalidSettingsException error = assertThrows(InvalidSettingsException.class,
                 () -> TestApps.settings(Map.of("shareWithOrganizationalUnits", units)));
-        assertEquals(List.of("shareWithOrganizationalUnits: \"26 OUs\" is too many; allowed: at most 25 (Image "
-                + "Builder's limit), or share with the whole organization"), error.problems());
+        assertEquals(List.of("shareWithOrganizationalUnits: \"26 items\" is too many; allowed: "
+                + SettingDeclarations.SHARE_WITH_ORGANIZATIONAL_UNITS.allowed()), error.problems());
     }
 }
