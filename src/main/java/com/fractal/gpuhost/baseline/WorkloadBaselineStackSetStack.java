@@ -50,7 +50,7 @@ public final class WorkloadBaselineStackSetStack extends Stack {
                 .parameters(List.of(CfnStackSet.ParameterProperty.builder()
                         .parameterKey(WorkloadBaselineStack.BUILD_ACCOUNT_PARAMETER)
                         .parameterValue(Aws.ACCOUNT_ID).build()))
-                .stackInstancesGroup(instanceGroups(targets, settings.activeRegions()))
+                .stackInstancesGroup(targets.isEmpty() ? null : instanceGroups(targets, settings.activeRegions()))
                 .templateBody(template.body())
                 .build();
         if (!targets.unreachable().isEmpty()) {
