@@ -49,7 +49,9 @@ public final class WorkloadBaselineStackSetStack extends Stack {
                         .build())
                 .parameters(List.of(CfnStackSet.ParameterProperty.builder()
                         .parameterKey(WorkloadBaselineStack.BUILD_ACCOUNT_PARAMETER)
-                        .parameterValue(Aws.ACCOUNT_ID).build()))
+                        .parameterValue(Aws.ACCOUNT_ID).build(), CfnStackSet.ParameterProperty.builder()
+                        .parameterKey(WorkloadBaselineStack.WRITER_ROLE_REGION_PARAMETER)
+                        .parameterValue(settings.buildRegion()).build()))
                 .stackInstancesGroup(targets.isEmpty() ? null : instanceGroups(targets, settings.activeRegions()))
                 .templateBody(template.body())
                 .build();

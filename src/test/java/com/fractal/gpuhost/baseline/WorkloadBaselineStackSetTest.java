@@ -85,7 +85,9 @@ class WorkloadBaselineStackSetTest {
         assertEquals(Map.of("RegionConcurrencyType", "PARALLEL", "MaxConcurrentPercentage", 25,
                 "FailureToleranceCount", 0), stackSet.get("OperationPreferences"));
         assertEquals(List.of(Map.of("ParameterKey", WorkloadBaselineStack.BUILD_ACCOUNT_PARAMETER,
-                "ParameterValue", Map.of("Ref", "AWS::AccountId"))), stackSet.get("Parameters"));
+                "ParameterValue", Map.of("Ref", "AWS::AccountId")), Map.of("ParameterKey",
+                WorkloadBaselineStack.WRITER_ROLE_REGION_PARAMETER, "ParameterValue", shared.settings().buildRegion())),
+                stackSet.get("Parameters"));
         assertEquals("fractal-workload-baseline", stackSet.get("StackSetName"));
         Stack stack = shared.stack(shared.settings().names().workloadBaselineStack());
         assertEquals(shared.settings().buildRegion(), stack.getRegion());
@@ -151,8 +153,8 @@ class WorkloadBaselineStackSetTest {
         assertEquals(Set.of(), baked, "no account ID or region may be baked into a StackSet's template");
         List<String> parameters = new ArrayList<>();
         body.path("Parameters").fieldNames().forEachRemaining(parameters::add);
-        assertEquals(List.of(WorkloadBaselineStack.BUILD_ACCOUNT_PARAMETER), parameters,
-                "no asset or bootstrap-version parameter");
+        assertEquals(List.of(WorkloadBaselineStack.BUILD_ACCOUNT_PARAMETER,
+                WorkloadBaselineStack.WRITER_ROLE_REGION_PARAMETER), parameters, "no asset or bootstrap-version parameter");
         assertTrue(body.path("Rules").isMissingNode(), "no bootstrap-version rule");
         assertFalse(bodyText.contains("cdk-hnb659fds") || bodyText.contains("AWS::CDK::Metadata")
                 || bodyText.contains("aws:asset:"), "nothing of the build account's bootstrap or assets");
@@ -217,6 +219,21 @@ class WorkloadBaselineStackSetTest {
                 """);
         assertEquals(expected, role.path("Policies"));
         assertEquals(1, count("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"), "only the flow log role's policy");
+    }
+
+    /** IAM is global: one region's instance holds the named role, or the second region's would fail. */
+    @Test
+    void theChannelWriterRoleExistsInOneRegionOfEachAccount() throws IOException {
+        List<String> conditions = new ArrayList<>();
+        body.path("Resources").forEach(resource -> {
+            if (resource.path("Properties").path("RoleName").asText().equals("fractal-release-channel-writer")) {
+                conditions.add(resource.path("Condition").asText());
+            }
+        });
+        assertEquals(1, conditions.size());
+        assertEquals(JSON.readTree("{\"Fn::Equals\":[{\"Ref\":\"AWS::Region\"},{\"Ref\":\""
+                + WorkloadBaselineStack.WRITER_ROLE_REGION_PARAMETER + "\"}]}"),
+                body.path("Conditions").path(conditions.get(0)));
     }
 
     private static JsonNode roleNamed(final String name) {
