@@ -292,4 +292,20 @@ class WorkloadBaselineStackSetTest {
         int exit = lint.waitFor();
         assertTrue(output.isBlank() && exit == 0, () -> "cfn-lint exit " + exit + ":\n" + output);
     }
+
+    /**
+     * AWS Control Tower's proactive controls over the sharing assembly, the baseline's nested assembly included:
+     * nothing but accepted risks, none stale (the project's gate script, as `npm test` runs it).
+     */
+    @Test
+    void theControlTowerGatePassesOverTheSharingAssemblyAndTheBaseline() throws IOException, InterruptedException {
+        Path assembly = Path.of(shared.assembly().getDirectory());
+        Path nested = assembly.resolve("assembly-WorkloadBaselineTemplate");
+        assertTrue(Files.isDirectory(nested), "the baseline's nested assembly");
+        Process gate = new ProcessBuilder("bash", "scripts/check-control-tower.sh", assembly.toString(),
+                nested.toString()).redirectErrorStream(true).start();
+        String output = new String(gate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = gate.waitFor();
+        assertEquals(0, exit, output);
+    }
 }
