@@ -9,11 +9,14 @@ import com.fractal.gpuhost.nag.ProjectChecks;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import io.github.cdklabs.cdknag.NagReportFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import java.util.Optional;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stage;
+import software.constructs.IConstruct;
 
 /**
  * Entry point: loads the settings, adds the stacks behind cdk-nag's AwsSolutions and project checks, synthesizes, and
@@ -54,7 +57,12 @@ public final class GpuHostApp {
      */
     public static void addNagChecks(final App app) {
         NagPackProps props = NagPackProps.builder().verbose(true).reportFormats(List.of(NagReportFormat.JSON)).build();
-        Aspects.of(app).add(new AwsSolutionsChecks(props));
-        Aspects.of(app).add(new ProjectChecks(props));
+        // A nested stage (the workload baseline's template) is synthesized on its own: aspects do not cross into it.
+        List<IConstruct> scopes = new ArrayList<>(List.of(app));
+        app.getNode().getChildren().stream().filter(Stage::isStage).forEach(scopes::add);
+        for (IConstruct scope : scopes) {
+            Aspects.of(scope).add(new AwsSolutionsChecks(props));
+            Aspects.of(scope).add(new ProjectChecks(props));
+        }
     }
 }

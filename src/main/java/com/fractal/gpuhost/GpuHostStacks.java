@@ -1,5 +1,7 @@
 package com.fractal.gpuhost;
 
+import com.fractal.gpuhost.baseline.WorkloadBaselineStackSetStack;
+import com.fractal.gpuhost.baseline.WorkloadBaselineTemplate;
 import com.fractal.gpuhost.ci.CiDeployRoleStack;
 import com.fractal.gpuhost.devinstance.DevInstanceStack;
 import com.fractal.gpuhost.image.HostImagePipelineStack;
@@ -56,6 +58,11 @@ public final class GpuHostStacks {
                 pipeline.addStackDependency(key);
                 stacks.add(key);
             }
+            // Every account that launches or copies the AMIs gets the network and the channel writer role.
+            stacks.add(new WorkloadBaselineStackSetStack(app, props(account, settings.buildRegion(),
+                    "StackSet that deploys the GPU host network and the release channel writer role into every "
+                            + "workload account in " + settings.activeRegions().size() + " regions"), settings,
+                    new WorkloadBaselineTemplate(app, "WorkloadBaselineTemplate", settings)));
         }
         // Deploy order only (the pipeline reads its subnet and group from SSM at deploy time): with
         // `cdk deploy --concurrency`, the build region's network is deployed first, the other regions alongside.

@@ -85,7 +85,12 @@ public enum AcceptedRisk {
                     + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the log "
                     + "and topic keys are usable only through S3 and SNS for the project's bucket and topic. The "
                     + "driver mirror's objects are read and written by qualification, whose keys are the drivers "
-                    + "AWS publishes, and only in the project's mirror bucket.");
+                    + "AWS publishes, and only in the project's mirror bucket."),
+    CHANNEL_WRITER_SCOPED_WILDCARDS(List.of("AwsSolutions-IAM5"), List.of(),
+            "The release channel writer in a workload account reads and writes the channel parameters of every "
+                    + "image variant and channel, which the release command creates on first promotion: the "
+                    + "wildcards stay inside the project's SSM path of channels, in that account only; "
+                    + "ec2:DescribeImages takes no resource-level permission.");
 
     /** The template Metadata key that lists, per accepted risk, the Control Tower controls it excepts. */
     public static final String METADATA_KEY = "AcceptedRisks";

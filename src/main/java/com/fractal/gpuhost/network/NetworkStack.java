@@ -1,14 +1,11 @@
 package com.fractal.gpuhost.network;
 
 import com.fractal.gpuhost.ProjectTags;
-import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.settings.Settings;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.constructs.Construct;
 
 /** One region's network for GPU hosts: the VPC, the security groups, and their IDs in SSM. */
@@ -20,14 +17,7 @@ public final class NetworkStack extends Stack {
         String region = props.getEnv().getRegion();
         ProjectTags.apply(this, settings.names(), "network");
 
-        HostVpc hostVpc = new HostVpc(this, "HostVpc", settings.existingVpc(region));
-        groups = new HostSecurityGroups(this, "SecurityGroups", new HostSecurityGroups.Props(hostVpc.vpc(),
-                settings.names(), new HostSecurityGroup.Rules(settings.dynamicHostPorts(), settings.sshCidr())));
-        new NetworkParameters(this, "Parameters", settings.ssmNames(), hostVpc.vpc(), groups);
-
-        List<SecurityGroup> openToClients = groups.all().entrySet().stream()
-                .filter(entry -> entry.getKey().openToClients()).map(Map.Entry::getValue).toList();
-        openToClients.forEach(AcceptedRisk.STREAMING_PORTS_OPEN_TO_CLIENTS::acceptOn);
+        groups = HostNetwork.addTo(this, settings, settings.existingVpc(region));
     }
 
     public HostSecurityGroups groups() {

@@ -23,6 +23,8 @@ public final class AllowedValues {
     /** An organizational unit's ARN: the management account, the organization's ID and the OU's ID. */
     public static final Pattern ORGANIZATIONAL_UNIT_ARN =
             Pattern.compile("arn:aws:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}");
+    /** An organization's root ID, where StackSets targets the whole organization (aws organizations list-roots). */
+    public static final Pattern ORGANIZATION_ROOT_ID = Pattern.compile("r-[0-9a-z]{4,32}");
 
     private AllowedValues() {
     }

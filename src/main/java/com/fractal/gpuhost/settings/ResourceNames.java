@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.settings;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,6 +95,32 @@ public record ResourceNames(SsmNames ssm) {
     /** The alias of the AMI snapshot key, the same in every region, so its ARN follows from account and region. */
     public String amiKeyAlias() {
         return "alias/" + HOST_IMAGE + "-ami-snapshots";
+    }
+
+    /** The stack in the build account that holds the workload accounts' StackSet, made only when AMIs are shared. */
+    public String workloadBaselineStack() {
+        return STACK_PREFIX + "WorkloadBaseline";
+    }
+
+    /** The StackSet, and the stack it deploys into each workload account and region. */
+    public String workloadBaselineStackSet() {
+        return PREFIX + "-workload-baseline";
+    }
+
+    /**
+     * The role in each workload account through which the release command writes that account's copy of the
+     * release channels. Named, so that the release command can assume it in any account by ARN.
+     */
+    public String releaseChannelWriterRole() {
+        return prefixed("release-channel-writer");
+    }
+
+    /**
+     * The build account's roles that may assume {@link #releaseChannelWriterRole()}: the CI deploy role (its
+     * name, which CloudFormation generates, starts with its stack's name) and any role the project names.
+     */
+    public List<String> releasePrincipalRoleNamePatterns() {
+        return List.of(ciDeployRoleStack() + "-*", prefixedPattern());
     }
 
     public String devInstanceStack(final String developer) {

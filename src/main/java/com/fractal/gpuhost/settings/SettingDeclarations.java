@@ -208,6 +208,12 @@ public final class SettingDeclarations {
             "account IDs of 12 digits, each once, not the build account and not in `shareWithAccounts`",
             "accounts that must own their AMIs: each gets a copy in every active region (each needs the role "
                     + "`EC2ImageBuilderDistributionCrossAccountRole`, docs/accounts.md)"));
+    public static final Setting<Optional<String>> ORGANIZATION_ROOT_ID = add(Setting.optionalText(
+            "organizationRootId", SHARING, true, "", new Rule<>(AllowedValues.ORGANIZATION_ROOT_ID.asMatchPredicate(),
+                    "is not an organization root ID"),
+            "empty, or the root ID that `aws organizations list-roots` shows, such as r-ab12",
+            "the organization's root, where the workload baseline StackSet reaches `shareWithOrganization` and the "
+                    + "single accounts of `shareWithAccounts` and `copyToAccounts` (docs/accounts.md)"));
 
     public static final Setting<Optional<String>> GITHUB_REPO = add(Setting.optionalText("githubRepo", CI, true, "",
             Check.that(CiSettingsParser::isRepository, "is not a GitHub repository"),

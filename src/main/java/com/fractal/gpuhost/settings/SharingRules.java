@@ -1,6 +1,7 @@
 package com.fractal.gpuhost.settings;
 
 import static com.fractal.gpuhost.settings.SettingDeclarations.COPY_TO_ACCOUNTS;
+import static com.fractal.gpuhost.settings.SettingDeclarations.ORGANIZATION_ROOT_ID;
 import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ACCOUNTS;
 import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ORGANIZATION;
 import static com.fractal.gpuhost.settings.SettingDeclarations.SHARE_WITH_ORGANIZATIONAL_UNITS;
@@ -28,6 +29,6 @@ final class SharingRules {
                 .filter(setting -> lists.get(setting).contains(self))
                 .forEach(setting -> values.problem(setting.key(), self, "is the build account itself, which owns "
                         + "the AMIs already; allowed: other accounts")));
-        return new SharingSettings(accounts, units, organization, copies);
+        return new SharingSettings(accounts, units, organization, copies, ORGANIZATION_ROOT_ID.read(values));
     }
 }

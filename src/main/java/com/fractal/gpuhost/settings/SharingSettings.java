@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param organizationalUnits   OU ARNs whose accounts (children included) may launch them
  * @param organization          the organization ARN whose accounts may launch them
  * @param copyToAccounts        account IDs that get their own copy of each AMI
+ * @param organizationRootId    the organization's root ID (r-...), where the workload baseline StackSet
+ *                              reaches the whole organization and single accounts
  */
 public record SharingSettings(List<String> accounts, List<String> organizationalUnits,
-        Optional<String> organization, List<String> copyToAccounts) {
+        Optional<String> organization, List<String> copyToAccounts, Optional<String> organizationRootId) {
 
     /** Image Builder's limit on organization and OU ARNs in one launch permission. */
     public static final int MAX_ORGANIZATION_ARNS = 25;
@@ -23,6 +25,12 @@ public record SharingSettings(List<String> accounts, List<String> organizational
         accounts = List.copyOf(accounts);
         organizationalUnits = List.copyOf(organizationalUnits);
         copyToAccounts = List.copyOf(copyToAccounts);
+    }
+
+    /** Without a root ID: the StackSet then reaches the OUs only. */
+    public SharingSettings(final List<String> accounts, final List<String> organizationalUnits,
+            final Optional<String> organization, final List<String> copyToAccounts) {
+        this(accounts, organizationalUnits, organization, copyToAccounts, Optional.empty());
     }
 
     public static SharingSettings none() {
