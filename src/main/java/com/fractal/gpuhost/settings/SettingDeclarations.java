@@ -209,8 +209,7 @@ public final class SettingDeclarations {
             "accounts that must own their AMIs: each gets a copy in every active region (each needs the role "
                     + "`EC2ImageBuilderDistributionCrossAccountRole`, docs/accounts.md)"));
     public static final Setting<Optional<String>> ORGANIZATION_ROOT_ID = add(Setting.optionalText(
-            "organizationRootId", SHARING, true, "", new Rule<>(AllowedValues.ORGANIZATION_ROOT_ID.asMatchPredicate(),
-                    "is not an organization root ID"),
+            "organizationRootId", SHARING, true, "", Check.matches(AllowedValues.ORGANIZATION_ROOT_ID, "is not an organization root ID"),
             "empty, or the root ID that `aws organizations list-roots` shows, such as r-ab12",
             "the organization's root, where the workload baseline StackSet reaches `shareWithOrganization` and the "
                     + "single accounts of `shareWithAccounts` and `copyToAccounts` (docs/accounts.md)"));
