@@ -9,6 +9,7 @@ import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.Settings;
+import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,6 +118,15 @@ public final class ToolSettingsFile {
         strings(releaseNode.putArray("productionChannels"), release.production());
         releaseNode.put("driverSha256TagKey", ReleaseSettings.DRIVER_SHA256_TAG_KEY);
         releaseNode.put("notificationTopicArnSsmName", names.notificationTopicArn());
+
+        // Who else reads the channels: the release command writes each workload account's copy through its role.
+        SharingSettings sharing = settings.imagePipeline().sharing();
+        ObjectNode sharingNode = root.putObject("sharing");
+        strings(sharingNode.putArray("accounts"), sharing.accounts());
+        strings(sharingNode.putArray("organizationalUnits"), sharing.organizationalUnits());
+        sharingNode.put("organization", sharing.organization().orElse(""));
+        strings(sharingNode.putArray("copyToAccounts"), sharing.copyToAccounts());
+        sharingNode.put("channelWriterRole", resourceNames.releaseChannelWriterRole());
         return root;
     }
 

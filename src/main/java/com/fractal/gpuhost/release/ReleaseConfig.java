@@ -27,10 +27,11 @@ import java.util.Optional;
  * @param madeByTagValue     its value
  * @param topicArnSsmName    the parameter (build region) holding the notification topic's ARN
  * @param driverGate         what a promotion into a production channel checks of the image's GRID driver
+ * @param sharing            the workload accounts that read the channels (none: the build account alone)
  */
 public record ReleaseConfig(String variant, List<String> activeRegions, String buildRegion, String latestSsmName,
         Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
-        String madeByTagValue, String topicArnSsmName, DriverGate driverGate) {
+        String madeByTagValue, String topicArnSsmName, DriverGate driverGate, Sharing sharing) {
 
     public static final String FILE_NAME = "gpu-host-settings.json";
     /** The settings file's schema this command understands. */
@@ -49,6 +50,52 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
 
         public DriverGate {
             productionChannels = List.copyOf(productionChannels);
+        }
+    }
+
+    /**
+     * The sharing settings as synthesis resolved them: every account they name reads its own copy of each
+     * channel, written through the role {@code channelWriterRole} in that account.
+     *
+     * @param accounts            accounts that launch the shared AMIs
+     * @param organizationalUnits OU ARNs whose accounts (children OUs included) launch them
+     * @param organization        the organization ARN whose accounts launch them, if any
+     * @param copyToAccounts      accounts that own a copy of each AMI
+     * @param channelWriterRole   the role's name, the same in every workload account
+     */
+    public record Sharing(List<String> accounts, List<String> organizationalUnits, Optional<String> organization,
+            List<String> copyToAccounts, String channelWriterRole) {
+        public Sharing {
+            accounts = List.copyOf(accounts);
+            organizationalUnits = List.copyOf(organizationalUnits);
+            copyToAccounts = List.copyOf(copyToAccounts);
+        }
+
+        public static Sharing none() {
+            return new Sharing(List.of(), List.of(), Optional.empty(), List.of(), "");
+        }
+
+        /** True when some account other than the build account reads the channels. */
+        public boolean isActive() {
+            return !accounts.isEmpty() || !organizationalUnits.isEmpty() || organization.isPresent()
+                    || !copyToAccounts.isEmpty();
+        }
+
+        /** A file written before the sharing settings existed has none: the build account alone. */
+        static Sharing read(final JsonNode node) {
+            if (node.isMissingNode()) {
+                return none();
+            }
+            String organization = node.path("organization").asText("");
+            return new Sharing(texts(node.path("accounts")), texts(node.path("organizationalUnits")),
+                    organization.isEmpty() ? Optional.empty() : Optional.of(organization),
+                    texts(node.path("copyToAccounts")), node.path("channelWriterRole").asText());
+        }
+
+        private static List<String> texts(final JsonNode array) {
+            List<String> values = new ArrayList<>();
+            array.forEach(value -> values.add(value.asText()));
+            return values;
         }
     }
 
@@ -94,6 +141,7 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
         List<ReleaseConfig> configs = new ArrayList<>();
         List<String> production = new ArrayList<>();
         release.path("productionChannels").forEach(channel -> production.add(channel.asText()));
+        Sharing sharing = Sharing.read(root.path("sharing"));
         release.path("variants").fields().forEachRemaining(variant -> {
             Map<String, Channel> channels = new LinkedHashMap<>();
             variant.getValue().path("channels").fields().forEachRemaining(entry -> channels.put(entry.getKey(),
@@ -105,7 +153,7 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
                     release.path("madeByTagKey").asText(), variant.getValue().path("madeByTagValue").asText(),
                     release.path("notificationTopicArnSsmName").asText(),
                     new DriverGate(production, release.path("driverSha256TagKey").asText(),
-                            variant.getValue().path("gridDriverSha256").asText(DriverGate.UNQUALIFIED))));
+                            variant.getValue().path("gridDriverSha256").asText(DriverGate.UNQUALIFIED)), sharing));
         });
         return configs;
     }

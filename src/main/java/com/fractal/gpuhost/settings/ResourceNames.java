@@ -96,6 +96,14 @@ public record ResourceNames(SsmNames ssm) {
         return "alias/" + HOST_IMAGE + "-ami-snapshots";
     }
 
+    /**
+     * The role the release command assumes in each workload account to write that account's channel parameters
+     * (the workload baseline deploys it; the same name in every account).
+     */
+    public String releaseChannelWriterRole() {
+        return prefixed("release-channel-writer");
+    }
+
     public String devInstanceStack(final String developer) {
         return STACK_PREFIX + "DevInstance-" + developer;
     }
