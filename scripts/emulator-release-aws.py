@@ -10,13 +10,23 @@ checks print labels, one per active region in the settings' order, instead of AM
                            active one), in every active region: an instance's image (run-instances +
                            create-image: an AMI with its snapshot), tagged as that variant's pipeline tags
                            it and as CI tags it from the version manifest (the GRID driver's SHA-256, from
-                           DRIVER_SHA256 in the environment), and the variant's /imagebuilder/... latest parameter
+                           DRIVER_SHA256 in the environment), shared by launch permission with the accounts,
+                           OUs and organization of the settings' "sharing", as the distribution shares it,
+                           and the variant's /imagebuilder/... latest parameter
   ami LABEL REGION         that build's AMI ID in one region
   deregister LABEL REGION  remove that build's AMI from one region
-  fill-history NAME REGION fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
+  fill-history NAME REGION [ACCOUNT]
+                           fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
                            PutParameter fails with ParameterMaxVersionLimitExceeded, as in AWS
   topic                    create the build topic, subscribe a queue to it, publish its ARN in SSM
-  channel NAME             the label each region's parameter NAME holds ("-" for none)
+  channel NAME [ACCOUNT]   the label each region's parameter NAME holds ("-" for none), in the build account
+                           or, through the channel writer role assumed there, in a workload ACCOUNT
+  organization             an organization (the build account is its management account: moto's
+                           Organizations answers List* only there) with two OUs, prod and staging, and a new
+                           member account in each
+  org FIELD                the organization's "ous" (ARNs) or "accounts" (IDs), space-separated
+  put NAME REGION ACCOUNT LABEL  write a build's AMI ID into a workload account's parameter, by hand
+  unshare LABEL REGION OU_ARN    remove that OU from the launch permissions of the build's AMI in one region
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
   announced                the subjects of the messages the topic delivered
 """
@@ -35,8 +45,27 @@ QUEUE = "release-announcements"
 DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 
 
-def client(service, region):
-    return boto3.client(service, region_name=region)
+SHARING = SETTINGS.get("sharing", {})
+
+
+def client(service, region, account=None):
+    if account is None:
+        return boto3.client(service, region_name=region)
+    # moto acts in the account whose role the credentials come from, as AWS does.
+    role = f"arn:aws:iam::{account}:role/{SHARING['channelWriterRole']}"
+    credentials = boto3.client("sts", region_name=region).assume_role(
+        RoleArn=role, RoleSessionName="emulator-check")["Credentials"]
+    return boto3.client(service, region_name=region, aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
+
+
+def launch_permissions():
+    permissions = [{"UserId": account} for account in SHARING.get("accounts", [])]
+    permissions += [{"OrganizationalUnitArn": unit} for unit in SHARING.get("organizationalUnits", [])]
+    if SHARING.get("organization"):
+        permissions.append({"OrganizationArn": SHARING["organization"]})
+    return permissions
 
 
 def save():
@@ -65,6 +94,8 @@ def build(label, variant=None):
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
                                               {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]},
                                               {"Key": RELEASE["driverSha256TagKey"], "Value": DRIVER_SHA256}])
+        if launch_permissions():
+            ec2.modify_image_attribute(ImageId=ami, LaunchPermission={"Add": launch_permissions()})
         client("ssm", region).put_parameter(Name=pipeline["latestAmiId"], Value=ami, Type="String",
                                             DataType="aws:ec2:image", Overwrite=True)
         amis[region] = ami
@@ -80,8 +111,8 @@ def deregister(label, region):
     client("ec2", region).deregister_image(ImageId=STATE["builds"][label][region])
 
 
-def fill_history(name, region):
-    ssm = client("ssm", region)
+def fill_history(name, region, account=None):
+    ssm = client("ssm", region, account)
     current = ssm.get_parameter(Name=name)["Parameter"]
     history = ssm.get_parameter_history(Name=name, MaxResults=50)
     for _ in range(100 - current["Version"]):
@@ -101,14 +132,44 @@ def topic():
     client("ssm", region).put_parameter(Name=RELEASE["notificationTopicArnSsmName"], Value=arn, Type="String")
 
 
-def channel(name):
+def channel(name, account=None):
     labels = []
     for region in REGIONS:
+        ssm = client("ssm", region, account)
         try:
-            labels.append(label_of(region, client("ssm", region).get_parameter(Name=name)["Parameter"]["Value"]))
-        except client("ssm", region).exceptions.ParameterNotFound:
+            labels.append(label_of(region, ssm.get_parameter(Name=name)["Parameter"]["Value"]))
+        except ssm.exceptions.ParameterNotFound:
             labels.append("-")
     print(" ".join(labels))
+
+
+def organization():
+    orgs = client("organizations", "us-east-1")
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    STATE["org"] = {"ous": [], "accounts": []}
+    for name in ("prod", "staging"):
+        unit = orgs.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]
+        status = orgs.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        orgs.move_account(AccountId=status["AccountId"], SourceParentId=root, DestinationParentId=unit["Id"])
+        STATE["org"]["ous"].append(unit["Arn"])
+        STATE["org"]["accounts"].append(status["AccountId"])
+    save()
+
+
+def org(field):
+    print(" ".join(STATE["org"][field]))
+
+
+def put(name, region, account, label):
+    client("ssm", region, account).put_parameter(Name=name, Value=STATE["builds"][label][region], Type="String",
+                                                 DataType="aws:ec2:image", Overwrite=True,
+                                                 Description="changed by hand")
+
+
+def unshare(label, region, unit):
+    client("ec2", region).modify_image_attribute(ImageId=STATE["builds"][label][region], LaunchPermission={
+        "Remove": [{"OrganizationalUnitArn": unit}]})
 
 
 def held(key):
@@ -141,7 +202,8 @@ def announced():
 
 
 COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
-            "channel": channel, "held": held, "announced": announced}
+            "channel": channel, "held": held, "announced": announced, "organization": organization, "org": org,
+            "put": put, "unshare": unshare}
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:
