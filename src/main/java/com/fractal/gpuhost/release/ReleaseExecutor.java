@@ -187,7 +187,9 @@ public final class ReleaseExecutor {
 
     private void notify(final ReleasePlan plan) {
         String message = plan.summary() + ": " + plan.channel().name() + " now holds " + plan.buildName() + " in "
-                + String.join(", ", plan.changes().stream().map(c -> c.region() + " " + c.to().id()).toList());
+                + String.join(", ", plan.changes().stream().map(c -> c.region() + " " + c.to().id()).toList())
+                + (plan.accountChanges().isEmpty() ? "" : "; and in workload accounts " + String.join(", ",
+                        plan.accountChanges().stream().map(c -> c.reader().account()).distinct().toList()));
         try {
             Optional<String> topic = gateway.parameter(config.buildRegion(), config.topicArnSsmName());
             if (topic.isEmpty()) {

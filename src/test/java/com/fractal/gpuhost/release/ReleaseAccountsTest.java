@@ -127,6 +127,25 @@ class ReleaseAccountsTest {
     }
 
     @Test
+    void withoutSharingSettingsNoWorkloadAccountIsLookedUp() throws IOException {
+        Path single = Files.createTempDirectory("release-single-account-");
+        ToolSettingsFile.write(TestApps.settings(Map.of()), single);
+        ReleaseConfig alone = ReleaseConfig.read(single, Optional.empty());
+        assertFalse(alone.sharing().isActive());
+        assertEquals(ROLE, alone.sharing().channelWriterRole());
+        build("a");
+        List<String> args = List.of("promote", "--to", "candidate", "--assembly", single.toString());
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        assertEquals(0, ReleaseCli.run(args, new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err,
+                c -> aws, c -> {
+                    throw new AssertionError("the accounts gateway was asked for without sharing settings");
+                }));
+        assertTrue(stdout.toString(StandardCharsets.UTF_8).startsWith("plan: promote ubuntu24-r580 candidate <- latest "
+                + "(fractal-gpu-host-a) in 7 regions, all or none:"));
+        assertEquals(List.of(), org.assumed);
+    }
+
+    @Test
     void promotionAndRollbackMoveEveryAccountInEveryRegion() {
         build("a");
         assertEquals(0, release("promote", "--to", "candidate"), err);
