@@ -61,7 +61,11 @@ public final class ReleaseCli {
             }
             ReleaseConfig config = ReleaseConfig.read(arguments.assembly(), arguments.variant());
             ReleaseGateway gateway = gateways.apply(config);
-            ReleasePlanner planner = new ReleasePlanner(config, gateway, workloads(config, accounts));
+            WorkloadAccounts workloads = workloads(config, accounts);
+            if (workloads.any()) {
+                out.println(workloads.summary());
+            }
+            ReleasePlanner planner = new ReleasePlanner(config, gateway, workloads);
             switch (arguments.verb()) {
                 case "promote" -> new ReleaseExecutor(config, gateway, out).run(
                         planner.promote(arguments.to().orElseThrow(), arguments.from()), arguments.dryRun());

@@ -18,11 +18,11 @@ import java.util.Set;
  * @param buildAccount        the account of the command's own credentials
  * @param readers             the accounts whose role was assumed, in the settings' order
  * @param unreachable         one line per account whose role could not be assumed
- * @param managementAccount   the organization's management account, left out of the OUs and the organization
- *                            (StackSets never deploy the baseline, and so the role, there); empty when none
+ * @param leftOut             the organization's management account when an OU or the organization holds it: left
+ *                            out, since StackSets never deploy the baseline, and so the role, there
  */
 public record WorkloadAccounts(String buildAccount, List<Reader> readers, List<String> unreachable,
-        Optional<String> managementAccount) {
+        Optional<String> leftOut) {
 
     /**
      * One workload account and how it gets the AMIs.
@@ -53,6 +53,17 @@ public record WorkloadAccounts(String buildAccount, List<Reader> readers, List<S
         return !readers.isEmpty() || !unreachable.isEmpty();
     }
 
+    /** One line: which accounts a release reaches, and the one it leaves out. */
+    public String summary() {
+        List<String> accounts = new ArrayList<>();
+        readers.forEach(reader -> accounts.add(reader.account() + (reader.copies() ? " (its own copies)" : "")));
+        unreachable.forEach(line -> accounts.add(line.substring("account ".length(), line.indexOf(':'))
+                + " (role not assumable)"));
+        return "workload accounts, as the sharing settings and AWS Organizations name them now: "
+                + String.join(", ", accounts) + leftOut.map(management -> "; the management account " + management
+                        + " is left out (StackSets deploy no channel writer role there)").orElse("");
+    }
+
     public static WorkloadAccounts resolve(final ReleaseConfig.Sharing sharing, final AccountsGateway aws) {
         if (!sharing.isActive()) {
             return none();
@@ -61,19 +72,24 @@ public record WorkloadAccounts(String buildAccount, List<Reader> readers, List<S
         Map<String, Set<String>> shared = new LinkedHashMap<>();
         sharing.accounts().forEach(account -> grant(shared, account, "UserId:" + account));
         Optional<String> management = Optional.empty();
+        boolean managementHeld = false;
         if (!sharing.organizationalUnits().isEmpty() || sharing.organization().isPresent()) {
             management = Optional.of(aws.managementAccount());
             for (String unit : sharing.organizationalUnits()) {
                 String unitId = unit.substring(unit.lastIndexOf('/') + 1);
                 for (String account : aws.accountsUnder(unitId)) {
-                    if (!account.equals(management.get())) {
+                    if (account.equals(management.get())) {
+                        managementHeld = true;
+                    } else {
                         grant(shared, account, "OrganizationalUnitArn:" + unit);
                     }
                 }
             }
             if (sharing.organization().isPresent()) {
                 for (String account : aws.organizationAccounts()) {
-                    if (!account.equals(management.get())) {
+                    if (account.equals(management.get())) {
+                        managementHeld = true;
+                    } else {
                         grant(shared, account, "OrganizationArn:" + sharing.organization().get());
                     }
                 }
@@ -87,7 +103,9 @@ public record WorkloadAccounts(String buildAccount, List<Reader> readers, List<S
         shared.forEach((account, grants) -> assume(aws, sharing, account, false, grants, readers, unreachable));
         sharing.copyToAccounts().forEach(account -> assume(aws, sharing, account, true, Set.of(), readers,
                 unreachable));
-        return new WorkloadAccounts(build, readers, unreachable, management);
+        // A build account that is the management account itself (as in moto) is no workload account anyway.
+        Optional<String> leftOut = managementHeld && !management.get().equals(build) ? management : Optional.empty();
+        return new WorkloadAccounts(build, readers, unreachable, leftOut);
     }
 
     private static void grant(final Map<String, Set<String>> shared, final String account, final String grant) {

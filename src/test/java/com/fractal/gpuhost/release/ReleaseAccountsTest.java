@@ -150,7 +150,10 @@ class ReleaseAccountsTest {
         build("a");
         assertEquals(0, release("promote", "--to", "candidate"), err);
         assertEveryAccountHolds("a", "after the first promotion");
-        assertTrue(out.startsWith("plan: promote ubuntu24-r580 candidate <- latest (fractal-gpu-host-a) in 7 regions of "
+        assertEquals("workload accounts, as the sharing settings and AWS Organizations name them now: " + PROD + ", "
+                + STAGING + ", " + COPY + " (its own copies); the management account " + MANAGEMENT + " is left out "
+                + "(StackSets deploy no channel writer role there)", out.lines().findFirst().orElseThrow());
+        assertTrue(out.contains("\nplan: promote ubuntu24-r580 candidate <- latest (fractal-gpu-host-a) in 7 regions of "
                 + "the build account and 3 workload accounts, all or none:"), out);
         assertTrue(out.contains("  " + COPY + " eu-central-1    (none) -> " + copy("a", 6)), out);
         assertEquals(List.of(PROD + "/" + ROLE, STAGING + "/" + ROLE, COPY + "/" + ROLE), org.assumed,
