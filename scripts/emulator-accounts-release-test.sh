@@ -8,7 +8,7 @@
 # one region (refused, nothing changed); a member's channel changed by hand (status flags that account).
 # Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-accounts-release-test.sh
-# ASSEMBLY_DIR names an assembly already synthesized instead of its own synth;
+# ASSEMBLY_DIR names an assembly already synthesized instead of its own synth (its first variant is released);
 # EMULATOR_ENDPOINT a running server to use (scripts/lib/emulator.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +64,7 @@ check "two member accounts" 2 "$(wc -w <<<"$PROD $STAGING")"
 aws_helper() { python3 scripts/emulator-release-aws.py "$shared/gpu-host-settings.json" "$work/state.json" "$@"; }
 release() {
   set +e
-  output=$(npm run -s release -- "$@" --assembly "$shared" 2>&1)
+  output=$(npm run -s release -- "$@" --variant "$VARIANT" --assembly "$shared" 2>&1)
   code=$?
   set -e
   echo "\$ npm run release -- $* (exit $code)"
