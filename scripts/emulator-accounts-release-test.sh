@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The release command (npm run release) across accounts against moto, a local AWS API emulator started on a
-# free loopback port: an organization with two OUs (prod, staging) and a member account in each; the build
-# account's AMIs shared with both OUs by launch permission in every active region; promote, status, a second
-# promotion and a rollback, each checked in the build account and in both members (read through the channel
-# writer role, as moto picks the account from assumed-role credentials); a write that fails in one member's
+# free loopback port: an organization with two OUs (prod, staging) and a member account in each, and a third
+# member that owns copies; the build account's AMIs shared with both OUs by launch permission in every active
+# region and copied into the third; promote, status, a second promotion and a rollback, each checked in the
+# build account and in all three members (read through the channel writer role, as moto picks the account
+# from assumed-role credentials; the third one's channel holds its own copies); a write that fails in one member's
 # region (every parameter already written, in every account, is put back); an AMI not shared with one OU in
 # one region (refused, nothing changed); a member's channel changed by hand (status flags that account).
 # Run it alone with the project's Node and CDK CLI first on PATH:
@@ -55,10 +56,12 @@ shared="$work/shared"
 mkdir -p "$shared"
 mapfile -t OUS < <(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org ous | tr ' ' '\n')
 read -r PROD STAGING < <(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org accounts)
-readonly OUS PROD STAGING
-jq --arg prod "${OUS[0]}" --arg staging "${OUS[1]}" '.sharing.organizationalUnits = [$prod, $staging]' \
+COPIES=$(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org copies)
+readonly OUS PROD STAGING COPIES
+jq --arg prod "${OUS[0]}" --arg staging "${OUS[1]}" --arg copies "$COPIES" \
+  '.sharing.organizationalUnits = [$prod, $staging] | .sharing.copyToAccounts = [$copies]' \
   "$synthesized" >"$shared/gpu-host-settings.json"
-echo "== organization: $PROD in ${OUS[0]}, $STAGING in ${OUS[1]}"
+echo "== organization: $PROD in ${OUS[0]}, $STAGING in ${OUS[1]}, $COPIES owns copies"
 check "two member accounts" 2 "$(wc -w <<<"$PROD $STAGING")"
 
 aws_helper() { python3 scripts/emulator-release-aws.py "$shared/gpu-host-settings.json" "$work/state.json" "$@"; }
@@ -71,18 +74,19 @@ release() {
   local line
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }
-channels() { # channels WHAT BUILD PROD STAGING: the candidate channel in the build account and both members
+channels() { # channels WHAT BUILD PROD STAGING COPIES: the candidate channel in every account
   check "$1: the build account's candidate" "$2" "$(aws_helper channel "$CANDIDATE")"
   check "$1: $PROD's candidate" "$3" "$(aws_helper channel "$CANDIDATE" "$PROD")"
   check "$1: $STAGING's candidate" "$4" "$(aws_helper channel "$CANDIDATE" "$STAGING")"
+  check "$1: $COPIES's candidate (its own copies)" "$5" "$(aws_helper channel "$CANDIDATE" "$COPIES")"
 }
 
-echo "== build a, shared with both OUs; promote it to candidate in every account and region"
+echo "== build a, shared with both OUs and copied; promote it to candidate in every account and region"
 aws_helper build a
 release promote --to candidate
 check "promote across accounts: exit" 0 "$code"
-contains "the plan names both members" "$output" "in $n regions of the build account and 2 workload accounts, all or none:"
-channels "after the first promotion" "$(all a)" "$(all a)" "$(all a)"
+contains "the plan names the three members" "$output" "in $n regions of the build account and 3 workload accounts, all or none:"
+channels "after the first promotion" "$(all a)" "$(all a)" "$(all a)" "$(all a)"
 check "the held-by tags stay on the build account's AMIs" a "$(aws_helper held fractal:held-by:candidate)"
 
 release status
@@ -90,15 +94,17 @@ check "status: exit" 0 "$code"
 contains "status shows the build account" "$output" "build account $EMULATOR_ACCOUNT:"
 contains "status shows what $PROD sees" "$output" "account $PROD (launches the build account's AMIs):"
 contains "status: $STAGING agrees" "$output" "account $STAGING agrees with the build account on each channel"
+contains "status shows what $COPIES sees" "$output" "account $COPIES (owns copies of the AMIs):"
+contains "status: $COPIES agrees" "$output" "account $COPIES agrees with the build account on each channel"
 
 echo "== build b; promote, then roll back, in every account"
 aws_helper build b
 release promote --to candidate
 check "second promotion: exit" 0 "$code"
-channels "after the second promotion" "$(all b)" "$(all b)" "$(all b)"
+channels "after the second promotion" "$(all b)" "$(all b)" "$(all b)" "$(all b)"
 release rollback candidate
 check "rollback across accounts: exit" 0 "$code"
-channels "after the rollback" "$(all a)" "$(all a)" "$(all a)"
+channels "after the rollback" "$(all a)" "$(all a)" "$(all a)" "$(all a)"
 
 echo "== build c; $STAGING's candidate in ${REGIONS[3]} is at SSM's 100 versions with its oldest labelled"
 aws_helper build c
@@ -109,7 +115,7 @@ contains "it names the account and the region" "$output" "failed in $STAGING ${R
 contains "AWS's reason is given" "$output" "ParameterMaxVersionLimitExceeded"
 contains "the build account's regions were put back" "$output" "put back ${REGIONS[0]}, ${REGIONS[1]},"
 contains "the other member's regions were put back" "$output" "$PROD ${REGIONS[6]}, $STAGING ${REGIONS[0]}"
-channels "after the failed write (every written parameter put back)" "$(all a)" "$(all a)" "$(all a)"
+channels "after the failed write (every written parameter put back)" "$(all a)" "$(all a)" "$(all a)" "$(all a)"
 check "c's held-by tags came off again (a and b stay: the last promotions)" "a b" \
   "$(aws_helper held fractal:held-by:candidate)"
 
@@ -120,7 +126,7 @@ release promote --to candidate
 check "promotion of an AMI one account cannot launch: exit" 1 "$code"
 contains "it names the account, the region and the missing launch permission" "$output" \
   "$STAGING ${REGIONS[5]}: $(aws_helper ami d "${REGIONS[5]}") is not shared with the account"
-channels "after the refused promotion (nothing changed)" "$(all a)" "$(all a)" "$(all a)"
+channels "after the refused promotion (nothing changed)" "$(all a)" "$(all a)" "$(all a)" "$(all a)"
 
 echo "== $PROD's candidate in ${REGIONS[1]} changed by hand"
 aws_helper put "$CANDIDATE" "${REGIONS[1]}" "$PROD" b

@@ -12,7 +12,9 @@ checks print labels, one per active region in the settings' order, instead of AM
                            it and as CI tags it from the version manifest (the GRID driver's SHA-256, from
                            DRIVER_SHA256 in the environment), shared by launch permission with the accounts,
                            OUs and organization of the settings' "sharing", as the distribution shares it,
-                           and the variant's /imagebuilder/... latest parameter
+                           copied (an image of the same name, made in that account) into each account of its
+                           "copyToAccounts", as the distribution copies it, and the variant's
+                           /imagebuilder/... latest parameter
   ami LABEL REGION         that build's AMI ID in one region
   deregister LABEL REGION  remove that build's AMI from one region
   fill-history NAME REGION [ACCOUNT]
@@ -22,9 +24,10 @@ checks print labels, one per active region in the settings' order, instead of AM
   channel NAME [ACCOUNT]   the label each region's parameter NAME holds ("-" for none), in the build account
                            or, through the channel writer role assumed there, in a workload ACCOUNT
   organization             an organization (the build account is its management account: moto's
-                           Organizations answers List* only there) with two OUs, prod and staging, and a new
-                           member account in each
-  org FIELD                the organization's "ous" (ARNs) or "accounts" (IDs), space-separated
+                           Organizations answers List* only there) with two OUs, prod and staging, a new
+                           member account in each, and a third member in the root that will own copies
+  org FIELD                the organization's "ous" (ARNs), "accounts" (the OUs' members) or "copies" (the
+                           third member), space-separated
   put NAME REGION ACCOUNT LABEL  write a build's AMI ID into a workload account's parameter, by hand
   unshare LABEL REGION OU_ARN    remove that OU from the launch permissions of the build's AMI in one region
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
@@ -72,10 +75,24 @@ def save():
     json.dump(STATE, open(STATE_FILE, "w"))
 
 
-def label_of(region, ami):
+def label_of(region, ami, account=None):
+    if account in SHARING.get("copyToAccounts", []):
+        for label, copies in STATE["copies"].items():
+            if copies[account].get(region) == ami:
+                return label
+        return ami
     for label, amis in STATE["builds"].items():
         if amis.get(region) == ami:
             return label
+    return ami
+
+
+def image(ec2, name):
+    """An instance's image, so that the AMI has a snapshot, as Image Builder's have."""
+    base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ami = ec2.create_image(InstanceId=instance, Name=name)["ImageId"]
+    ec2.terminate_instances(InstanceIds=[instance])
     return ami
 
 
@@ -84,13 +101,13 @@ def build(label, variant=None):
         sys.exit("build: DRIVER_SHA256 (the SHA-256 the build measured) is not set")
     pipeline = RELEASE["variants"][variant or SETTINGS["imageVariants"][0]]
     amis = {}
+    copies = {account: {} for account in SHARING.get("copyToAccounts", [])}
+    name = f"{pipeline['madeByTagValue']}-2026-12-0{len(STATE['builds']) + 1}T06-00-00Z-{label}"
     for region in REGIONS:
         ec2 = client("ec2", region)
-        base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
-        instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
-        ami = ec2.create_image(InstanceId=instance, Name=f"{pipeline['madeByTagValue']}-2026-12-0"
-                               f"{len(STATE['builds']) + 1}T06-00-00Z-{label}")["ImageId"]
-        ec2.terminate_instances(InstanceIds=[instance])
+        ami = image(ec2, name)
+        for account, ids in copies.items():
+            ids[region] = image(client("ec2", region, account), name)
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
                                               {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]},
                                               {"Key": RELEASE["driverSha256TagKey"], "Value": DRIVER_SHA256}])
@@ -100,6 +117,7 @@ def build(label, variant=None):
                                             DataType="aws:ec2:image", Overwrite=True)
         amis[region] = ami
     STATE["builds"][label] = amis
+    STATE.setdefault("copies", {})[label] = copies
     save()
 
 
@@ -137,7 +155,7 @@ def channel(name, account=None):
     for region in REGIONS:
         ssm = client("ssm", region, account)
         try:
-            labels.append(label_of(region, ssm.get_parameter(Name=name)["Parameter"]["Value"]))
+            labels.append(label_of(region, ssm.get_parameter(Name=name)["Parameter"]["Value"], account))
         except ssm.exceptions.ParameterNotFound:
             labels.append("-")
     print(" ".join(labels))
@@ -154,6 +172,8 @@ def organization():
         orgs.move_account(AccountId=status["AccountId"], SourceParentId=root, DestinationParentId=unit["Id"])
         STATE["org"]["ous"].append(unit["Arn"])
         STATE["org"]["accounts"].append(status["AccountId"])
+    STATE["org"]["copies"] = [orgs.create_account(Email="copies@example.com", AccountName="copies")[
+        "CreateAccountStatus"]["AccountId"]]
     save()
 
 
