@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One account's SSM parameters with their histories, AMIs with their tags and launch permissions, and a topic,
@@ -18,7 +20,7 @@ final class InMemoryGateway implements ReleaseGateway {
     final Map<String, Map<String, Image>> images = new HashMap<>();
     final List<String> published = new ArrayList<>();
     /** Per region and AMI: whom it is shared with, as {@link ReleaseGateway#launchPermissions} says it. */
-    final Map<String, Map<String, java.util.Set<String>>> launchPermissions = new HashMap<>();
+    final Map<String, Map<String, Set<String>>> launchPermissions = new HashMap<>();
     /** Every tag call as "region id,id,... key=value", snapshots included. */
     final List<String> tagCalls = new ArrayList<>();
     String failWritesIn;
@@ -87,14 +89,14 @@ final class InMemoryGateway implements ReleaseGateway {
     /** Shares an AMI of this account, as Image Builder's distribution does. */
     void share(final String region, final String id, final String permission) {
         launchPermissions.computeIfAbsent(region, r -> new HashMap<>())
-                .computeIfAbsent(id, i -> new java.util.LinkedHashSet<>()).add(permission);
+                .computeIfAbsent(id, i -> new LinkedHashSet<>()).add(permission);
     }
 
     @Override
-    public java.util.Set<String> launchPermissions(final String region, final String amiId) {
+    public Set<String> launchPermissions(final String region, final String amiId) {
         reach();
-        return java.util.Set.copyOf(launchPermissions.getOrDefault(region, Map.of()).getOrDefault(amiId,
-                java.util.Set.of()));
+        return Set.copyOf(launchPermissions.getOrDefault(region, Map.of()).getOrDefault(amiId,
+                Set.of()));
     }
 
     @Override
