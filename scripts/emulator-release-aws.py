@@ -10,13 +10,26 @@ checks print labels, one per active region in the settings' order, instead of AM
                            active one), in every active region: an instance's image (run-instances +
                            create-image: an AMI with its snapshot), tagged as that variant's pipeline tags
                            it and as CI tags it from the version manifest (the GRID driver's SHA-256, from
-                           DRIVER_SHA256 in the environment), and the variant's /imagebuilder/... latest parameter
+                           DRIVER_SHA256 in the environment), shared by launch permission with the accounts,
+                           OUs and organization of the settings' "sharing", as the distribution shares it,
+                           copied (an image of the same name, made in that account) into each account of its
+                           "copyToAccounts", as the distribution copies it, and the variant's
+                           /imagebuilder/... latest parameter
   ami LABEL REGION         that build's AMI ID in one region
   deregister LABEL REGION  remove that build's AMI from one region
-  fill-history NAME REGION fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
+  fill-history NAME REGION [ACCOUNT]
+                           fill the parameter's history to SSM's 100 versions, the oldest labelled: the next
                            PutParameter fails with ParameterMaxVersionLimitExceeded, as in AWS
   topic                    create the build topic, subscribe a queue to it, publish its ARN in SSM
-  channel NAME             the label each region's parameter NAME holds ("-" for none)
+  channel NAME [ACCOUNT]   the label each region's parameter NAME holds ("-" for none), in the build account
+                           or, through the channel writer role assumed there, in a workload ACCOUNT
+  organization             an organization (the build account is its management account: moto's
+                           Organizations answers List* only there) with two OUs, prod and staging, a new
+                           member account in each, and a third member in the root that will own copies
+  org FIELD                the organization's "ous" (ARNs), "accounts" (the OUs' members) or "copies" (the
+                           third member), space-separated
+  put NAME REGION ACCOUNT LABEL  write a build's AMI ID into a workload account's parameter, by hand
+  unshare LABEL REGION OU_ARN    remove that OU from the launch permissions of the build's AMI in one region
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
   announced                the subjects of the messages the topic delivered
 """
@@ -35,18 +48,51 @@ QUEUE = "release-announcements"
 DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 
 
-def client(service, region):
-    return boto3.client(service, region_name=region)
+SHARING = SETTINGS.get("sharing", {})
+
+
+def client(service, region, account=None):
+    if account is None:
+        return boto3.client(service, region_name=region)
+    # moto acts in the account whose role the credentials come from, as AWS does.
+    role = f"arn:aws:iam::{account}:role/{SHARING['channelWriterRole']}"
+    credentials = boto3.client("sts", region_name=region).assume_role(
+        RoleArn=role, RoleSessionName="emulator-check")["Credentials"]
+    return boto3.client(service, region_name=region, aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
+
+
+def launch_permissions():
+    permissions = [{"UserId": account} for account in SHARING.get("accounts", [])]
+    permissions += [{"OrganizationalUnitArn": unit} for unit in SHARING.get("organizationalUnits", [])]
+    if SHARING.get("organization"):
+        permissions.append({"OrganizationArn": SHARING["organization"]})
+    return permissions
 
 
 def save():
     json.dump(STATE, open(STATE_FILE, "w"))
 
 
-def label_of(region, ami):
+def label_of(region, ami, account=None):
+    if account in SHARING.get("copyToAccounts", []):
+        for label, copies in STATE["copies"].items():
+            if copies[account].get(region) == ami:
+                return label
+        return ami
     for label, amis in STATE["builds"].items():
         if amis.get(region) == ami:
             return label
+    return ami
+
+
+def image(ec2, name):
+    """An instance's image, so that the AMI has a snapshot, as Image Builder's have."""
+    base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ami = ec2.create_image(InstanceId=instance, Name=name)["ImageId"]
+    ec2.terminate_instances(InstanceIds=[instance])
     return ami
 
 
@@ -55,20 +101,23 @@ def build(label, variant=None):
         sys.exit("build: DRIVER_SHA256 (the SHA-256 the build measured) is not set")
     pipeline = RELEASE["variants"][variant or SETTINGS["imageVariants"][0]]
     amis = {}
+    copies = {account: {} for account in SHARING.get("copyToAccounts", [])}
+    name = f"{pipeline['madeByTagValue']}-2026-12-0{len(STATE['builds']) + 1}T06-00-00Z-{label}"
     for region in REGIONS:
         ec2 = client("ec2", region)
-        base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
-        instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
-        ami = ec2.create_image(InstanceId=instance, Name=f"{pipeline['madeByTagValue']}-2026-12-0"
-                               f"{len(STATE['builds']) + 1}T06-00-00Z-{label}")["ImageId"]
-        ec2.terminate_instances(InstanceIds=[instance])
+        ami = image(ec2, name)
+        for account, ids in copies.items():
+            ids[region] = image(client("ec2", region, account), name)
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
                                               {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]},
                                               {"Key": RELEASE["driverSha256TagKey"], "Value": DRIVER_SHA256}])
+        if launch_permissions():
+            ec2.modify_image_attribute(ImageId=ami, LaunchPermission={"Add": launch_permissions()})
         client("ssm", region).put_parameter(Name=pipeline["latestAmiId"], Value=ami, Type="String",
                                             DataType="aws:ec2:image", Overwrite=True)
         amis[region] = ami
     STATE["builds"][label] = amis
+    STATE.setdefault("copies", {})[label] = copies
     save()
 
 
@@ -80,8 +129,8 @@ def deregister(label, region):
     client("ec2", region).deregister_image(ImageId=STATE["builds"][label][region])
 
 
-def fill_history(name, region):
-    ssm = client("ssm", region)
+def fill_history(name, region, account=None):
+    ssm = client("ssm", region, account)
     current = ssm.get_parameter(Name=name)["Parameter"]
     history = ssm.get_parameter_history(Name=name, MaxResults=50)
     for _ in range(100 - current["Version"]):
@@ -101,14 +150,46 @@ def topic():
     client("ssm", region).put_parameter(Name=RELEASE["notificationTopicArnSsmName"], Value=arn, Type="String")
 
 
-def channel(name):
+def channel(name, account=None):
     labels = []
     for region in REGIONS:
+        ssm = client("ssm", region, account)
         try:
-            labels.append(label_of(region, client("ssm", region).get_parameter(Name=name)["Parameter"]["Value"]))
-        except client("ssm", region).exceptions.ParameterNotFound:
+            labels.append(label_of(region, ssm.get_parameter(Name=name)["Parameter"]["Value"], account))
+        except ssm.exceptions.ParameterNotFound:
             labels.append("-")
     print(" ".join(labels))
+
+
+def organization():
+    orgs = client("organizations", "us-east-1")
+    orgs.create_organization(FeatureSet="ALL")
+    root = orgs.list_roots()["Roots"][0]["Id"]
+    STATE["org"] = {"ous": [], "accounts": []}
+    for name in ("prod", "staging"):
+        unit = orgs.create_organizational_unit(ParentId=root, Name=name)["OrganizationalUnit"]
+        status = orgs.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        orgs.move_account(AccountId=status["AccountId"], SourceParentId=root, DestinationParentId=unit["Id"])
+        STATE["org"]["ous"].append(unit["Arn"])
+        STATE["org"]["accounts"].append(status["AccountId"])
+    STATE["org"]["copies"] = [orgs.create_account(Email="copies@example.com", AccountName="copies")[
+        "CreateAccountStatus"]["AccountId"]]
+    save()
+
+
+def org(field):
+    print(" ".join(STATE["org"][field]))
+
+
+def put(name, region, account, label):
+    client("ssm", region, account).put_parameter(Name=name, Value=STATE["builds"][label][region], Type="String",
+                                                 DataType="aws:ec2:image", Overwrite=True,
+                                                 Description="changed by hand")
+
+
+def unshare(label, region, unit):
+    client("ec2", region).modify_image_attribute(ImageId=STATE["builds"][label][region], LaunchPermission={
+        "Remove": [{"OrganizationalUnitArn": unit}]})
 
 
 def held(key):
@@ -141,7 +222,8 @@ def announced():
 
 
 COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
-            "channel": channel, "held": held, "announced": announced}
+            "channel": channel, "held": held, "announced": announced, "organization": organization, "org": org,
+            "put": put, "unshare": unshare}
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:

@@ -161,7 +161,7 @@ check_writer_role() {
     "$(aws iam get-role --role-name "$writer_role" --query 'Role.AssumeRolePolicyDocument' --output json |
       jq -r '.Statement[0] | [.Principal.AWS] + .Condition.ArnLike["aws:PrincipalArn"] | join(" ")')"
   check "$account: $writer_role writes only this account's channel parameters" \
-    "ssm:GetParameter,ssm:GetParameters,ssm:GetParameterHistory,ssm:PutParameter,ssm:AddTagsToResource arn:aws:ssm:*:$account:parameter$SSM_PREFIX/image/*/channels/*" \
+    "ssm:GetParameter,ssm:GetParameters,ssm:GetParameterHistory,ssm:PutParameter,ssm:AddTagsToResource,ssm:DeleteParameter arn:aws:ssm:*:$account:parameter$SSM_PREFIX/image/*/channels/*" \
     "$(aws iam get-role-policy --role-name "$writer_role" --policy-name ReleaseChannels --output json |
       python3 -c '
 import ast, json, sys

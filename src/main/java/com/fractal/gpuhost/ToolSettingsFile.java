@@ -6,6 +6,7 @@ import com.fractal.gpuhost.settings.ImageVariant;
 import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.Settings;
+import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.settings.SsmNames;
 import com.fractal.gpuhost.settings.ToolSettings;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class ToolSettingsFile {
                 settings.devInstance().map(dev -> new ToolSettings.DevInstance(dev.developer(), dev.region(),
                         dev.instanceType(), dev.variant().name(), dev.subnetIndex(),
                         names.devInstanceNameTag(dev.developer()))).orElse(null),
-                release(settings));
+                release(settings), sharing(settings));
     }
 
     private static ToolSettings.Release release(final Settings settings) {
@@ -75,6 +76,14 @@ public final class ToolSettingsFile {
         return new ToolSettings.Release(variants, release.historyKept(), ReleaseSettings.HELD_BY_TAG_VALUE,
                 ReleaseSettings.MADE_BY_TAG_KEY, release.production(), ReleaseSettings.DRIVER_SHA256_TAG_KEY,
                 ssm.notificationTopicArn());
+    }
+
+    // Who else reads the channels: the release command writes each workload account's copy through its role.
+    private static ToolSettings.Sharing sharing(final Settings settings) {
+        SharingSettings sharing = settings.imagePipeline().sharing();
+        return new ToolSettings.Sharing(sharing.accounts(), sharing.organizationalUnits(),
+                sharing.organization().orElse(""), sharing.copyToAccounts(),
+                settings.names().releaseChannelWriterRole());
     }
 
     private static <V> Map<String, V> byVariant(final Settings settings, final Function<ImageVariant, V> value) {

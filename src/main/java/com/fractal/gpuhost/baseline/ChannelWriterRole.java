@@ -23,9 +23,12 @@ import software.constructs.Construct;
  * (ec2:DescribeImages has no resource-level permission).
  */
 public final class ChannelWriterRole extends Construct {
-    /** What a promotion or a rollback does to a channel parameter: read its history, write it, tag it. */
+    /**
+     * What a promotion or a rollback does to a channel parameter: read its history, write it, tag it, and delete
+     * one that its first promotion created when that promotion fails elsewhere (all or none).
+     */
     public static final List<String> PARAMETER_ACTIONS = List.of("ssm:GetParameter", "ssm:GetParameters",
-            "ssm:GetParameterHistory", "ssm:PutParameter", "ssm:AddTagsToResource");
+            "ssm:GetParameterHistory", "ssm:PutParameter", "ssm:AddTagsToResource", "ssm:DeleteParameter");
 
     private final Role role;
 

@@ -49,7 +49,8 @@ public final class CiDeployRoleStack extends Stack {
                 .maxSessionDuration(MAX_SESSION)
                 .build();
         DeployRolePermissions permissions = new DeployRolePermissions(settings.activeRegions(), settings.buildRegion(),
-                settings.imageVariants().stream().map(ImageVariant::name).toList(), settings.names(), settings.release());
+                settings.imageVariants().stream().map(ImageVariant::name).toList(), settings.names(), settings.release(),
+                settings.imagePipeline().sharing());
         policy = Policy.Builder.create(this, "DeployPolicy")
                 .statements(permissions.statements())
                 .roles(List.of(role))

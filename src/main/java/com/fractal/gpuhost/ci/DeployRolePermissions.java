@@ -3,6 +3,7 @@ package com.fractal.gpuhost.ci;
 import com.fractal.gpuhost.image.BuildLogs;
 import com.fractal.gpuhost.settings.ReleaseSettings;
 import com.fractal.gpuhost.settings.ResourceNames;
+import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,9 +25,10 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
  * @param variants      the active image variants, each with its pipeline and channels
  * @param names         the physical names of the pipeline, its images and the parameters CI reads
  * @param release       the release channels, whose parameters and AMI tags CI's release workflows change
+ * @param sharing       the workload accounts whose channel parameters the release command writes too
  */
 public record DeployRolePermissions(List<String> activeRegions, String buildRegion, List<String> variants,
-        ResourceNames names, ReleaseSettings release) {
+        ResourceNames names, ReleaseSettings release, SharingSettings sharing) {
     /** The roles `cdk bootstrap` creates in each region, all of which the CDK CLI may assume. */
     public static final List<String> BOOTSTRAP_ROLES = List.of("deploy", "file-publishing", "image-publishing", "lookup");
 
@@ -44,6 +46,9 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     public static final String SID_NOTIFY = "PublishReleaseNotifications";
     public static final String SID_NOTIFY_KEY = "EncryptReleaseNotifications";
     public static final String SID_DRIVER_MIRROR = "QualifyDriversIntoMirror";
+    public static final String SID_CHANNEL_WRITERS = "AssumeChannelWriterRoles";
+    public static final String SID_LAUNCH_PERMISSIONS = "ReadLaunchPermissions";
+    public static final String SID_ORGANIZATION = "ListOrganizationAccounts";
 
     public DeployRolePermissions {
         activeRegions = List.copyOf(activeRegions);
@@ -159,7 +164,56 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     // The release command: channel parameters, held-by tags, the notification topic.
 
     List<PolicyStatement> releaseStatements() {
-        return List.of(channelParameters(), describeImages(), heldByTags(), publishNotifications(), notificationKey());
+        List<PolicyStatement> statements = new ArrayList<>(List.of(channelParameters(), describeImages(), heldByTags(),
+                publishNotifications(), notificationKey()));
+        statements.addAll(workloadAccountStatements());
+        return statements;
+    }
+
+    /**
+     * Only with sharing settings: the release command writes each workload account's channels through the
+     * channel writer role there (exactly that name; its trust policy admits only the build account's release
+     * principals), checks each AMI's launch permissions, and lists the accounts of the OUs and the organization.
+     */
+    List<PolicyStatement> workloadAccountStatements() {
+        if (!sharing.isActive()) {
+            return List.of();
+        }
+        List<PolicyStatement> statements = new ArrayList<>(List.of(
+                PolicyStatement.Builder.create().sid(SID_CHANNEL_WRITERS).actions(List.of("sts:AssumeRole"))
+                        .resources(channelWriterRoles()).build(),
+                PolicyStatement.Builder.create().sid(SID_LAUNCH_PERMISSIONS)
+                        .actions(List.of("ec2:DescribeImageAttribute")).resources(List.of("*")).build()));
+        if (readsOrganization()) {
+            statements.add(PolicyStatement.Builder.create().sid(SID_ORGANIZATION)
+                    .actions(List.of("organizations:DescribeOrganization", "organizations:ListAccounts",
+                            "organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"))
+                    .resources(List.of("*")).build());
+        }
+        return statements;
+    }
+
+    /** The OUs' and the organization's accounts are known only at release time (and change as accounts join). */
+    private boolean readsOrganization() {
+        return !sharing.organizationalUnits().isEmpty() || sharing.organization().isPresent();
+    }
+
+    /**
+     * The role in each named account; with OUs or the organization, the role of that name in any account: their
+     * members are listed at release time.
+     */
+    List<String> channelWriterRoles() {
+        if (readsOrganization()) {
+            return List.of(writerRoleArn("*"));
+        }
+        List<String> roles = new ArrayList<>();
+        sharing.accounts().forEach(account -> roles.add(writerRoleArn(account)));
+        sharing.copyToAccounts().forEach(account -> roles.add(writerRoleArn(account)));
+        return roles;
+    }
+
+    private String writerRoleArn(final String account) {
+        return "arn:" + Aws.PARTITION + ":iam::" + account + ":role/" + names.releaseChannelWriterRole();
     }
 
     /**
@@ -248,6 +302,9 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         resources.add(nagForm(manifestPattern()));
         resources.add(nagForm(buildRegionKeys()));
         resources.add("Resource::*");
+        if (sharing.isActive() && readsOrganization()) {
+            resources.add(nagForm(writerRoleArn("*")));
+        }
         resources.add(nagForm("arn:" + Aws.PARTITION + ":s3:::"
                 + ResourceNames.driverMirrorBucket(Aws.ACCOUNT_ID, buildRegion) + "/*"));
         activeRegions.forEach(region -> {

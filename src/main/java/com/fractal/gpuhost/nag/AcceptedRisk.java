@@ -85,7 +85,9 @@ public enum AcceptedRisk {
                     + "channels' held-by tag keys; ec2:DescribeImages takes no resource-level permission; the log "
                     + "and topic keys are usable only through S3 and SNS for the project's bucket and topic. The "
                     + "driver mirror's objects are read and written by qualification, whose keys are the drivers "
-                    + "AWS publishes, and only in the project's mirror bucket."),
+                    + "AWS publishes, and only in the project's mirror bucket. With OUs or an organization to share "
+                    + "with, the release command assumes the channel writer role, by its exact name, in accounts "
+                    + "listed only at release time; that role trusts only the build account's release principals."),
     CHANNEL_WRITER_SCOPED_WILDCARDS(List.of("AwsSolutions-IAM5"), List.of(),
             "The release channel writer in a workload account reads and writes the channel parameters of every "
                     + "image variant and channel, which the release command creates on first promotion: the "

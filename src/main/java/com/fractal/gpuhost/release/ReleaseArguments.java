@@ -21,8 +21,9 @@ public record ReleaseArguments(String verb, Optional<String> to, String from, Op
 
     public static final String USAGE = """
             usage: npm run release -- <verb> [options]
-              status                                      every region's newest build and channels
-              promote --to CHANNEL [--from latest|CHANNEL] move a channel, in every region or none
+              status                                      every region's newest build and channels (and what
+                                                          each workload account's channels hold)
+              promote --to CHANNEL [--from latest|CHANNEL] move a channel, in every region (of every account) or none
               rollback CHANNEL                            back to the channel's release before its current one
             options: --variant NAME (the image variant; may be left out when one is active; status shows every
                      variant without it), --dry-run (show the plan only), --assembly DIR (default cdk.out,

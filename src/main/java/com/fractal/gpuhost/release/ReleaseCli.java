@@ -21,12 +21,25 @@ public final class ReleaseCli {
     }
 
     public static void main(final String[] args) {
-        System.exit(run(Arrays.asList(args), System.out, System.err, config -> new AwsReleaseGateway()));
+        System.exit(run(Arrays.asList(args), System.out, System.err, config -> new AwsReleaseGateway(),
+                config -> new AwsAccountsGateway(config.buildRegion())));
     }
 
-    /** Runs one command; the gateway is made from the settings, so tests can pass a fake. */
+    /** Runs one command in the build account alone (no workload account is ever looked up). */
     static int run(final List<String> args, final PrintStream out, final PrintStream err,
             final Function<ReleaseConfig, ReleaseGateway> gateways) {
+        return run(args, out, err, gateways, config -> {
+            throw new IllegalStateException("settings with workload accounts need an accounts gateway");
+        });
+    }
+
+    /**
+     * Runs one command; the gateways are made from the settings, so tests can pass fakes. The accounts gateway
+     * is asked for only when a sharing setting names workload accounts.
+     */
+    static int run(final List<String> args, final PrintStream out, final PrintStream err,
+            final Function<ReleaseConfig, ReleaseGateway> gateways,
+            final Function<ReleaseConfig, AccountsGateway> accounts) {
         if (args.contains("--help") || args.contains("-h")) {
             out.println(ReleaseArguments.USAGE);
             return 0;
@@ -41,14 +54,18 @@ public final class ReleaseCli {
                 PrintStream reportOut = new PrintStream(report, true, StandardCharsets.UTF_8);
                 for (ReleaseConfig config : configs) {
                     reportOut.println("variant " + config.variant() + ":");
-                    new StatusReport(config, gateways.apply(config)).print(reportOut);
+                    new StatusReport(config, gateways.apply(config), workloads(config, accounts)).print(reportOut);
                 }
                 out.print(report.toString(StandardCharsets.UTF_8));
                 return 0;
             }
             ReleaseConfig config = ReleaseConfig.read(arguments.assembly(), arguments.variant());
             ReleaseGateway gateway = gateways.apply(config);
-            ReleasePlanner planner = new ReleasePlanner(config, gateway);
+            WorkloadAccounts workloads = workloads(config, accounts);
+            if (workloads.any()) {
+                out.println(workloads.summary());
+            }
+            ReleasePlanner planner = new ReleasePlanner(config, gateway, workloads);
             switch (arguments.verb()) {
                 case "promote" -> new ReleaseExecutor(config, gateway, out).run(
                         planner.promote(arguments.to().orElseThrow(), arguments.from()), arguments.dryRun());
@@ -63,5 +80,11 @@ public final class ReleaseCli {
             err.println("release: " + e.getMessage() + "; nothing was changed");
             return ReleaseException.FAILED;
         }
+    }
+
+    private static WorkloadAccounts workloads(final ReleaseConfig config,
+            final Function<ReleaseConfig, AccountsGateway> accounts) {
+        return config.sharing().isActive() ? WorkloadAccounts.resolve(config.sharing(), accounts.apply(config))
+                : WorkloadAccounts.none();
     }
 }

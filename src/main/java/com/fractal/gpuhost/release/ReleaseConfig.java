@@ -24,10 +24,11 @@ import java.util.Optional;
  * @param madeByTagValue     its value
  * @param topicArnSsmName    the parameter (build region) holding the notification topic's ARN
  * @param driverGate         what a promotion into a production channel checks of the image's GRID driver
+ * @param sharing            the workload accounts that read the channels (none: the build account alone)
  */
 public record ReleaseConfig(String variant, List<String> activeRegions, String buildRegion, String latestSsmName,
         Map<String, Channel> channels, int historyKept, String heldByTagValue, String madeByTagKey,
-        String madeByTagValue, String topicArnSsmName, DriverGate driverGate) {
+        String madeByTagValue, String topicArnSsmName, DriverGate driverGate, Sharing sharing) {
 
     public static final String FILE_NAME = ToolSettings.FILE_NAME;
 
@@ -44,6 +45,45 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
 
         public DriverGate {
             productionChannels = List.copyOf(productionChannels);
+        }
+    }
+
+    /**
+     * The sharing settings as synthesis resolved them: every account they name reads its own copy of each
+     * channel, written through the role {@code channelWriterRole} in that account.
+     *
+     * @param accounts            accounts that launch the shared AMIs
+     * @param organizationalUnits OU ARNs whose accounts (children OUs included) launch them
+     * @param organization        the organization ARN whose accounts launch them, if any
+     * @param copyToAccounts      accounts that own a copy of each AMI
+     * @param channelWriterRole   the role's name, the same in every workload account
+     */
+    public record Sharing(List<String> accounts, List<String> organizationalUnits, Optional<String> organization,
+            List<String> copyToAccounts, String channelWriterRole) {
+        public Sharing {
+            accounts = List.copyOf(accounts);
+            organizationalUnits = List.copyOf(organizationalUnits);
+            copyToAccounts = List.copyOf(copyToAccounts);
+        }
+
+        public static Sharing none() {
+            return new Sharing(List.of(), List.of(), Optional.empty(), List.of(), "");
+        }
+
+        /** True when some account other than the build account reads the channels. */
+        public boolean isActive() {
+            return !accounts.isEmpty() || !organizationalUnits.isEmpty() || organization.isPresent()
+                    || !copyToAccounts.isEmpty();
+        }
+
+        /** The file's sharing settings; a file without them (the drivers test writes a partial one): none. */
+        static Sharing of(final ToolSettings.Sharing file) {
+            if (file == null) {
+                return none();
+            }
+            return new Sharing(file.accounts(), file.organizationalUnits(),
+                    Optional.of(file.organization()).filter(organization -> !organization.isEmpty()),
+                    file.copyToAccounts(), file.channelWriterRole());
         }
     }
 
@@ -81,6 +121,7 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
                     + "again");
         }
         List<ReleaseConfig> configs = new ArrayList<>();
+        Sharing sharing = Sharing.of(file.sharing());
         release.variants().forEach((variant, names) -> {
             Map<String, Channel> channels = new LinkedHashMap<>();
             names.channels().forEach((channel, parameter) -> channels.put(channel,
@@ -89,7 +130,7 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
                     channels, release.releaseHistoryKept(), release.heldByTagValue(), release.madeByTagKey(),
                     names.madeByTagValue(), release.notificationTopicArnSsmName(),
                     new DriverGate(release.productionChannels(), release.driverSha256TagKey(),
-                            names.gridDriverSha256())));
+                            names.gridDriverSha256()), sharing));
         });
         return configs;
     }

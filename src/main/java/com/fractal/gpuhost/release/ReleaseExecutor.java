@@ -2,6 +2,7 @@ package com.fractal.gpuhost.release;
 
 import com.fractal.gpuhost.release.ReleaseGateway.GatewayException;
 import com.fractal.gpuhost.release.ReleaseGateway.Image;
+import com.fractal.gpuhost.release.ReleasePlan.AccountChange;
 import com.fractal.gpuhost.release.ReleasePlan.RegionChange;
 import com.fractal.gpuhost.release.ReleasePlan.TagChange;
 import java.io.PrintStream;
@@ -12,10 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Carries out a checked plan, all regions or none: the held-by tags go on first (extra protection is
- * harmless), then each region's channel parameter is written; when a write fails, the regions already
- * written are put back and the release fails. Tags of AMIs that left the window come off last, and the
- * release is announced on the build topic.
+ * Carries out a checked plan, all regions or none (and, with workload accounts, all accounts × regions or
+ * none): the held-by tags go on first (extra protection is harmless), then each region's channel parameter
+ * is written in the build account, then in each workload account; when a write fails, every parameter
+ * already written, in every account, is put back and the release fails. Tags of AMIs that left the window
+ * come off last, and the release is announced on the build topic.
  */
 public final class ReleaseExecutor {
     private final ReleaseConfig config;
@@ -33,7 +35,7 @@ public final class ReleaseExecutor {
         printPlan(plan);
         if (!plan.changesAnything()) {
             out.println("nothing to do: " + plan.channel().name() + " already holds " + plan.buildName()
-                    + " in every region");
+                    + " in every region" + (plan.accountChanges().isEmpty() ? "" : " of every account"));
             return;
         }
         if (dryRun) {
@@ -52,7 +54,7 @@ public final class ReleaseExecutor {
         }
         writeAll(plan);
         out.println("done: " + plan.channel().name() + " holds " + plan.buildName() + " in "
-                + plan.changes().size() + " regions");
+                + plan.changes().size() + " regions" + accounts(plan));
         List<String> untagFailures = new ArrayList<>();
         for (TagChange change : plan.tagsToRemove()) {
             try {
@@ -72,33 +74,52 @@ public final class ReleaseExecutor {
         }
     }
 
+    /** One parameter to write and how to put it back: a region of the build account or of a workload account. */
+    private record Write(String where, String from, String to, Runnable write, Runnable putBack) {
+    }
+
+    private List<Write> writes(final ReleasePlan plan) {
+        String name = plan.channel().ssmName();
+        List<Write> writes = new ArrayList<>();
+        plan.changes().stream().filter(RegionChange::moves).forEach(change -> writes.add(new Write(change.region(),
+                change.from().map(Image::id).orElse("(no parameter)"), change.to().id(),
+                () -> gateway.putImageParameter(change.region(), name, change.to().id(), change.description()),
+                () -> putBack(change, name))));
+        plan.accountChanges().stream().filter(AccountChange::moves).forEach(change -> {
+            ReleaseGateway account = change.reader().gateway();
+            writes.add(new Write(change.where(), change.from().orElse("(no parameter)"), change.to(),
+                    () -> account.putImageParameter(change.region(), name, change.to(), "release: " + plan.summary()),
+                    () -> change.from().ifPresentOrElse(
+                            id -> account.putImageParameter(change.region(), name, id,
+                                    "release: put back after a failed release"),
+                            () -> account.deleteParameter(change.region(), name))));
+        });
+        return writes;
+    }
+
     private void writeAll(final ReleasePlan plan) {
         String name = plan.channel().ssmName();
-        List<RegionChange> written = new ArrayList<>();
-        for (RegionChange change : plan.changes()) {
-            if (!change.moves()) {
-                continue;
-            }
+        List<Write> written = new ArrayList<>();
+        for (Write write : writes(plan)) {
             try {
-                gateway.putImageParameter(change.region(), name, change.to().id(), change.description());
-                written.add(change);
-                out.println("  " + change.region() + ": " + name + " = " + change.to().id());
+                write.write().run();
+                written.add(write);
+                out.println("  " + write.where() + ": " + name + " = " + write.to());
             } catch (GatewayException e) {
-                out.println("  " + change.region() + ": writing " + name + " failed: " + e.getMessage());
+                out.println("  " + write.where() + ": writing " + name + " failed: " + e.getMessage());
                 List<String> putBack = new ArrayList<>();
                 List<String> notPutBack = new ArrayList<>();
-                for (RegionChange done : written) {
+                for (Write done : written) {
                     try {
-                        putBack(done, name);
-                        putBack.add(done.region());
-                        out.println("  " + done.region() + ": put back to "
-                                + done.from().map(Image::id).orElse("(no parameter)"));
+                        done.putBack().run();
+                        putBack.add(done.where());
+                        out.println("  " + done.where() + ": put back to " + done.from());
                     } catch (GatewayException again) {
-                        notPutBack.add(done.region() + " (" + again.getMessage() + ")");
+                        notPutBack.add(done.where() + " (" + again.getMessage() + ")");
                     }
                 }
                 untagAdded(plan);
-                throw ReleaseException.failed(plan.summary() + " failed in " + change.region() + " ("
+                throw ReleaseException.failed(plan.summary() + " failed in " + write.where() + " ("
                         + e.getMessage() + "); " + (notPutBack.isEmpty()
                                 ? (putBack.isEmpty() ? "no region had been changed" : "put back "
                                         + String.join(", ", putBack)) + ": the channel is unchanged"
@@ -132,11 +153,15 @@ public final class ReleaseExecutor {
 
     private void printPlan(final ReleasePlan plan) {
         out.println("plan: " + plan.summary() + " (" + plan.buildName() + ") in " + plan.changes().size()
-                + " regions, all or none:");
+                + " regions" + accounts(plan) + ", all or none:");
         for (RegionChange change : plan.changes()) {
             out.println(String.format("  %-15s %s -> %s%s", change.region(),
                     change.from().map(Image::id).orElse("(none)"), change.to().id(),
                     change.moves() ? "" : " (already)"));
+        }
+        for (AccountChange change : plan.accountChanges()) {
+            out.println(String.format("  %-28s %s -> %s%s", change.where(), change.from().orElse("(none)"),
+                    change.to(), change.moves() ? "" : " (already)"));
         }
         String key = plan.channel().heldByTagKey();
         byBuild(plan.tagsToAdd()).forEach((build, changes) -> out.println("  retention: tag " + key + "="
@@ -147,6 +172,13 @@ public final class ReleaseExecutor {
                 + plan.channel().name() + ")"));
     }
 
+    /** " of the build account and N workload accounts" when the plan reaches any. */
+    private static String accounts(final ReleasePlan plan) {
+        long accounts = plan.accountChanges().stream().map(change -> change.reader().account()).distinct().count();
+        return accounts == 0 ? "" : " of the build account and " + accounts + " workload account"
+                + (accounts == 1 ? "" : "s");
+    }
+
     private static Map<String, List<TagChange>> byBuild(final List<TagChange> changes) {
         Map<String, List<TagChange>> builds = new LinkedHashMap<>();
         changes.forEach(change -> builds.computeIfAbsent(change.image().name(), b -> new ArrayList<>()).add(change));
@@ -155,7 +187,9 @@ public final class ReleaseExecutor {
 
     private void notify(final ReleasePlan plan) {
         String message = plan.summary() + ": " + plan.channel().name() + " now holds " + plan.buildName() + " in "
-                + String.join(", ", plan.changes().stream().map(c -> c.region() + " " + c.to().id()).toList());
+                + String.join(", ", plan.changes().stream().map(c -> c.region() + " " + c.to().id()).toList())
+                + (plan.accountChanges().isEmpty() ? "" : "; and in workload accounts " + String.join(", ",
+                        plan.accountChanges().stream().map(c -> c.reader().account()).distinct().toList()));
         try {
             Optional<String> topic = gateway.parameter(config.buildRegion(), config.topicArnSsmName());
             if (topic.isEmpty()) {

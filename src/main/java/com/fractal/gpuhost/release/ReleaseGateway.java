@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The AWS calls a release makes, one region at a time, so the all-or-nothing logic can be tested with an
@@ -39,6 +40,15 @@ public interface ReleaseGateway {
 
     /** The AMIs among these IDs that exist in the region; missing ones are simply absent. */
     Map<String, Image> images(String region, Collection<String> amiIds);
+
+    /**
+     * Whom an AMI is shared with, each as {@code UserId:<account>}, {@code OrganizationArn:<arn>},
+     * {@code OrganizationalUnitArn:<arn>} or {@code Group:all}: what lets another account launch it.
+     */
+    Set<String> launchPermissions(String region, String amiId);
+
+    /** The AMI of that name that this account owns, if any: the copy Image Builder made for a copy account. */
+    Optional<Image> ownImage(String region, String name);
 
     void tag(String region, Collection<String> resourceIds, String key, String value);
 

@@ -3,6 +3,7 @@ package com.fractal.gpuhost.release;
 import com.fractal.gpuhost.release.ReleaseConfig.Channel;
 import com.fractal.gpuhost.release.ReleaseGateway.Image;
 import com.fractal.gpuhost.release.ReleaseGateway.Version;
+import com.fractal.gpuhost.release.ReleasePlan.AccountChange;
 import com.fractal.gpuhost.release.ReleasePlan.RegionChange;
 import com.fractal.gpuhost.release.ReleasePlan.TagChange;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Computes a promotion or rollback for every active region, reading only, and refuses it (changing nothing)
  * unless every region passes: the AMI exists, is available, was made by this pipeline, and all regions
- * hold copies of the same build.
+ * hold copies of the same build. With workload accounts, the build account decides the build and each
+ * workload account's channel follows it in every region, once every account passes too: its role was
+ * assumed, the AMI is shared with it (or, for a copy account, its own copy of the build exists).
  */
 public final class ReleasePlanner {
     /** A version written by a rollback (or a put-back) records the version whose AMI it holds again. */
@@ -26,10 +29,25 @@ public final class ReleasePlanner {
 
     private final ReleaseConfig config;
     private final ReleaseGateway gateway;
+    private final WorkloadAccounts workloads;
 
     public ReleasePlanner(final ReleaseConfig config, final ReleaseGateway gateway) {
+        this(config, gateway, WorkloadAccounts.none());
+    }
+
+    public ReleasePlanner(final ReleaseConfig config, final ReleaseGateway gateway, final WorkloadAccounts workloads) {
         this.config = config;
         this.gateway = gateway;
+        this.workloads = workloads;
+    }
+
+    /** A workload account whose role cannot be assumed stops the release before anything is read or written. */
+    private void requireReachable(final String summary) {
+        if (!workloads.unreachable().isEmpty()) {
+            throw ReleaseException.failed(summary + " refused, nothing changed: " + String.join("; ",
+                    workloads.unreachable()) + "; every workload account needs the role (the workload baseline "
+                    + "deploys it, docs/accounts.md)");
+        }
     }
 
     /** {@code promote --to target --from source}; source is "latest" or another channel. */
@@ -40,6 +58,8 @@ public final class ReleasePlanner {
                     + "another channel");
         }
         String sourceName = ReleaseCli.LATEST.equals(source) ? config.latestSsmName() : config.channel(source).ssmName();
+        String summary = "promote " + config.variant() + " " + target + " <- " + source;
+        requireReachable(summary);
         List<String> problems = new ArrayList<>();
         List<Move> moves = new ArrayList<>();
         for (String region : config.activeRegions()) {
@@ -50,7 +70,6 @@ public final class ReleasePlanner {
             }
             moves.add(new Move(region, ami.get(), 0, "release: promote from " + source));
         }
-        String summary = "promote " + config.variant() + " " + target + " <- " + source;
         ReleaseConfig.DriverGate gate = config.driverGate();
         if (gate.productionChannels().contains(target)) {
             String qualify = "; " + target + " is a production channel: qualify the driver with `npm run drivers -- "
@@ -81,6 +100,8 @@ public final class ReleasePlanner {
     /** {@code rollback channel}: back to the AMI it held before its current one, in every region. */
     public ReleasePlan rollback(final String channelName) {
         Channel channel = config.channel(channelName);
+        String summary = "rollback " + config.variant() + " " + channelName;
+        requireReachable(summary);
         List<String> problems = new ArrayList<>();
         List<Move> moves = new ArrayList<>();
         for (String region : config.activeRegions()) {
@@ -100,7 +121,7 @@ public final class ReleasePlanner {
             moves.add(new Move(region, before.get().value(), holds,
                     "release: rollback; holds version " + holds));
         }
-        return plan("rollback " + config.variant() + " " + channelName, channel, moves, problems);
+        return plan(summary, channel, moves, problems);
     }
 
     /** One region's intended move, before its AMIs are looked up. */
@@ -145,6 +166,7 @@ public final class ReleasePlanner {
                     missing(version.value()))), current.map(Version::version).orElse(0L), target, move.description()));
             retention(channel, move, history, images, add, remove);
         }
+        List<AccountChange> accountChanges = accountChanges(channel, changes, problems);
         if (problems.isEmpty()) {
             Set<String> builds = new LinkedHashSet<>();
             changes.forEach(change -> builds.add(change.to().name()));
@@ -157,7 +179,48 @@ public final class ReleasePlanner {
             throw ReleaseException.failed(summary + " refused, nothing changed: " + String.join("; ", problems)
                     + (extraFailed ? hint : ""));
         }
-        return new ReleasePlan(summary, channel, changes, add, remove);
+        return new ReleasePlan(summary, channel, changes, accountChanges, add, remove);
+    }
+
+    /**
+     * Each workload account's copy of the channel, in every region the build account's changes: the same AMI
+     * when it is shared with that account (its launch permissions, read in the build account, name the
+     * account, its OU or the organization), or the account's own copy of the same build (same name).
+     */
+    private List<AccountChange> accountChanges(final Channel channel, final List<RegionChange> changes, final List<String> problems) {
+        List<AccountChange> accountChanges = new ArrayList<>();
+        for (WorkloadAccounts.Reader reader : workloads.readers()) {
+            for (RegionChange change : changes) {
+                String region = change.region();
+                String where = reader.account() + " " + region + ": ";
+                Image build = change.to();
+                String target = build.id();
+                if (reader.copies()) {
+                    Optional<Image> copy = reader.gateway().ownImage(region, build.name());
+                    if (copy.isEmpty() || !"available".equals(copy.get().state())) {
+                        problems.add(where + (copy.isEmpty() ? "no copy of " + build.name() + " in the account "
+                                + "(copyToAccounts: Image Builder copies each build there)" : copy.get().id() + " is "
+                                + copy.get().state() + ", not available"));
+                        continue;
+                    }
+                    target = copy.get().id();
+                } else {
+                    Set<String> permissions = gateway.launchPermissions(region, build.id());
+                    if (!permissions.contains("Group:all") && reader.grants().stream().noneMatch(permissions::contains)) {
+                        problems.add(where + build.id() + " is not shared with the account (its launch permissions: "
+                                + (permissions.isEmpty() ? "none" : String.join(", ", permissions))
+                                + "; the account needs one of: " + String.join(", ", reader.grants()) + ")");
+                        continue;
+                    }
+                }
+                List<Version> history = reader.gateway().history(region, channel.ssmName());
+                Optional<Version> current = history.isEmpty() ? Optional.empty()
+                        : Optional.of(history.get(history.size() - 1));
+                accountChanges.add(new AccountChange(reader, region, current.map(Version::value),
+                        current.map(Version::version).orElse(0L), target));
+            }
+        }
+        return accountChanges;
     }
 
     private Optional<String> check(final String region, final String amiId, final Image image) {

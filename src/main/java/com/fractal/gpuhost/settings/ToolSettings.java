@@ -37,12 +37,13 @@ import java.util.Map;
  * @param stacks             the stack names
  * @param devInstance        the dev instance, only when a developer is named (else absent)
  * @param release            what the release command needs
+ * @param sharing            the accounts that read their own copy of the channels, and the role that writes it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ToolSettings(int schemaVersion, List<String> activeRegions, String buildRegion, String ssmPrefix,
         int rootVolumeGiB, PortRange dynamicHostPorts, String projectTag, NetworkParameters ssmNames,
         Map<String, String> securityGroupNames, List<String> imageVariants, Map<String, Variant> variants,
-        Stacks stacks, DevInstance devInstance, Release release) {
+        Stacks stacks, DevInstance devInstance, Release release, Sharing sharing) {
 
     /** The file's name inside the cloud assembly folder. */
     public static final String FILE_NAME = "gpu-host-settings.json";
@@ -89,6 +90,15 @@ public record ToolSettings(int schemaVersion, List<String> activeRegions, String
     }
 
     public record Channel(String ssmName, String heldByTagKey) {
+    }
+
+    /**
+     * The sharing settings, for the release command: the accounts (named, under the OUs or in the organization,
+     * and those that own copies) whose channels it writes through {@code channelWriterRole} in each.
+     * {@code organization} is empty when the AMIs are not shared with the whole organization.
+     */
+    public record Sharing(List<String> accounts, List<String> organizationalUnits, String organization,
+            List<String> copyToAccounts, String channelWriterRole) {
     }
 
     /** Why a settings file cannot be read; the message names the file and what is wrong with it. */

@@ -212,7 +212,7 @@ class WorkloadBaselineStackSetTest {
         JsonNode expected = JSON.readTree("""
                 [{"PolicyName":"ReleaseChannels","PolicyDocument":{"Version":"2012-10-17","Statement":[
                   {"Sid":"ChannelParameters","Effect":"Allow","Action":["ssm:GetParameter","ssm:GetParameters",
-                   "ssm:GetParameterHistory","ssm:PutParameter","ssm:AddTagsToResource"],
+                   "ssm:GetParameterHistory","ssm:PutParameter","ssm:AddTagsToResource","ssm:DeleteParameter"],
                    "Resource":{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":ssm:*:",{"Ref":"AWS::AccountId"},
                    ":parameter/fractal/image/*/channels/*"]]}},
                   {"Sid":"FindImages","Effect":"Allow","Action":"ec2:DescribeImages","Resource":"*"}]}}]

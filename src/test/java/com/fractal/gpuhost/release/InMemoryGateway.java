@@ -4,18 +4,23 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * SSM parameters with their histories, AMIs with their tags and a topic, per region, in memory; a write in
- * a chosen region can be made to fail, and the whole gateway can be made unreachable.
+ * One account's SSM parameters with their histories, AMIs with their tags and launch permissions, and a topic,
+ * per region, in memory; a write in a chosen region can be made to fail, and the whole gateway can be made
+ * unreachable.
  */
 final class InMemoryGateway implements ReleaseGateway {
     final Map<String, Map<String, List<Version>>> parameters = new HashMap<>();
     final Map<String, Map<String, Image>> images = new HashMap<>();
     final List<String> published = new ArrayList<>();
+    /** Per region and AMI: whom it is shared with, as {@link ReleaseGateway#launchPermissions} says it. */
+    final Map<String, Map<String, Set<String>>> launchPermissions = new HashMap<>();
     /** Every tag call as "region id,id,... key=value", snapshots included. */
     final List<String> tagCalls = new ArrayList<>();
     String failWritesIn;
@@ -79,6 +84,26 @@ final class InMemoryGateway implements ReleaseGateway {
         amiIds.forEach(id -> Optional.ofNullable(images.getOrDefault(region, Map.of()).get(id))
                 .ifPresent(image -> found.put(id, image)));
         return found;
+    }
+
+    /** Shares an AMI of this account, as Image Builder's distribution does. */
+    void share(final String region, final String id, final String permission) {
+        launchPermissions.computeIfAbsent(region, r -> new HashMap<>())
+                .computeIfAbsent(id, i -> new LinkedHashSet<>()).add(permission);
+    }
+
+    @Override
+    public Set<String> launchPermissions(final String region, final String amiId) {
+        reach();
+        return Set.copyOf(launchPermissions.getOrDefault(region, Map.of()).getOrDefault(amiId,
+                Set.of()));
+    }
+
+    @Override
+    public Optional<Image> ownImage(final String region, final String name) {
+        reach();
+        return images.getOrDefault(region, Map.of()).values().stream().filter(image -> image.name().equals(name))
+                .findFirst();
     }
 
     @Override
