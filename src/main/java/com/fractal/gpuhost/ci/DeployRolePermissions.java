@@ -6,6 +6,7 @@ import com.fractal.gpuhost.settings.ResourceNames;
 import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.settings.SsmNames;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +135,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
     PolicyStatement decryptVersionManifests() {
         return PolicyStatement.Builder.create().sid(SID_MANIFESTS_KEY).actions(List.of("kms:Decrypt"))
                 .resources(List.of(buildRegionKeys()))
-                .conditions(Map.of(
+                .conditions(inOrder(
                         "StringEquals", Map.of("kms:ViaService", "s3." + buildRegion + ".amazonaws.com"),
                         "ArnLike", Map.of("kms:EncryptionContext:aws:s3:arn",
                                 BuildLogs.bucketPattern(Aws.PARTITION, names.imagePipelineStack()))))
@@ -255,7 +256,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         return PolicyStatement.Builder.create().sid(SID_HELD_BY_TAGS)
                 .actions(List.of("ec2:CreateTags", "ec2:DeleteTags"))
                 .resources(resources)
-                .conditions(Map.of(
+                .conditions(inOrder(
                         "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.copyOf(release.heldByTags().keySet())),
                         "Null", Map.of("aws:TagKeys", "false")))
                 .build();
@@ -271,7 +272,7 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
         return PolicyStatement.Builder.create().sid(SID_NOTIFY_KEY)
                 .actions(List.of("kms:GenerateDataKey", "kms:Decrypt"))
                 .resources(List.of(buildRegionKeys()))
-                .conditions(Map.of("StringEquals", Map.of(
+                .conditions(Map.of("StringEquals", inOrder(
                         "kms:ViaService", "sns." + buildRegion + ".amazonaws.com",
                         "kms:EncryptionContext:aws:sns:topicArn", topicArn())))
                 .build();
@@ -324,5 +325,14 @@ public record DeployRolePermissions(List<String> activeRegions, String buildRegi
 
     private static String nagForm(final String arn) {
         return "Resource::" + arn.replace(Aws.PARTITION, "<AWS::Partition>").replace(Aws.ACCOUNT_ID, "<AWS::AccountId>");
+    }
+
+    /** Two entries in the order given: Map.of's order changes from one JVM to the next, and so would the template. */
+    private static <V> Map<String, V> inOrder(final String firstKey, final V first, final String secondKey,
+            final V second) {
+        Map<String, V> map = new LinkedHashMap<>();
+        map.put(firstKey, first);
+        map.put(secondKey, second);
+        return map;
     }
 }
