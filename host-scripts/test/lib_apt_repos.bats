@@ -35,8 +35,8 @@ throwaway_calls() {
   local pin pins=() v
   v=$(versions_value NVIDIA_CONTAINER_TOOLKIT_VERSION)
   pins=("docker-ce=$(versions_value DOCKER_CE_VERSION_NOBLE)" "docker-ce-cli=$(versions_value DOCKER_CE_VERSION_NOBLE)"
-    "containerd.io=$(versions_value CONTAINERD_IO_VERSION_NOBLE)" "nvidia-container-toolkit=$v"
-    "nvidia-container-toolkit-base=$v" "libnvidia-container-tools=$v" "libnvidia-container1=$v")
+  "containerd.io=$(versions_value CONTAINERD_IO_VERSION_NOBLE)" "nvidia-container-toolkit=$v"
+  "nvidia-container-toolkit-base=$v" "libnvidia-container-tools=$v" "libnvidia-container1=$v")
   assert_equal "${#lines[@]}" "${#pins[@]}"
   for pin in "${pins[@]}"; do
     assert_line --regexp " show $pin\$"
