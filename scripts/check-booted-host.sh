@@ -78,6 +78,9 @@ readonly FAULTS=(
   "Docker enabled at boot|check_units_off_at_boot|systemctl enable docker.service|systemctl disable docker.service"
   "route_localnet reset to 0|check_route_localnet|sysctl -q -w net.ipv4.conf.all.route_localnet=0|sysctl -q -w net.ipv4.conf.all.route_localnet=1"
   "a source folder left in /var/tmp|check_no_source_left|mkdir -p /var/tmp/old-build/host-scripts && touch /var/tmp/old-build/host-scripts/setup_ami_host.sh|rm -rf /var/tmp/old-build"
+  "the seccomp profile dropped from daemon.json|check_docker_daemon_config|cp -p /etc/docker/daemon.json /root/daemon.json.good && jq 'del(.\"seccomp-profile\")' /root/daemon.json.good >/etc/docker/daemon.json|mv /root/daemon.json.good /etc/docker/daemon.json"
+  "nvidia-gridd disabled at boot|check_grid_boot_settings|systemctl disable nvidia-gridd.service|systemctl enable nvidia-gridd.service"
+  "the udev rules edited|check_udev_rules|cp -p /etc/udev/rules.d/90-fractal-input.rules /root/udev.rules.good && echo '# edited' >>/etc/udev/rules.d/90-fractal-input.rules|mv /root/udev.rules.good /etc/udev/rules.d/90-fractal-input.rules"
 )
 
 PASSED=0

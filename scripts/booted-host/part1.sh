@@ -84,6 +84,15 @@ pinned_packages_installed() {
 }
 
 # shellcheck disable=SC2317 # run by fact
+# boot_tools_ran_once: GRUB's settings keep nouveau out, and the stand-ins of update-initramfs,
+# update-grub and udevadm control were each called once, over both runs of part 1.
+boot_tools_ran_once() {
+  grep -x 'GRUB_CMDLINE_LINUX="rdblacklist=nouveau"' "$RUN_ROOT/etc/default/grub" || return 1
+  cat "$RUN_ROOT$STAND_IN_CALLS"
+  diff <(printf '%s\n' 'update-initramfs -u' update-grub 'udevadm control --reload-rules') "$RUN_ROOT$STAND_IN_CALLS"
+}
+
+# shellcheck disable=SC2317 # run by fact
 # part1_again_changes_nothing: a second run succeeds, and the dpkg state and /etc stay as they were.
 part1_again_changes_nothing() {
   local before=$RUN_DIR/part1.before
@@ -119,6 +128,10 @@ check_part1() {
   fact "part 1: setup_gpu_host.sh runs to the end against the stand-ins (repositories checked in a throw-away apt configuration, then added)" part1
   fact "part 1: Docker's and the toolkit's packages installed at the versions versions.env pins for $STAND_IN_CODENAME, through the checked keyrings" \
     pinned_packages_installed
+  fact "part 1: the ubuntu user is in the docker group (made by the docker-ce stand-in's postinst)" \
+    sh_in 'id -nG ubuntu | grep -qw docker'
   fact "part 1: a second run succeeds and changes neither the dpkg state nor /etc" part1_again_changes_nothing
+  fact "part 1: GRUB_CMDLINE_LINUX has rdblacklist=nouveau; update-initramfs -u, update-grub and udevadm control ran once over both runs" \
+    boot_tools_ran_once
   stop_apt_repo
 }
