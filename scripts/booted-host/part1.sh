@@ -7,7 +7,7 @@
 # message, leaving the dpkg state and every file under /etc as they were. Then part 1 runs to the
 # end and installs the pinned packages, and a second run changes nothing. Also the stand-ins, written
 # before boot, for what part 1 calls that a container lacks: snapd, GRUB's and the initramfs'
-# tools, udev's control socket; and the ubuntu user of Ubuntu's images. Sourced by
+# tools, udev's reload of its rules; and the ubuntu user of Ubuntu's images. Sourced by
 # scripts/check-booted-host.sh after booted-host/part1-driver.sh; uses its fact, pass, fail.
 
 # Where the stand-ins below record their calls.
@@ -20,7 +20,7 @@ write_part1_stand_ins() {
     install -D -m 755 /dev/stdin "$root/usr/local/sbin/$cmd" <<STANDIN
 #!/bin/sh
 # $cmd stand-in (booted-host test): the container boots without GRUB or an initramfs; records the call.
-mkdir -p ${STAND_IN_CALLS%/*} && echo "$cmd \$*" >>$STAND_IN_CALLS
+mkdir -p ${STAND_IN_CALLS%/*} && echo "$cmd\${*:+ \$*}" >>$STAND_IN_CALLS
 STANDIN
   done
   install -D -m 755 /dev/stdin "$root/usr/local/bin/snap" <<'STANDIN'
@@ -36,9 +36,9 @@ esac
 STANDIN
   install -D -m 755 /dev/stdin "$root/usr/local/bin/udevadm" <<STANDIN
 #!/bin/sh
-# udevadm stand-in (booted-host test): systemd-udevd does not run in a container, so "control"
-# (reload the rules) is recorded; anything else goes to the real udevadm.
-if [ "\$1" = control ]; then
+# udevadm stand-in (booted-host test): systemd-udevd does not run in a container, so part 1's
+# "control --reload-rules" is recorded; anything else (systemd's own calls) goes to the real udevadm.
+if [ "\$*" = "control --reload-rules" ]; then
   mkdir -p ${STAND_IN_CALLS%/*} && echo "udevadm \$*" >>$STAND_IN_CALLS
   exit 0
 fi
