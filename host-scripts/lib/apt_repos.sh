@@ -94,13 +94,17 @@ check_apt_repo() {
   chmod -R 755 "$dir"
   "$sources" "$key" >"$dir/sources.list"
   problem=$(throwaway_apt_update "$dir" 3)
-  [[ -z "$problem" ]] ||
+  [[ -z "$problem" ]] || {
+    forget_checked_apt_repos
     die "$name failed its check (apt-get update with only its sources entry and the key $fingerprint): $problem; nothing was installed or written under /etc"
+  }
   local -a options
   mapfile -t options < <(throwaway_apt_options "$dir")
   for pkg in "$@"; do
-    apt-cache "${options[@]}" show "$pkg" >/dev/null 2>&1 ||
+    apt-cache "${options[@]}" show "$pkg" >/dev/null 2>&1 || {
+      forget_checked_apt_repos
       die "$name has no ${pkg%%=*} version ${pkg#*=} (the pinned version): nothing was installed or written under /etc"
+    }
   done
   log "checked $name: signed by $fingerprint, has ${*}"
 }

@@ -60,6 +60,8 @@ throwaway_calls() {
   assert_output --partial "ERROR: Docker's apt repository https://download.docker.com/linux/ubuntu failed its check (apt-get update with only its sources entry and the key $(versions_value DOCKER_APT_KEY_FINGERPRINT)): E: The repository 'https://download.docker.com/linux/ubuntu InRelease' is not signed.; nothing was installed or written under /etc"
   assert_output --partial 'apt: W: GPG error:'
   assert_equal "$(host_state)" "$before"
+  run find "$TMPDIR" -mindepth 1
+  assert_output ''
   # a signature is not a network hiccup, but it is not told apart: three attempts, then the refusal
   run throwaway_calls apt-get
   assert_equal "${#lines[@]}" 3
@@ -73,6 +75,8 @@ throwaway_calls() {
   assert_failure
   assert_output --partial "ERROR: NVIDIA's apt repository https://nvidia.github.io/libnvidia-container/stable/deb has no libnvidia-container-tools version $v (the pinned version): nothing was installed or written under /etc"
   assert_equal "$(host_state)" "$before"
+  run find "$TMPDIR" -mindepth 1
+  assert_output ''
 }
 
 @test "a key with another fingerprint than the pinned one stops part 1 before apt reads the repository" {
