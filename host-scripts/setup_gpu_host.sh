@@ -13,6 +13,9 @@
 # and refuses otherwise. TARGET_USER (default: ubuntu) is the user added to the docker group.
 # Refuses an OS but the Ubuntu releases versions.env pins Docker for, on x86_64.
 #
+# Checks first, changes after: the variant's driver pin, then Docker's and NVIDIA's apt repositories
+# (signing keys by pinned fingerprint, signed indexes, every pinned version present) in a throw-away
+# apt configuration; a repository that fails stops the script before anything is written.
 # Idempotent: a second run changes nothing. Variables (all optional):
 #   IMAGE_VARIANT         (required) the image variant: a file name in variants/ without .env
 #   NVIDIA_DRIVER_MIRROR_BUCKET, NVIDIA_DRIVER_MIRROR_REGION  (required) the project's driver mirror,
@@ -30,6 +33,8 @@ HOST_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SCRIPT_NAME=setup_gpu_host.sh
 # shellcheck source=lib/common.sh
 source "$HOST_SCRIPTS_DIR/lib/common.sh"
+# shellcheck source=lib/apt_repos.sh
+source "$HOST_SCRIPTS_DIR/lib/apt_repos.sh"
 # shellcheck source=lib/docker.sh
 source "$HOST_SCRIPTS_DIR/lib/docker.sh"
 # shellcheck source=lib/nvidia.sh
@@ -46,6 +51,10 @@ main() {
 
   preflight "$HOST_SCRIPTS_DIR" --variant
   check_grid_driver_pin
+
+  stage "check Docker's and NVIDIA's apt repositories before any change: keys, signed indexes, pinned versions"
+  check_docker_apt_repo
+  check_nvidia_container_toolkit_repo
 
   prepare_apt
 
@@ -99,6 +108,7 @@ main() {
 
   stage "apt autoremove"
   autoremove_packages
+  forget_checked_apt_repos
 
   stage "done: reboot before setup_ami_host.sh or using the GPU"
 }

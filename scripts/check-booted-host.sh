@@ -7,12 +7,17 @@
 # namespace, one after the other, installs stand-ins for what cannot come from these machines
 # (named "stand-in" below, the os-release among them), then runs, inside the container only: part 1's
 # GRID driver stage against the driver mirror in moto's S3 on the container's loopback, with a
-# tampered runfile refused (booted-host/part1-driver.sh), the AMI setup (part 2), a reboot, a second run of the setup, the validate checks on the correct
-# host and after each injected fault, and the boot bootstrap as cloud-init runs it. Prints PASS
-# or FAIL per fact, prefixed with the release stood in for, and ends with "N passed, N failed".
+# tampered runfile refused (booted-host/part1-driver.sh); part 1 as a whole against signed apt
+# repositories standing in for Docker's, NVIDIA's and Ubuntu's, served over HTTPS on the same
+# loopback, with a repository signed by another key and a pinned version missing refused, leaving
+# the dpkg state and /etc unchanged (booted-host/apt-repo.sh, booted-host/part1.sh); the AMI setup
+# (part 2), a reboot, a second run of the setup, the validate checks on the correct host and after
+# each injected fault, and the boot bootstrap as cloud-init runs it. Prints PASS or FAIL per fact,
+# prefixed with the release stood in for, the checks only a GPU instance can show (NOT SHOWN HERE),
+# and ends with "N passed, N failed".
 #
 # Needs root, the Debian/Ubuntu packages debootstrap, debian-archive-keyring, systemd-container,
-# makeself and jq, moto's server and the AWS CLI and, the first time or after scripts/booted-host/root-packages.txt
+# makeself, jq, apt-utils (apt-ftparchive), openssl, curl and Python 3, moto's server and the AWS CLI and, the first time or after scripts/booted-host/root-packages.txt
 # changed, Debian's archive. Fails (never skips) when the container cannot be built or booted.
 # The container is stopped and its copy removed at the end, also on failure.
 #
@@ -25,8 +30,12 @@ readonly REPO_DIR
 source "$REPO_DIR/scripts/booted-host/container.sh"
 # shellcheck source=booted-host/stand-ins.sh
 source "$REPO_DIR/scripts/booted-host/stand-ins.sh"
+# shellcheck source=booted-host/apt-repo.sh
+source "$REPO_DIR/scripts/booted-host/apt-repo.sh"
 # shellcheck source=booted-host/part1-driver.sh
 source "$REPO_DIR/scripts/booted-host/part1-driver.sh"
+# shellcheck source=booted-host/part1.sh
+source "$REPO_DIR/scripts/booted-host/part1.sh"
 
 # Where the image components unpack the host-scripts asset (their HostScriptsWorkDir constant).
 readonly WORK_DIR=/var/tmp/host-setup
@@ -49,16 +58,29 @@ ECS_ENABLE_GPU_SUPPORT=true
 ECS_NVIDIA_RUNTIME=nvidia
 ECS_SELINUX_CAPABLE=true"
 readonly HOST_SERVICE_UNIT_FILE=/etc/systemd/system/fractal-ecs-host-service.service
-# Validate checks that need part 1 (Docker's, NVIDIA's and AWS's repositories): they run, and their
-# result is reported, but only an image build can show them.
-readonly NEEDS_PART_1_OR_GPU=(check_grid_boot_settings check_docker_daemon_config
-  check_seccomp_profile check_udev_rules)
+# Why the image's test phase (test_ami_host.sh, TEST_CHECKS) cannot run here, per check: each needs
+# the GPU, the loaded GRID driver or a real Docker daemon, none of which a container on this machine has.
+declare -A NOT_SHOWN_WHY=(
+  [check_nvidia_driver_loaded]="the nvidia module loaded on a GPU"
+  [check_gpu_listed]="a GPU that nvidia-smi lists"
+  [check_nouveau_not_loaded]="the instance's own kernel at boot (a container shares this machine's)"
+  [check_gridd_licensed]="a GPU holding a GRID license from nvidia-gridd"
+  [check_gsp_firmware]="the loaded nvidia module's GSP setting"
+  [check_persistence_mode]="a GPU in persistence mode"
+  [check_units_not_running]="the instance after its test boot, with the host service not yet started"
+  [check_docker_starts_on_demand]="a real Docker daemon reading daemon.json and the seccomp profile"
+  [check_gpu_container]="a real Docker daemon, the nvidia runtime and a GPU"
+  [check_docker_stops_again]="a real Docker daemon"
+)
 # Injected faults: name, what the validate phase must name, how to break, how to restore.
 readonly FAULTS=(
   "a NAT rule deleted (and the rules saved)|check_ecs_nat_rules_saved|cp -p /etc/iptables/rules.v4 /root/rules.v4.good && iptables -w -t nat -D OUTPUT -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 51679 && iptables-save >/etc/iptables/rules.v4|mv /root/rules.v4.good /etc/iptables/rules.v4 && iptables-restore </etc/iptables/rules.v4"
   "Docker enabled at boot|check_units_off_at_boot|systemctl enable docker.service|systemctl disable docker.service"
   "route_localnet reset to 0|check_route_localnet|sysctl -q -w net.ipv4.conf.all.route_localnet=0|sysctl -q -w net.ipv4.conf.all.route_localnet=1"
   "a source folder left in /var/tmp|check_no_source_left|mkdir -p /var/tmp/old-build/host-scripts && touch /var/tmp/old-build/host-scripts/setup_ami_host.sh|rm -rf /var/tmp/old-build"
+  "the seccomp profile dropped from daemon.json|check_docker_daemon_config|cp -p /etc/docker/daemon.json /root/daemon.json.good && jq 'del(.\"seccomp-profile\")' /root/daemon.json.good >/etc/docker/daemon.json|mv /root/daemon.json.good /etc/docker/daemon.json"
+  "nvidia-gridd disabled at boot|check_grid_boot_settings|systemctl disable nvidia-gridd.service|systemctl enable nvidia-gridd.service"
+  "the udev rules edited|check_udev_rules|cp -p /etc/udev/rules.d/90-fractal-input.rules /root/udev.rules.good && echo '# edited' >>/etc/udev/rules.d/90-fractal-input.rules|mv /root/udev.rules.good /etc/udev/rules.d/90-fractal-input.rules"
 )
 
 PASSED=0
@@ -112,6 +134,7 @@ sh_in() {
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
   stop_mirror
+  stop_apt_repo
   stop_container
   release_chroot_proc
   if [[ -n "$RUN_DIR" ]]; then
@@ -223,15 +246,13 @@ second_run_changes_nothing() {
 }
 
 # shellcheck disable=SC2317 # run by fact
-# validate_fails_with <expected check|-> : runs the validate phase; the checks that fail (but
-# those only a g3 build can show) must be exactly the expected one (- for none).
+# validate_fails_with <expected check|-> : runs the validate phase; the checks that fail must be
+# exactly the expected one (- for none).
 validate_fails_with() {
-  local want=$1 output rc=0 failing name
+  local want=$1 output rc=0 failing
   output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1) || rc=$?
   echo "$output"
-  failing=$(sed -n 's/^FAIL \([a-z_0-9]*\).*/\1/p' <<<"$output" | while read -r name; do
-    [[ " ${NEEDS_PART_1_OR_GPU[*]} " == *" $name "* ]] || echo "$name"
-  done)
+  failing=$(sed -n 's/^FAIL \([a-z_0-9]*\).*/\1/p' <<<"$output")
   grep -q '^PASS ' <<<"$output" || return 1
   if [[ "$want" == - ]]; then
     [[ -z "$failing" ]] && return 0
@@ -242,14 +263,30 @@ validate_fails_with() {
   return 1
 }
 
-report_needs_part_1() {
-  local output check
+# shellcheck disable=SC2317 # run by fact
+# validate_ran_every_check: every check of the validate phase printed PASS (none left out).
+validate_ran_every_check() {
+  local output checks check
   output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
-  for check in "${NEEDS_PART_1_OR_GPU[@]}"; do
-    if grep -q "^[A-Z]* $check\b" <<<"$output"; then
-      echo "NOT SHOWN HERE $STAND_IN_CODENAME: $check: needs part 1 ($(grep "^[A-Z]* $check\b" <<<"$output" | cut -c1-120))"
-    fi
+  checks=$(sed -n '/^readonly VALIDATE_CHECKS=(/,/)/p' "$REPO_DIR/host-scripts/validate_ami_host.sh" |
+    grep -oE 'check_[a-z_0-9]+')
+  for check in $checks; do
+    grep -qx "PASS $check" <<<"$output" || {
+      echo "$output"
+      echo "not PASS: $check"
+      return 1
+    }
   done
+  echo "$(wc -w <<<"$checks") checks, every one PASS"
+}
+
+# report_not_shown: the image's test phase checks, which only a GPU instance shows, and why.
+report_not_shown() {
+  local check
+  sed -n '/^readonly TEST_CHECKS=(/,/)/p' "$REPO_DIR/host-scripts/test_ami_host.sh" | grep -oE 'check_[a-z_0-9]+' |
+    while read -r check; do
+      echo "NOT SHOWN HERE $STAND_IN_CODENAME: $check (test phase): needs ${NOT_SHOWN_WHY[$check]:-a GPU instance}"
+    done
 }
 
 check_validate_and_faults() {
@@ -257,8 +294,9 @@ check_validate_and_faults() {
   copy_scripts_in
   [[ -f "$RUN_ROOT$SCRIPTS/validate_ami_host.sh" ]] ||
     abort "host-scripts/validate_ami_host.sh exists (the validate phase's checks)"
-  fact "validate: every check passes on the set-up host (but those needing part 1 or a GPU)" validate_fails_with -
-  report_needs_part_1
+  fact "validate: every check passes on the set-up host" validate_fails_with -
+  fact "validate: every check of VALIDATE_CHECKS ran and passed (none needs what only a GPU instance has)" validate_ran_every_check
+  report_not_shown
   for fault in "${FAULTS[@]}"; do
     IFS='|' read -r what check break restore <<<"$fault"
     if ! sh_in "$break" >"$OUT" 2>&1; then
@@ -309,9 +347,10 @@ check_stand_in() {
   RUN_ROOT=$RUN_DIR/root
   mkdir -p "$RUN_DIR"
   cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
-  write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" >"$OUT" 2>&1 ||
-    abort "stand-ins: amazon-ecs-init and docker-ce packages (dpkg-deb), nvidia-smi, modinfo, aws, cloud-init, host service, the Ubuntu $STAND_IN_VERSION_ID os-release"
-  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) and docker-ce packages built with dpkg-deb; nvidia-smi ($STAND_IN_GPU_NAME), modinfo (driver $STAND_IN_DRIVER_VERSION once the driver runfile's stand-in installer ran), aws (ssm, and s3 cp from moto), cloud-init (cloud-final.service), the host service binary and an Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME os-release, all named 'stand-in'"
+  { write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" &&
+    write_apt_repo_stand_ins "$RUN_ROOT" "$RUN_DIR" && write_part1_stand_ins "$RUN_ROOT"; } >"$OUT" 2>&1 ||
+    abort "stand-ins: amazon-ecs-init package, signed apt repositories (dpkg-deb, apt-ftparchive), nvidia-smi, modinfo, aws, snap, cloud-init, host service, the Ubuntu $STAND_IN_VERSION_ID os-release"
+  echo "stand-ins: amazon-ecs-init (signed with a throw-away key) built with dpkg-deb; Docker's, NVIDIA's and the archive's apt repositories (packages at the $STAND_IN_CODENAME pins, apt-ftparchive, signed with a throw-away key, HTTPS with a throw-away certificate); nvidia-smi ($STAND_IN_GPU_NAME), modinfo (driver $STAND_IN_DRIVER_VERSION once the driver runfile's stand-in installer ran), aws (ssm, and s3 cp from moto), snap, update-grub, update-initramfs, udevadm control, cloud-init (cloud-final.service), the host service binary and an Ubuntu $STAND_IN_VERSION_ID $STAND_IN_CODENAME os-release, all named 'stand-in'"
 
   boot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
@@ -324,10 +363,8 @@ check_stand_in() {
   # iptables -V names the nft backend nf_tables
   fact "iptables runs on the $STAND_IN_IPTABLES backend, as on Ubuntu $STAND_IN_VERSION_ID" \
     sh_in "iptables -V | grep -q '(${STAND_IN_IPTABLES/nft/nf_tables})'"
-  fact "stand-in docker-ce installed: docker.socket and docker.service enabled and running, as Docker's package leaves them" \
-    sh_in "dpkg -i $STAND_IN_DIR/docker-ce.deb && systemctl is-enabled docker.service docker.socket && systemctl is-active docker.service"
-
   check_part1_driver
+  check_part1
 
   copy_scripts_in
   fact "AMI setup: wait_for_host.sh and setup_ami_host.sh (part 2) run to the end" run_setup
@@ -373,7 +410,7 @@ main() {
   trap 'exit 130' INT TERM
   missing=$(missing_host_tools)
   if [[ -n "$missing" ]]; then
-    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container makeself jq; moto[server] and the AWS CLI from PyPI)"
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container makeself jq apt-utils openssl curl python3; moto[server] and the AWS CLI from PyPI)"
     finish
   fi
   for stand_in in "${STAND_INS[@]}"; do

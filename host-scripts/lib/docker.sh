@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 #
-# Owns Docker CE from Docker's apt repository, its daemon configuration (NVIDIA default runtime,
+# Owns Docker CE from Docker's apt repository (checked and added by lib/apt_repos.sh), its daemon configuration (NVIDIA default runtime,
 # seccomp profile) and keeping it off at boot. Needs lib/common.sh and HOST_SCRIPTS_DIR.
 
 readonly DOCKER_KEYRING=/etc/apt/keyrings/docker.asc
@@ -15,34 +15,35 @@ remove_old_docker() {
   remove_packages docker docker-engine docker.io containerd runc
 }
 
+# docker_apt_sources <keyring>: Docker's sources entry for this host's Ubuntu release.
+docker_apt_sources() {
+  echo "deb [arch=$(dpkg --print-architecture) signed-by=$1] $DOCKER_APT_REPO_URL $(ubuntu_codename) stable"
+}
+
+# docker_pinned_packages: sets PINNED_PACKAGES to Docker's packages at this release's pins.
+docker_pinned_packages() {
+  [[ -n "${DOCKER_CE_VERSION:-}" && -n "${CONTAINERD_IO_VERSION:-}" ]] ||
+    die "DOCKER_CE_VERSION and CONTAINERD_IO_VERSION must be pinned for Ubuntu $(ubuntu_codename) (versions.env: DOCKER_CE_VERSION_<CODENAME>, CONTAINERD_IO_VERSION_<CODENAME>)"
+  PINNED_PACKAGES=("docker-ce=$DOCKER_CE_VERSION" "docker-ce-cli=$DOCKER_CE_VERSION" "containerd.io=$CONTAINERD_IO_VERSION")
+}
+
+# check_docker_apt_repo: before any change: Docker's key by its pinned fingerprint, its signed
+# index, the pinned releases in it (lib/apt_repos.sh).
+check_docker_apt_repo() {
+  docker_pinned_packages
+  check_apt_repo "Docker's apt repository $DOCKER_APT_REPO_URL" "$DOCKER_APT_KEY_URL" \
+    "$DOCKER_APT_KEY_FINGERPRINT" "$DOCKER_KEYRING" docker_apt_sources "${PINNED_PACKAGES[@]}"
+}
+
 add_docker_apt_repo() {
-  local tmp arch codename
-  tmp=$(mktemp -d)
-  if [[ ! -s "$ROOT$DOCKER_KEYRING" ]]; then
-    download_url https://download.docker.com/linux/ubuntu/gpg "$tmp/docker.asc"
-    verify_key_fingerprint "$tmp/docker.asc" "$DOCKER_APT_KEY_FINGERPRINT"
-    install_file "$tmp/docker.asc" "$DOCKER_KEYRING" 644
-  else
-    verify_key_fingerprint "$ROOT$DOCKER_KEYRING" "$DOCKER_APT_KEY_FINGERPRINT"
-  fi
-  arch=$(dpkg --print-architecture)
-  codename=$(ubuntu_codename)
-  install_content "$DOCKER_SOURCES" 644 <<EOF
-deb [arch=$arch signed-by=$DOCKER_KEYRING] https://download.docker.com/linux/ubuntu $codename stable
-EOF
-  if file_changed; then
-    invalidate_apt_lists
-  fi
-  rm -rf "$tmp"
+  add_apt_repo "$DOCKER_KEYRING" "$DOCKER_SOURCES" docker_apt_sources
 }
 
 # install_docker: the pinned releases; apt checks them against the repository's signed index,
-# whose key add_docker_apt_repo checked by its pinned fingerprint.
+# whose key check_docker_apt_repo checked by its pinned fingerprint.
 install_docker() {
-  [[ -n "${DOCKER_CE_VERSION:-}" && -n "${CONTAINERD_IO_VERSION:-}" ]] ||
-    die "DOCKER_CE_VERSION and CONTAINERD_IO_VERSION must be pinned for Ubuntu $(ubuntu_codename) (versions.env: DOCKER_CE_VERSION_<CODENAME>, CONTAINERD_IO_VERSION_<CODENAME>)"
-  install_packages "docker-ce=$DOCKER_CE_VERSION" "docker-ce-cli=$DOCKER_CE_VERSION" \
-    "containerd.io=$CONTAINERD_IO_VERSION"
+  docker_pinned_packages
+  install_packages "${PINNED_PACKAGES[@]}"
 }
 
 # add_user_to_docker_group: TARGET_USER (default ubuntu) joins the docker group.

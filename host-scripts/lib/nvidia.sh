@@ -69,30 +69,34 @@ installed_nvidia_driver_version() {
   modinfo -F version nvidia 2>/dev/null || true
 }
 
-add_nvidia_container_toolkit_repo() {
-  local tmp
-  tmp=$(mktemp -d)
-  if [[ ! -s "$ROOT$NVIDIA_KEYRING" ]]; then
-    download_url https://nvidia.github.io/libnvidia-container/gpgkey "$tmp/nvidia.asc"
-    verify_key_fingerprint "$tmp/nvidia.asc" "$NVIDIA_APT_KEY_FINGERPRINT"
-    install_file "$tmp/nvidia.asc" "$NVIDIA_KEYRING" 644
-  else
-    verify_key_fingerprint "$ROOT$NVIDIA_KEYRING" "$NVIDIA_APT_KEY_FINGERPRINT"
-  fi
-  install_content "$NVIDIA_SOURCES" 644 <<EOF
-deb [signed-by=$NVIDIA_KEYRING] https://nvidia.github.io/libnvidia-container/stable/deb/\$(ARCH) /
-EOF
-  if file_changed; then
-    invalidate_apt_lists
-  fi
-  rm -rf "$tmp"
+# nvidia_apt_sources <keyring>: NVIDIA's sources entry (a flat repository per architecture).
+nvidia_apt_sources() {
+  echo "deb [signed-by=$1] $NVIDIA_APT_REPO_URL/\$(ARCH) /"
 }
 
-# install_nvidia_container_toolkit: the pinned release of its four packages; apt checks them against
-# the repository's signed index, whose key add_nvidia_container_toolkit_repo checked by fingerprint.
-install_nvidia_container_toolkit() {
+# nvidia_pinned_packages: sets PINNED_PACKAGES to the toolkit's four packages at the pinned release.
+nvidia_pinned_packages() {
   local v=$NVIDIA_CONTAINER_TOOLKIT_VERSION
   [[ -n "$v" ]] || die "NVIDIA_CONTAINER_TOOLKIT_VERSION must be pinned (versions.env)"
-  install_packages "nvidia-container-toolkit=$v" "nvidia-container-toolkit-base=$v" \
-    "libnvidia-container-tools=$v" "libnvidia-container1=$v"
+  PINNED_PACKAGES=("nvidia-container-toolkit=$v" "nvidia-container-toolkit-base=$v"
+    "libnvidia-container-tools=$v" "libnvidia-container1=$v")
+}
+
+# check_nvidia_container_toolkit_repo: before any change: NVIDIA's key by its pinned fingerprint,
+# its signed index, the pinned release in it (lib/apt_repos.sh).
+check_nvidia_container_toolkit_repo() {
+  nvidia_pinned_packages
+  check_apt_repo "NVIDIA's apt repository $NVIDIA_APT_REPO_URL" "$NVIDIA_APT_KEY_URL" \
+    "$NVIDIA_APT_KEY_FINGERPRINT" "$NVIDIA_KEYRING" nvidia_apt_sources "${PINNED_PACKAGES[@]}"
+}
+
+add_nvidia_container_toolkit_repo() {
+  add_apt_repo "$NVIDIA_KEYRING" "$NVIDIA_SOURCES" nvidia_apt_sources
+}
+
+# install_nvidia_container_toolkit: the pinned release; apt checks it against the repository's
+# signed index, whose key check_nvidia_container_toolkit_repo checked by fingerprint.
+install_nvidia_container_toolkit() {
+  nvidia_pinned_packages
+  install_packages "${PINNED_PACKAGES[@]}"
 }

@@ -6,7 +6,7 @@
 #
 # A download is a line (outside comments and test/) that calls download_url, curl, wget,
 # `aws s3 cp` or `snap install`, or installs a versioned apt package (`install_packages` or
-# `apt_get install` with NAME=$VERSION). Its scope is the function it is in, the functions that
+# `apt_get install` with NAME=$VERSION, or sets PINNED_PACKAGES to NAME=$VERSION for lib/apt_repos.sh). Its scope is the function it is in, the functions that
 # call that function (but main) and the functions it calls. Each download needs, in its scope:
 #   - a pin: a variable whose name ends in _VERSION, _SHA256, _FINGERPRINT or _CHANNEL (or has
 #     _SHA256_ in it), and every such variable must have a value other than empty or "latest" in
@@ -14,7 +14,8 @@
 #     image variant's file (variants/*.env) (HOST_SERVICE_BINARY_SHA256 is the operator's: it comes
 #     with HOST_SERVICE_BINARY);
 #   - a check: verify_sha256, verify_pgp_signature or verify_key_fingerprint
-#     (for an apt package: a repository key checked by verify_key_fingerprint in the same file;
+#     (for an apt package: a repository key checked by verify_key_fingerprint, or by check_apt_repo
+#     with the pinned fingerprint, in the same file;
 #     for a snap: snapd's own signature check, so never --dangerous).
 # curl inside download_url (the primitive every download goes through) and imds_get (instance
 # metadata, not software) are not downloads of their own.
@@ -101,7 +102,7 @@ for file in "${FILES[@]}"; do
       *'snap install'*) kind=snap ;;
       *'aws s3 cp'*) kind=s3 ;;
       *download_url\ *) kind=https ;;
-      *install_packages\ *=\$* | *'apt_get install '*=\$*) kind=apt ;;
+      *install_packages\ *=\$* | *'apt_get install '*=\$* | *PINNED_PACKAGES=\(*=\$*) kind=apt ;;
     esac
     if [[ -z "$kind" && "$text" =~ $FETCH_COMMAND ]]; then
       kind=https
@@ -139,8 +140,8 @@ for file in "${FILES[@]}"; do
         check='snapd signature'
         ;;
       apt)
-        check=$(grep -oE "verify_key_fingerprint" "$file" | head -n 1 || true)
-        [[ -n "$check" ]] || problem "$where: the repository's signing key is not checked (verify_key_fingerprint) in ${file#"$DIR"/}"
+        check=$(grep -oE "verify_key_fingerprint|check_apt_repo" "$file" | head -n 1 || true)
+        [[ -n "$check" ]] || problem "$where: the repository's signing key is not checked (verify_key_fingerprint, or check_apt_repo) in ${file#"$DIR"/}"
         ;;
       *)
         check=$(grep -oE "(^|[^a-z_])($CHECKS)" <<<"$scope" | grep -oE "$CHECKS" | sort -u | paste -sd, || true)
@@ -148,7 +149,7 @@ for file in "${FILES[@]}"; do
         ;;
     esac
     echo "download $where pins: ${ok_pins[*]:-none} checks: ${check:-none}"
-  done < <(grep -nE "snap install|aws s3 cp|download_url |install_packages |apt_get install |$FETCH_COMMAND" "$file" || true)
+  done < <(grep -nE "snap install|aws s3 cp|download_url |install_packages |apt_get install |PINNED_PACKAGES=\(|$FETCH_COMMAND" "$file" || true)
 done
 
 echo "$sites downloads, $problems unverified"

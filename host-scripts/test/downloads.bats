@@ -21,11 +21,12 @@ setup() {
   assert_line --partial 'install_go.sh:'
   assert_line --regexp '^download lib/ecs\.sh:[0-9]+ \(fetch_ecs_init, https\) pins: ECS_INIT_VERSION ECS_PGP_KEY_FINGERPRINT checks: verify_pgp_signature$'
   assert_line --regexp '^download lib/grid_driver\.sh:[0-9]+ \(install_grid_driver, s3\) pins: NVIDIA_GRID_DRIVER_SHA256 checks: .*verify_sha256'
-  assert_line --regexp '^download lib/docker\.sh:[0-9]+ \(install_docker, apt\) pins: CONTAINERD_IO_VERSION DOCKER_CE_VERSION checks: verify_key_fingerprint$'
-  assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(install_nvidia_container_toolkit, apt\) pins: NVIDIA_CONTAINER_TOOLKIT_VERSION'
+  assert_line --regexp '^download lib/apt_repos\.sh:[0-9]+ \(check_apt_repo, https\) pins: DOCKER_APT_KEY_FINGERPRINT NVIDIA_APT_KEY_FINGERPRINT checks: verify_key_fingerprint$'
+  assert_line --regexp '^download lib/docker\.sh:[0-9]+ \(docker_pinned_packages, apt\) pins: CONTAINERD_IO_VERSION DOCKER_APT_KEY_FINGERPRINT DOCKER_CE_VERSION checks: check_apt_repo$'
+  assert_line --regexp '^download lib/nvidia\.sh:[0-9]+ \(nvidia_pinned_packages, apt\) pins: NVIDIA_APT_KEY_FINGERPRINT NVIDIA_CONTAINER_TOOLKIT_VERSION checks: check_apt_repo$'
   assert_line --regexp '^download lib/host\.sh:[0-9]+ \(install_aws_cli, snap\) pins: AWS_CLI_SNAP_CHANNEL'
   assert_line --regexp '^download lib/image\.sh:[0-9]+ \(install_host_service_binary, s3\) pins: HOST_SERVICE_BINARY_SHA256 checks: verify_sha256$'
-  assert_line '10 downloads, 0 unverified'
+  assert_line '9 downloads, 0 unverified'
 }
 
 @test "a pin removed from versions.env or a variant, or set back to latest, fails the check" {
@@ -33,7 +34,7 @@ setup() {
   sed -i '/^NVIDIA_GRID_DRIVER_SHA256=/d' "$COPY/variants/ubuntu20-r535.env"
   run bash "$CHECKER" "$COPY"
   assert_failure
-  assert_line --regexp "^UNVERIFIED lib/docker\.sh:[0-9]+ \(install_docker, apt\): CONTAINERD_IO_VERSION is not pinned in versions.env:CONTAINERD_IO_VERSION_JAMMY \(value ''\)$"
+  assert_line --regexp "^UNVERIFIED lib/docker\.sh:[0-9]+ \(docker_pinned_packages, apt\): CONTAINERD_IO_VERSION is not pinned in versions.env:CONTAINERD_IO_VERSION_JAMMY \(value ''\)$"
   assert_line --regexp "^UNVERIFIED lib/grid_driver\.sh:[0-9]+ \(install_grid_driver, s3\): NVIDIA_GRID_DRIVER_SHA256 is not pinned in variants/ubuntu20-r535.env \(value ''\)$"
   sed -i 's/^ECS_INIT_VERSION=.*/ECS_INIT_VERSION=latest/' "$COPY/versions.env"
   run bash "$CHECKER" "$COPY"
@@ -49,7 +50,7 @@ setup() {
   run bash "$CHECKER" "$COPY"
   assert_failure
   assert_line --regexp '^UNVERIFIED lib/ecs\.sh:[0-9]+ \(fetch_ecs_init, https\): nothing checks what it downloads'
-  assert_line '10 downloads, 2 unverified'
+  assert_line '9 downloads, 2 unverified'
 }
 
 @test "a new download without a pin and a check fails, and so does a snap without its signature check" {

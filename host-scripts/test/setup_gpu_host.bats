@@ -305,7 +305,8 @@ nvidia-installer -s --dkms --skip-module-load"
   done
   local first_mask first_apt
   first_mask=$(grep -n '^systemctl mask' "$STUB_LOG" | head -n 1 | cut -d: -f1)
-  first_apt=$(grep -n '^apt-get' "$STUB_LOG" | head -n 1 | cut -d: -f1)
+  # the first apt-get on the host's own configuration (lib/apt_repos.sh's checks use throw-away ones)
+  first_apt=$(grep -n '^apt-get' "$STUB_LOG" | grep -vF 'Dir::Etc::sourcelist=' | head -n 1 | cut -d: -f1)
   ((first_mask < first_apt))
 }
 

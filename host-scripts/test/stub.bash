@@ -14,6 +14,9 @@
 #   STUB_NVIDIA_KEY_FPR, STUB_DRIVER_VERSION, STUB_GO_TARBALL, STUB_AUTOREMOVE_PLAN,
 #   STUB_CONTAINER_NVIDIA_SMI_L (what nvidia-smi -L prints inside a container),
 #   STUB_DRIVER_CHECK_FAILS=1 (the driver runfile fails its own --check)
+#   STUB_APT_BAD_SIGNER=<text> (apt-get update refuses a sources list containing <text>: its
+#   index is signed by another key), STUB_APT_MISSING="<name=version>..." (apt-cache finds no such
+#   version)
 set -euo pipefail
 
 name=${STUB_NAME:-${0##*/}}
@@ -93,9 +96,25 @@ case "$name" in
           printf '%s' "${STUB_AUTOREMOVE_PLAN:-}"
         fi
         ;;
-      update) ;;
+      update)
+        sources=$(sed -n 's/^Dir::Etc::sourcelist=//p' <<<"$(printf '%s\n' "$@")")
+        if [[ -n "${STUB_APT_BAD_SIGNER:-}" && -n "$sources" ]] && grep -qF "$STUB_APT_BAD_SIGNER" "$sources"; then
+          url=$(grep -oE 'https?://[^ ]+' "$sources" | head -n 1)
+          echo "W: GPG error: $url InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 0123456789ABCDEF"
+          echo "E: The repository '$url InRelease' is not signed."
+          exit 100
+        fi
+        ;;
       *) exit 100 ;;
     esac
+    ;;
+  apt-cache)
+    pkg=${*: -1}
+    if [[ " ${STUB_APT_MISSING:-} " == *" $pkg "* ]]; then
+      echo "E: Version '${pkg#*=}' for '${pkg%%=*}' was not found" >&2
+      exit 100
+    fi
+    printf 'Package: %s\nVersion: %s\n' "${pkg%%=*}" "${pkg#*=}"
     ;;
   dpkg-query)
     format='' pkg=''

@@ -10,7 +10,7 @@ bats_load_library bats-assert
 HOST_SCRIPTS="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 export HOST_SCRIPTS
 
-STUBBED_COMMANDS=(apt-get dpkg dpkg-query systemctl id usermod curl gpg aws nvidia-installer
+STUBBED_COMMANDS=(apt-get apt-cache dpkg dpkg-query systemctl id usermod curl gpg aws nvidia-installer
   modinfo nvidia-smi nvidia-ctk iptables iptables-save sysctl snap debconf-set-selections
   uname cloud-init modprobe update-grub update-initramfs udevadm sleep docker)
 
@@ -183,7 +183,10 @@ calls_matching() {
 # calls_changing_the_host: logged calls of commands that change a host (a re-run must make
 # none).
 calls_changing_the_host() {
-  calls_matching '^(apt-get .* (install|purge|remove|update|autoremove --purge)( |$)|usermod|systemctl( -[-a-z]+)* (enable|disable|mask|unmask|start|stop|restart|daemon-reload)|iptables .* -A |sysctl .*-w|snap install|nvidia-installer|nvidia-ctk|update-grub|update-initramfs|udevadm|modprobe|debconf-set-selections|aws s3 cp|curl .*-o )'
+  {
+    calls_matching '^(apt-get .* (install|purge|remove|update|autoremove --purge)( |$)|usermod|systemctl( -[-a-z]+)* (enable|disable|mask|unmask|start|stop|restart|daemon-reload)|iptables .* -A |sysctl .*-w|snap install|nvidia-installer|nvidia-ctk|update-grub|update-initramfs|udevadm|modprobe|debconf-set-selections|aws s3 cp|curl .*-o )'
+    # apt-get update in a throw-away configuration (lib/apt_repos.sh) writes only to a temporary folder
+  } | grep -vF -- '-o Dir::Etc::sourcelist=' || true
 }
 
 # reset_calls: forget the calls logged so far (before a second run).

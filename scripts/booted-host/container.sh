@@ -22,7 +22,7 @@ CHROOT_PROC=''
 # missing_host_tools: prints what this machine lacks to build and boot the test host.
 missing_host_tools() {
   local tool missing=()
-  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb gpg gpgconf sha256sum makeself moto_server aws jq; do
+  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb apt-ftparchive gpg gpgconf openssl curl python3 sha256sum makeself moto_server aws jq; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [[ ! -r /usr/share/keyrings/debian-archive-keyring.gpg ]]; then

@@ -16,6 +16,8 @@ readonly INSTALLER_CALLS=/var/lib/stand-ins/nvidia-installer.calls
 # pinned as `npm run drivers -- qualify` would pin them.
 readonly RECORD_MODE_CODENAME=focal
 MIRROR_PID=''
+# The driver mirror and, for a pinned variant, the pin as qualify writes it: what part 1 is given.
+PART1_DRIVER_ENV=()
 
 # mirror_aws <aws args...>: this machine's AWS CLI, in the container's network namespace, against moto.
 mirror_aws() {
@@ -67,6 +69,16 @@ set -e
 mkdir -p ${INSTALLER_CALLS%/*}
 echo "\$*" >>$INSTALLER_CALLS
 echo $STAND_IN_DRIVER_VERSION >$STAND_IN_DIR/nvidia-module-version
+# What the GRID runfile installs for its daemons: the license daemon's template, binary and unit, and
+# nvidia-persistenced (part 1 writes its unit).
+mkdir -p /etc/nvidia /usr/lib/systemd/system
+printf '%s\\n' '# gridd.conf template (stand-in)' 'FeatureType=0' >/etc/nvidia/gridd.conf.template
+printf '%s\\n' '#!/bin/sh' 'exec sleep infinity' >/usr/bin/nvidia-gridd
+printf '%s\\n' '#!/bin/sh' 'sleep infinity >/dev/null 2>&1 &' >/usr/bin/nvidia-persistenced
+chmod 755 /usr/bin/nvidia-gridd /usr/bin/nvidia-persistenced
+printf '%s\\n' '[Unit]' 'Description=NVIDIA Grid Daemon (stand-in)' '[Service]' 'ExecStart=/usr/bin/nvidia-gridd' \\
+  '[Install]' 'WantedBy=multi-user.target' >/usr/lib/systemd/system/nvidia-gridd.service
+systemctl daemon-reload
 INSTALLER
   chmod 755 "$payload/nvidia-installer"
   sed '/^    -\*)$/,/^	;;$/{s/^	echo Unrecognized flag.*$/	break ;;/;/MS_Help/d;/exit 1/d;/^	;;$/d}' \
@@ -95,8 +107,7 @@ install_state() {
 # driver_stage [VAR=value...]: part 1's preflight and GRID driver stage, as setup_gpu_host.sh runs them.
 driver_stage() {
   # shellcheck disable=SC2016 # expanded inside the container
-  in_container env "${STAND_IN_ENV[@]}" NVIDIA_DRIVER_MIRROR_BUCKET="$MIRROR_BUCKET" \
-    NVIDIA_DRIVER_MIRROR_REGION="$MIRROR_REGION" RETRY_BASE_DELAY=0 "$@" bash -c '
+  in_container env "${STAND_IN_ENV[@]}" "${PART1_DRIVER_ENV[@]}" RETRY_BASE_DELAY=0 "$@" bash -c '
     HOST_SCRIPTS_DIR=$1 SCRIPT_NAME=setup_gpu_host.sh
     source "$1/lib/common.sh" && source "$1/lib/nvidia.sh" && source "$1/lib/grid_driver.sh"
     enable_strict_mode
@@ -106,13 +117,13 @@ driver_stage() {
 }
 
 # shellcheck disable=SC2317 # run by fact
-# refused_unchanged <expected message> [VAR=value...]: the stage fails with that message, installs no
-# driver, and leaves the dpkg state and /etc as they were.
+# refused_unchanged <expected message> <command> [VAR=value...]: the command fails with that message
+# and leaves the dpkg state and /etc as they were.
 refused_unchanged() {
-  local want=$1 before=$RUN_DIR/state.before output
-  shift
+  local want=$1 command=$2 before=$RUN_DIR/state.before output
+  shift 2
   install_state >"$before"
-  output=$(driver_stage "$@" 2>&1) && {
+  output=$("$command" "$@" 2>&1) && {
     echo "$output"
     echo "expected a refusal"
     return 1
@@ -122,11 +133,18 @@ refused_unchanged() {
     echo "expected: $want"
     return 1
   }
+  diff "$before" <(install_state)
+}
+
+# shellcheck disable=SC2317 # run by fact
+# driver_refused_unchanged <expected message> [VAR=value...]: the driver stage is refused with that
+# message, installs no driver and changes neither the dpkg state nor /etc.
+driver_refused_unchanged() {
+  refused_unchanged "$1" driver_stage "${@:2}" || return 1
   [[ ! -e "$RUN_ROOT$INSTALLER_CALLS" && ! -e "$RUN_ROOT/var/lib/fractal/nvidia-grid-driver.json" ]] || {
     echo "the installer ran, or a driver record was written"
     return 1
   }
-  diff "$before" <(install_state)
 }
 
 # shellcheck disable=SC2317 # run by fact
@@ -168,6 +186,7 @@ check_part1_driver() {
   local good=$RUN_DIR/driver.run bad=$RUN_DIR/driver-tampered.run key name good_sha bad_sha pin=()
   key=$(sed -n 's/^NVIDIA_GRID_DRIVER_KEY=//p' "$REPO_DIR/host-scripts/variants/$STAND_IN_VARIANT.env")
   name=${key##*/}
+  PART1_DRIVER_ENV=(NVIDIA_DRIVER_MIRROR_BUCKET="$MIRROR_BUCKET" NVIDIA_DRIVER_MIRROR_REGION="$MIRROR_REGION")
   copy_scripts_in
   if ! { build_driver_runfile "$RUN_DIR" "$good" && tampered_copy "$good" "$bad" &&
     start_mirror "$RUN_DIR/moto.log" && mirror_upload "$bad" "$key"; } >"$OUT" 2>&1; then
@@ -178,9 +197,9 @@ check_part1_driver() {
   good_sha=$(sha256sum <"$good" | cut -d' ' -f1)
   bad_sha=$(sha256sum <"$bad" | cut -d' ' -f1)
   fact "part 1 driver: a tampered runfile against its pin is refused naming both checksums; dpkg state and /etc unchanged" \
-    refused_unchanged "checksum mismatch for $name: expected SHA-256 $good_sha, got $bad_sha" NVIDIA_GRID_DRIVER_SHA256="$good_sha"
+    driver_refused_unchanged "checksum mismatch for $name: expected SHA-256 $good_sha, got $bad_sha" NVIDIA_GRID_DRIVER_SHA256="$good_sha"
   fact "part 1 driver: a tampered runfile in record mode is refused by its own --check; dpkg state and /etc unchanged" \
-    refused_unchanged "the GRID driver $name fails its own integrity check" NVIDIA_GRID_DRIVER_SHA256=unqualified
+    driver_refused_unchanged "the GRID driver $name fails its own integrity check" NVIDIA_GRID_DRIVER_SHA256=unqualified
   mirror_upload "$good" "$key" >"$OUT" 2>&1 ||
     fail "part 1 driver: the good runfile uploaded to the mirror"
   if [[ "$STAND_IN_CODENAME" == "$RECORD_MODE_CODENAME" ]]; then
@@ -188,6 +207,7 @@ check_part1_driver() {
       installed_as false "$good_sha"
   else
     pin=(NVIDIA_GRID_DRIVER_SHA256="$good_sha")
+    PART1_DRIVER_ENV+=("${pin[@]}")
     fact "part 1 driver: $STAND_IN_VARIANT pinned installs from the mirror: SHA-256 and --check pass, recorded as pinned, installer run with -s --dkms --skip-module-load" \
       installed_as true "$good_sha" "${pin[@]}"
   fi

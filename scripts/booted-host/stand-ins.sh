@@ -50,11 +50,11 @@ use_stand_in() {
   )
 }
 
-# build_deb <root> <name> <version> <description> <files dir> [postinst]: a package made with
-# dpkg-deb, saved as <root><STAND_IN_DIR>/<name>.deb.
+# build_deb <out.deb> <name> <version> <description> <files dir> [postinst]: a package made with
+# dpkg-deb.
 build_deb() {
-  local root=$1 name=$2 version=$3 description=$4 files=$5 postinst=${6:-}
-  mkdir -p "$files/DEBIAN"
+  local out=$1 name=$2 version=$3 description=$4 files=$5 postinst=${6:-}
+  mkdir -p "$files/DEBIAN" "${out%/*}"
   cat >"$files/DEBIAN/control" <<CONTROL
 Package: $name
 Version: $version
@@ -66,7 +66,7 @@ CONTROL
     printf '%s\n' '#!/bin/sh' 'set -e' "$postinst" >"$files/DEBIAN/postinst"
     chmod 755 "$files/DEBIAN/postinst"
   fi
-  dpkg-deb --root-owner-group --build "$files" "$root$STAND_IN_DIR/$name.deb" >/dev/null
+  dpkg-deb --root-owner-group --build "$files" "$out" >/dev/null
 }
 
 write_unit() {
@@ -88,13 +88,15 @@ ExecStart=/bin/sleep infinity
 [Install]
 WantedBy=multi-user.target
 UNIT
-  build_deb "$root" amazon-ecs-init "$STAND_IN_ECS_INIT_VERSION" "amazon-ecs-init stand-in: only ecs.service" "$files"
+  build_deb "$root$STAND_IN_DIR/amazon-ecs-init.deb" amazon-ecs-init "$STAND_IN_ECS_INIT_VERSION" \
+    "amazon-ecs-init stand-in: only ecs.service" "$files"
 }
 
-# docker-ce: docker.socket and docker.service, enabled and started on install as Docker's own
-# package does, so the setup has real units to turn off.
+# build_docker_stand_in <out.deb> <version> <scratch>: docker-ce: docker.socket and docker.service,
+# enabled and started on install, and the docker group, as Docker's own package does, so the setup
+# has real units to turn off and a group to add its user to (booted-host/apt-repo.sh serves it).
 build_docker_stand_in() {
-  local root=$1 files=$2/docker-ce
+  local out=$1 version=$2 files=$3/docker-ce
   write_unit "$files/lib/systemd/system/docker.socket" <<'UNIT'
 [Unit]
 Description=Docker Socket for the API (stand-in built by the booted-host test)
@@ -118,8 +120,9 @@ ExecStart=/bin/sleep infinity
 [Install]
 WantedBy=multi-user.target
 UNIT
-  build_deb "$root" docker-ce 5:0.0.0-stand-in "docker-ce stand-in: only its systemd units" "$files" \
-    'systemctl enable docker.socket docker.service && systemctl start docker.socket docker.service'
+  build_deb "$out" docker-ce "$version" "docker-ce stand-in: only its systemd units" "$files" \
+    'getent group docker >/dev/null || groupadd --system docker
+systemctl enable docker.socket docker.service && systemctl start docker.socket docker.service'
 }
 
 # GPU answers: nvidia-smi and modinfo's view of the nvidia module (other modules: the real modinfo).
@@ -226,11 +229,10 @@ write_stand_ins() {
   STAND_IN_ENV+=("HOST_SERVICE_BINARY_SHA256=$(sha256sum <"$root$STAND_IN_DIR/ecs-host-service" | cut -d' ' -f1)")
   build_ecs_init_stand_in "$root" "$scratch"
   sign_ecs_init_stand_in "$root" "$scratch"
-  build_docker_stand_in "$root" "$scratch"
   write_gpu_stand_ins "$root"
   write_aws_stand_in "$root"
   write_cloud_init_stand_in "$root" "$cluster"
-  # No package source: the container has no network, and every package it needs is local.
+  # No package source but the stand-ins (booted-host/apt-repo.sh): the container has no network.
   : >"$root/etc/apt/sources.list"
   rm -f "$root"/etc/apt/sources.list.d/*
   # An instance cloud-init already ran on, as on a builder: the setup must remove it.
