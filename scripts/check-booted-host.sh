@@ -403,6 +403,16 @@ check_stand_in() {
   echo "time ($STAND_IN_CODENAME): $((SECONDS - start)) s"
 }
 
+# The udev rules as systemd's udevadm applies them to synthetic devices, in the Debian 13 root built above.
+check_udev_rules_applied() {
+  STAND_IN_CODENAME=""
+  if bats "$REPO_DIR/scripts/booted-host/udev-rules.bats" >"$OUT" 2>&1; then
+    pass "udev rules: systemd's udevadm verifies them, and gives each virtual input device, by its exact name, its properties"
+  else
+    fail "udev rules: scripts/booted-host/udev-rules.bats"
+  fi
+}
+
 main() {
   local missing stand_in start=$SECONDS
   OUT=$(mktemp)
@@ -416,6 +426,7 @@ main() {
   for stand_in in "${STAND_INS[@]}"; do
     check_stand_in "$stand_in"
   done
+  check_udev_rules_applied
   echo "time: $((SECONDS - start)) s"
   finish
 }
