@@ -18,8 +18,10 @@ checks print labels, one per active region in the settings' order, instead of AM
   topic                    create the build topic, subscribe a queue to it, publish its ARN in SSM
   channel NAME             the label each region's parameter NAME holds ("-" for none)
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
+  state C1 C2 K1 K2        channel C1, channel C2, held K1 and held K2, one line each (one process for the four)
   announced                the subjects of the messages the topic delivered
 """
+import functools
 import json
 import os
 import sys
@@ -35,7 +37,10 @@ QUEUE = "release-announcements"
 DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 
 
+@functools.cache
 def client(service, region):
+    """One client per service and region: making one loads botocore's model of the service, which costs
+    more than the emulator's answer (the held check alone asked for one per build and region)."""
     return boto3.client(service, region_name=region)
 
 
@@ -57,7 +62,7 @@ def build(label, variant=None):
     amis = {}
     for region in REGIONS:
         ec2 = client("ec2", region)
-        base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+        base = base_image(region)
         instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         ami = ec2.create_image(InstanceId=instance, Name=f"{pipeline['madeByTagValue']}-2026-12-0"
                                f"{len(STATE['builds']) + 1}T06-00-00Z-{label}")["ImageId"]
@@ -70,6 +75,15 @@ def build(label, variant=None):
         amis[region] = ami
     STATE["builds"][label] = amis
     save()
+
+
+def base_image(region):
+    """An image moto ships, to launch the build instance from; looked up once per region (moto lists every
+    image it ships to answer), then kept in the state."""
+    bases = STATE.setdefault("bases", {})
+    if region not in bases:
+        bases[region] = client("ec2", region).describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    return bases[region]
 
 
 def ami(label, region):
@@ -131,6 +145,13 @@ def held(key):
     print(" ".join(result) or "-")
 
 
+def state(first_channel, second_channel, first_key, second_key):
+    channel(first_channel)
+    channel(second_channel)
+    held(first_key)
+    held(second_key)
+
+
 def announced():
     sqs = client("sqs", SETTINGS["buildRegion"])
     queue = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
@@ -141,7 +162,7 @@ def announced():
 
 
 COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
-            "channel": channel, "held": held, "announced": announced}
+            "channel": channel, "held": held, "state": state, "announced": announced}
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:
