@@ -31,8 +31,10 @@ checks print labels, one per active region in the settings' order, instead of AM
   put NAME REGION ACCOUNT LABEL  write a build's AMI ID into a workload account's parameter, by hand
   unshare LABEL REGION OU_ARN    remove that OU from the launch permissions of the build's AMI in one region
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
+  state C1 C2 K1 K2        channel C1, channel C2, held K1 and held K2, one line each (one process for the four)
   announced                the subjects of the messages the topic delivered
 """
+import functools
 import json
 import os
 import sys
@@ -51,7 +53,10 @@ DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 SHARING = SETTINGS.get("sharing", {})
 
 
+@functools.cache
 def client(service, region, account=None):
+    """One client per service, region and account: making one loads botocore's model of the service, which
+    costs more than the emulator's answer (the held check alone asked for one per build and region)."""
     if account is None:
         return boto3.client(service, region_name=region)
     # moto acts in the account whose role the credentials come from, as AWS does.
@@ -87,9 +92,8 @@ def label_of(region, ami, account=None):
     return ami
 
 
-def image(ec2, name):
-    """An instance's image, so that the AMI has a snapshot, as Image Builder's have."""
-    base = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+def image(ec2, name, base):
+    """An instance's image (launched from the image base), so that the AMI has a snapshot, as Image Builder's have."""
     instance = ec2.run_instances(ImageId=base, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
     ami = ec2.create_image(InstanceId=instance, Name=name)["ImageId"]
     ec2.terminate_instances(InstanceIds=[instance])
@@ -105,9 +109,11 @@ def build(label, variant=None):
     name = f"{pipeline['madeByTagValue']}-2026-12-0{len(STATE['builds']) + 1}T06-00-00Z-{label}"
     for region in REGIONS:
         ec2 = client("ec2", region)
-        ami = image(ec2, name)
+        ami = image(ec2, name, base_image(region))
         for account, ids in copies.items():
-            ids[region] = image(client("ec2", region, account), name)
+            copy_ec2 = client("ec2", region, account)
+            ids[region] = image(copy_ec2, name, copy_ec2.describe_images(
+                Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"])
         ec2.create_tags(Resources=[ami], Tags=[{"Key": "project", "Value": "fractal-gpu-host"},
                                               {"Key": RELEASE["madeByTagKey"], "Value": pipeline["madeByTagValue"]},
                                               {"Key": RELEASE["driverSha256TagKey"], "Value": DRIVER_SHA256}])
@@ -119,6 +125,15 @@ def build(label, variant=None):
     STATE["builds"][label] = amis
     STATE.setdefault("copies", {})[label] = copies
     save()
+
+
+def base_image(region):
+    """An image moto ships, to launch the build instance from; looked up once per region (moto lists every
+    image it ships to answer), then kept in the state."""
+    bases = STATE.setdefault("bases", {})
+    if region not in bases:
+        bases[region] = client("ec2", region).describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    return bases[region]
 
 
 def ami(label, region):
@@ -212,6 +227,13 @@ def held(key):
     print(" ".join(result) or "-")
 
 
+def state(first_channel, second_channel, first_key, second_key):
+    channel(first_channel)
+    channel(second_channel)
+    held(first_key)
+    held(second_key)
+
+
 def announced():
     sqs = client("sqs", SETTINGS["buildRegion"])
     queue = sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"]
@@ -222,8 +244,8 @@ def announced():
 
 
 COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
-            "channel": channel, "held": held, "announced": announced, "organization": organization, "org": org,
-            "put": put, "unshare": unshare}
+            "channel": channel, "held": held, "state": state, "announced": announced, "organization": organization,
+            "org": org, "put": put, "unshare": unshare}
 
 if __name__ == "__main__":
     if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:

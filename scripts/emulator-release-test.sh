@@ -88,10 +88,12 @@ release() {
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }
 state() { # state WHAT CANDIDATE STABLE CANDIDATE_TAGGED STABLE_TAGGED: both channels and both tags
-  check "$1: candidate in every region" "$2" "$(aws_helper channel "$CANDIDATE")"
-  check "$1: stable in every region" "$3" "$(aws_helper channel "$STABLE")"
-  check "$1: AMIs and snapshots tagged $CANDIDATE_KEY" "$4" "$(aws_helper held "$CANDIDATE_KEY")"
-  check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "$(aws_helper held "$STABLE_KEY")"
+  local found=()
+  mapfile -t found < <(aws_helper state "$CANDIDATE" "$STABLE" "$CANDIDATE_KEY" "$STABLE_KEY")
+  check "$1: candidate in every region" "$2" "${found[0]:-}"
+  check "$1: stable in every region" "$3" "${found[1]:-}"
+  check "$1: AMIs and snapshots tagged $CANDIDATE_KEY" "$4" "${found[2]:-}"
+  check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "${found[3]:-}"
 }
 
 echo "== compile once, so that the timings below are the command's own"

@@ -67,6 +67,8 @@ stage_control_tower() {
   bash scripts/check-control-tower.sh "$DEFAULT_ASSEMBLY" "$DEV_ASSEMBLY"
 }
 # shellcheck disable=SC2317
+stage_drivers() { bash scripts/emulator-drivers-test.sh; } # reads no assembly: its own moto, from the start
+# shellcheck disable=SC2317
 stage_app_launcher() { bats scripts/test/app-launcher.bats; }
 # shellcheck disable=SC2317
 stage_workflows() { bash scripts/check-workflows.sh; }
@@ -76,7 +78,7 @@ stage_docs() {
   python3 scripts/check-doc-links.py
 }
 # shellcheck disable=SC2317
-stage_emulator() { # one moto for the three tests; each test empties it first
+stage_emulator() { # one moto for both tests; each test empties it first
   local work status=0
   work=$(mktemp -d)
   # shellcheck source=lib/emulator.sh
@@ -86,21 +88,22 @@ stage_emulator() { # one moto for the three tests; each test empties it first
   export EMULATOR_ENDPOINT="http://127.0.0.1:$port" EMULATOR_LOG="$work/emulator.log"
   ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-deploy-test.sh || status=$?
   ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-release-test.sh || status=$?
-  bash scripts/emulator-drivers-test.sh || status=$?
   emulator_stop
   rm -rf "$work"
   return "$status"
 }
 
 # name|needs|title, in the order they start: the assemblies first (most stages need them), then the longest
-# first among those whose need has passed (the emulator's two tests, in series, are the longest).
+# first among those whose need has passed (the emulator's deploy and release tests, in series, are the
+# longest after the assemblies). A new stage: a stage_NAME function above and a line here.
 readonly STAGES=(
   "assemblies||Synthesize the default assembly and one with a dev and the CI stack, for every stage below"
   "app_launcher||The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
   "booted_host||Host scripts on booted Debian 12 and 13 (systemd-nspawn): part 1's driver stage, AMI setup, reboot, validate with faults, bootstrap"
-  "emulator|assemblies|Deploy, then the release command, then the drivers command, against one local AWS API emulator (moto)"
+  "emulator|assemblies|Deploy, then the release command, against one local AWS API emulator (moto)"
   "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
   "host_scripts||Shell: shellcheck and shfmt over every script, bats for the host scripts in a sandbox"
+  "drivers||The drivers command against its own local AWS API emulator (moto): list, qualify into the mirror, a corrupt runfile, bad input"
   "control_tower|assemblies|AWS Control Tower's proactive controls (cfn-guard): the gate's own tests, then every template"
   "synth_cli|assemblies|CDK CLI: the default synth, the audit report over it, and bad settings, as a user runs them"
   "bench|assemblies|Benchmark: its floor matches the project and its helpers compile (no timing)"
@@ -118,8 +121,8 @@ field() { # field N "a|b|c"
   echo "${parts[$1]:-}"
 }
 
-# The stages the run's wall time waits on (the assemblies, then the emulator's two tests in series): the
-# others yield the CPU to them (nice), since they end well before the emulator does.
+# The stages the run's wall time waits on (the assemblies, then the emulator's deploy and release tests in
+# series): the others yield the CPU to them (nice).
 readonly CRITICAL_PATH=" assemblies emulator "
 
 # Starts a stage in the background, its output in its log; its exit status and end time go to files.
