@@ -93,14 +93,31 @@ stage_emulator() { # one moto for both tests; each test empties it first
   return "$status"
 }
 
+# shellcheck disable=SC2317
+stage_accounts() { # one moto, emptied by each test: the workload baseline, then the release across accounts
+  local work status=0
+  work=$(mktemp -d)
+  # shellcheck source=lib/emulator.sh
+  source scripts/lib/emulator.sh
+  emulator_serve "$work" "$(ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/ci/settings.sh .buildRegion)" \
+    /aws/service/unused/base-ami-id
+  export EMULATOR_ENDPOINT="http://127.0.0.1:$port" EMULATOR_LOG="$work/emulator.log"
+  bash scripts/emulator-stackset-test.sh || status=$?
+  ASSEMBLY_DIR=$DEV_ASSEMBLY bash scripts/emulator-accounts-release-test.sh || status=$?
+  emulator_stop
+  rm -rf "$work"
+  return "$status"
+}
+
 # name|needs|title, in the order they start: the assemblies first (most stages need them), then the longest
 # first among those whose need has passed (the emulator's deploy and release tests, in series, are the
 # longest after the assemblies). A new stage: a stage_NAME function above and a line here.
 readonly STAGES=(
   "assemblies||Synthesize the default assembly and one with a dev and the CI stack, for every stage below"
   "app_launcher||The app launcher: a fresh clone, a changed source or pom, a failed compile, concurrent synths"
-  "booted_host||Host scripts on booted Debian 12 and 13 (systemd-nspawn): part 1's driver stage, AMI setup, reboot, validate with faults, bootstrap"
+  "booted_host||Host scripts on booted Debian 12 and 13 (systemd-nspawn): part 1 against signed apt repository stand-ins and the driver mirror, with faults; AMI setup, reboot, validate with faults, bootstrap; the udev rules in systemd's udevadm"
   "emulator|assemblies|Deploy, then the release command, against one local AWS API emulator (moto)"
+  "accounts|assemblies|Across accounts, against a local AWS API emulator (moto) with an organization: the workload baseline StackSet in two OUs' members, then the release command in every account"
   "java|assemblies|Java: settings, stacks, cdk-nag, cfn-lint, component documents (mvn verify)"
   "host_scripts||Shell: shellcheck and shfmt over every script, bats for the host scripts in a sandbox"
   "drivers||The drivers command against its own local AWS API emulator (moto): list, qualify into the mirror, a corrupt runfile, bad input"
