@@ -59,7 +59,7 @@ read -r PROD STAGING < <(python3 scripts/emulator-release-aws.py "$synthesized" 
 COPIES=$(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org copies)
 readonly OUS PROD STAGING COPIES
 jq --arg prod "${OUS[0]}" --arg staging "${OUS[1]}" --arg copies "$COPIES" \
-  '.sharing.organizationalUnits = [$prod, $staging] | .sharing.copyToAccounts = [$copies]' \
+  '.sharing += {organizationalUnits: [$prod, $staging], copyToAccounts: [$copies]}' \
   "$synthesized" >"$shared/gpu-host-settings.json"
 echo "== organization: $PROD in ${OUS[0]}, $STAGING in ${OUS[1]}, $COPIES owns copies"
 check "two member accounts" 2 "$(wc -w <<<"$PROD $STAGING")"
