@@ -196,7 +196,9 @@ nvidia-installer -s --dkms --skip-module-load"
 # fetched_runfile [extra bytes]: the runfile as the image build fetches it before part 1 (the aws
 # stub's bytes, so it matches the pin), with extra bytes when tampered with; prints its path.
 fetched_runfile() {
-  local file="$BATS_TEST_TMPDIR/fetched/$(variant_value NVIDIA_GRID_DRIVER_KEY | sed 's|.*/||')"
+  local key file
+  key=$(variant_value NVIDIA_GRID_DRIVER_KEY)
+  file="$BATS_TEST_TMPDIR/fetched/${key##*/}"
   mkdir -p "${file%/*}"
   # shellcheck disable=SC2016 # the runfile's own "$@"
   printf '#!/bin/sh\nexec nvidia-installer "$@"\n%s' "${1:-}" >"$file"
