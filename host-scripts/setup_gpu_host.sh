@@ -13,13 +13,17 @@
 # and refuses otherwise. TARGET_USER (default: ubuntu) is the user added to the docker group.
 # Refuses an OS but the Ubuntu releases versions.env pins Docker for, on x86_64.
 #
-# Checks first, changes after: the variant's driver pin, then Docker's and NVIDIA's apt repositories
-# (signing keys by pinned fingerprint, signed indexes, every pinned version present) in a throw-away
-# apt configuration; a repository that fails stops the script before anything is written.
+# Checks first, changes after: the variant's driver pin, the fetched GRID runfile (when given), then
+# Docker's and NVIDIA's apt repositories (signing keys by pinned fingerprint, signed indexes, every
+# pinned version present) in a throw-away apt configuration; a check that fails stops the script
+# before anything is written.
 # Idempotent: a second run changes nothing. Variables (all optional):
 #   IMAGE_VARIANT         (required) the image variant: a file name in variants/ without .env
 #   NVIDIA_DRIVER_MIRROR_BUCKET, NVIDIA_DRIVER_MIRROR_REGION  (required) the project's driver mirror,
 #                         the one place the GRID driver is downloaded from
+#   NVIDIA_GRID_DRIVER_RUNFILE  the variant's GRID runfile, fetched by the caller from the mirror (the
+#                         image build does): checked first, before any change, and installed without a
+#                         download; unset, the driver stage downloads it (checked only then)
 #   TARGET_USER           user added to the docker group (default: ubuntu)
 #   WAIT_FOR_CLOUD_INIT   1 (default) or 0 (from cloud-init's own user data: no wait)
 #   CLOUD_INIT_TIMEOUT, APT_LOCK_TIMEOUT  seconds to wait (defaults 1800, 900)
@@ -51,6 +55,7 @@ main() {
 
   preflight "$HOST_SCRIPTS_DIR" --variant
   check_grid_driver_pin
+  check_given_grid_driver
 
   stage "check Docker's and NVIDIA's apt repositories before any change: keys, signed indexes, pinned versions"
   check_docker_apt_repo

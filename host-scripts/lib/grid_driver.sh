@@ -3,7 +3,9 @@
 # Owns the image variant's NVIDIA GRID driver itself: downloaded only from the project's driver mirror
 # (NVIDIA_DRIVER_MIRROR_BUCKET, never AWS's bucket, whose files may change or go), by the variant's
 # pinned key, checked against the pinned SHA-256 (or measured, in record mode), its own --check run,
-# installed with DKMS without a GPU, and what was installed recorded for the version manifest.
+# installed with DKMS without a GPU, and what was installed recorded for the version manifest. The
+# image build fetches the runfile before part 1 runs (NVIDIA_GRID_DRIVER_RUNFILE), so part 1 checks it
+# before it changes anything; without that variable part 1 downloads it in the driver stage.
 # Needs lib/common.sh, lib/nvidia.sh and the variant's pin (preflight --variant).
 
 # The placeholder a variant's file holds until a driver is qualified (AWS publishes no checksum). The
@@ -48,6 +50,17 @@ check_grid_driver() {
   grid_driver_pinned || warn_record_mode "$GRID_DRIVER_SHA256"
 }
 
+# check_given_grid_driver: part 1's first check when the caller fetched the runfile
+# (NVIDIA_GRID_DRIVER_RUNFILE): the same checks as a downloaded one, before anything changes, so a
+# tampered or wrong runfile leaves the host as it was. Without the variable: nothing (downloaded later).
+check_given_grid_driver() {
+  [[ -n "${NVIDIA_GRID_DRIVER_RUNFILE:-}" ]] || return 0
+  stage "check the fetched GRID driver runfile before any change: pinned SHA-256, its own --check"
+  [[ -f "$NVIDIA_GRID_DRIVER_RUNFILE" && -r "$NVIDIA_GRID_DRIVER_RUNFILE" ]] ||
+    die "NVIDIA_GRID_DRIVER_RUNFILE '$NVIDIA_GRID_DRIVER_RUNFILE' is not a readable file: name the fetched GRID runfile ${NVIDIA_GRID_DRIVER_KEY##*/}, or leave it unset to download it from the mirror"
+  check_grid_driver "$NVIDIA_GRID_DRIVER_RUNFILE"
+}
+
 # record_grid_driver <sha256>: what was installed, for write_version_manifest.sh (and so the Java
 # side's tags and release gate): the key, the SHA-256 and whether it was the pinned one.
 record_grid_driver() {
@@ -58,7 +71,8 @@ record_grid_driver() {
 EOF
 }
 
-# install_grid_driver: the variant's GRID driver from the mirror, silent, built with DKMS so it is
+# install_grid_driver: the variant's GRID driver (the runfile check_given_grid_driver checked, else
+# downloaded from the mirror and checked here), silent, built with DKMS so it is
 # rebuilt on kernel updates. --skip-module-load: the installer does not test-load the module, so no
 # GPU is needed and the build runs on a non-GPU instance, as AWS builds its own GPU AMIs; the module
 # loads at the next boot on a GPU instance, where the test phase checks it.
@@ -78,10 +92,18 @@ install_grid_driver() {
   fi
   check_grid_driver_pin
   tmp=$(mktemp -d)
-  retry 5 aws s3 cp --no-progress --region "$NVIDIA_DRIVER_MIRROR_REGION" \
-    "s3://$NVIDIA_DRIVER_MIRROR_BUCKET/$NVIDIA_GRID_DRIVER_KEY" "$tmp/nvidia-driver.run"
-  check_grid_driver "$tmp/nvidia-driver.run"
-  if ! sh "$tmp/nvidia-driver.run" -s --dkms --skip-module-load; then
+  local runfile=$tmp/nvidia-driver.run
+  if [[ -n "${NVIDIA_GRID_DRIVER_RUNFILE:-}" ]]; then
+    # Checked by check_given_grid_driver at the start (GRID_DRIVER_SHA256 is its measure); the caller
+    # keeps it in a root-only folder.
+    runfile=$NVIDIA_GRID_DRIVER_RUNFILE
+    log "installing the fetched runfile $runfile, checked before any change"
+  else
+    retry 5 aws s3 cp --no-progress --region "$NVIDIA_DRIVER_MIRROR_REGION" \
+      "s3://$NVIDIA_DRIVER_MIRROR_BUCKET/$NVIDIA_GRID_DRIVER_KEY" "$runfile"
+    check_grid_driver "$runfile"
+  fi
+  if ! sh "$runfile" -s --dkms --skip-module-load; then
     if [[ -r "$ROOT/var/log/nvidia-installer.log" ]]; then
       tail -n 30 "$ROOT/var/log/nvidia-installer.log" >&2
     fi

@@ -193,6 +193,94 @@ nvidia-installer -s --dkms --skip-module-load"
   [ ! -e "$ROOT/var/lib/fractal/nvidia-grid-driver.json" ]
 }
 
+# fetched_runfile [extra bytes]: the runfile as the image build fetches it before part 1 (the aws
+# stub's bytes, so it matches the pin), with extra bytes when tampered with; prints its path.
+fetched_runfile() {
+  local key file
+  key=$(variant_value NVIDIA_GRID_DRIVER_KEY)
+  file="$BATS_TEST_TMPDIR/fetched/${key##*/}"
+  mkdir -p "${file%/*}"
+  # shellcheck disable=SC2016 # the runfile's own "$@"
+  printf '#!/bin/sh\nexec nvidia-installer "$@"\n%s' "${1:-}" >"$file"
+  echo "$file"
+}
+
+# calls_touching_the_host: every logged call of a command that reads or changes packages, services
+# or the driver (none may run before part 1 has checked a fetched runfile).
+calls_touching_the_host() {
+  calls_matching '^(apt-get|apt-cache|dpkg|dpkg-query|systemctl|snap|aws|modprobe|nvidia-installer -s)( |$)'
+}
+
+@test "part 1 refuses a tampered fetched runfile first, naming it and both checksums, before any apt, dpkg or systemctl call" {
+  local file got
+  file=$(fetched_runfile 'tampered')
+  got=$(sha256sum "$file" | cut -d ' ' -f 1)
+  NVIDIA_GRID_DRIVER_RUNFILE=$file run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "checksum mismatch for NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run: expected SHA-256 $(stub_driver_sha256), got $got"
+  refute_output --partial "==> check Docker's and NVIDIA's apt repositories"
+  run calls_touching_the_host
+  assert_output ''
+  [ ! -f "$STUB_STATE/driver_version" ]
+  [ ! -e "$ROOT/var/lib/fractal/nvidia-grid-driver.json" ]
+}
+
+@test "part 1 refuses a fetched runfile that fails its own --check, in record mode too, before any change" {
+  local file
+  file=$(fetched_runfile)
+  STUB_DRIVER_CHECK_FAILS=1 NVIDIA_GRID_DRIVER_RUNFILE=$file run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "the GRID driver NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run fails its own integrity check"
+  STUB_DRIVER_CHECK_FAILS=1 NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_GRID_DRIVER_RUNFILE=$file run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "fails its own integrity check"
+  refute_output --partial 'RECORD MODE'
+  run calls_touching_the_host
+  assert_output ''
+}
+
+@test "part 1 refuses a NVIDIA_GRID_DRIVER_RUNFILE that is not a file before any change, naming the variable" {
+  NVIDIA_GRID_DRIVER_RUNFILE="$BATS_TEST_TMPDIR/missing.run" run_script setup_gpu_host.sh
+  assert_failure
+  assert_output --partial "NVIDIA_GRID_DRIVER_RUNFILE '$BATS_TEST_TMPDIR/missing.run' is not a readable file"
+  run calls_touching_the_host
+  assert_output ''
+}
+
+@test "part 1 checks a good fetched runfile before any apt call and installs it without a download" {
+  local file
+  file=$(fetched_runfile)
+  NVIDIA_GRID_DRIVER_RUNFILE=$file run_script setup_gpu_host.sh
+  assert_success
+  assert_output --partial "verified NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run (SHA-256 $(stub_driver_sha256))"
+  assert_output --partial "installing the fetched runfile $file"
+  run calls_matching '^aws s3 cp'
+  assert_output ''
+  # its own --check runs before the first call that reads or changes packages, services or the driver
+  local check first
+  check=$(grep -n '^nvidia-installer --check$' "$STUB_LOG" | cut -d: -f1)
+  first=$(grep -nE '^(apt-get|apt-cache|dpkg|dpkg-query|systemctl|snap|aws|modprobe)( |$)' "$STUB_LOG" | head -n 1 | cut -d: -f1)
+  ((check < first))
+  run calls_matching 'nvidia-installer'
+  assert_output "nvidia-installer --check
+nvidia-installer -s --dkms --skip-module-load"
+  assert_equal "$(cat "$STUB_STATE/driver_version")" "$STUB_DRIVER_VERSION"
+  run jq -c . "$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  assert_output "{\"key\":\"$(variant_value NVIDIA_GRID_DRIVER_KEY)\",\"sha256\":\"$(stub_driver_sha256)\",\"pinned\":true}"
+}
+
+@test "part 1 in record mode checks a fetched runfile first, warns, and records its measured SHA-256" {
+  local file
+  file=$(fetched_runfile)
+  NVIDIA_GRID_DRIVER_SHA256=unqualified NVIDIA_GRID_DRIVER_RUNFILE=$file run_script setup_gpu_host.sh
+  assert_success
+  assert_output --partial "WARNING: RECORD MODE: the GRID driver NVIDIA-Linux-x86_64-$STUB_DRIVER_VERSION-grid-aws.run"
+  run calls_matching '^aws s3 cp'
+  assert_output ''
+  run jq -c . "$ROOT/var/lib/fractal/nvidia-grid-driver.json"
+  assert_output "{\"key\":\"$(variant_value NVIDIA_GRID_DRIVER_KEY)\",\"sha256\":\"$(stub_driver_sha256)\",\"pinned\":false}"
+}
+
 @test "part 1 refuses a driver pin that is neither a SHA-256 nor unqualified before it changes anything" {
   NVIDIA_GRID_DRIVER_SHA256=abc run_script setup_gpu_host.sh
   assert_failure

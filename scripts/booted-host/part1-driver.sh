@@ -87,6 +87,11 @@ INSTALLER
     "NVIDIA GRID driver stand-in (booted-host test)" ./nvidia-installer >/dev/null
 }
 
+# good_runfile, tampered_runfile: the runfiles check_part1_driver makes in the run's folder; part 1 as a
+# whole (booted-host/part1.sh) is given them too.
+good_runfile() { echo "$RUN_DIR/driver.run"; }
+tampered_runfile() { echo "$RUN_DIR/driver-tampered.run"; }
+
 # tampered_copy <runfile> <out>: one byte of the payload changed.
 tampered_copy() {
   cp "$1" "$2"
@@ -183,7 +188,9 @@ installed_as() {
 
 # check_part1_driver: the facts of part 1's driver stage.
 check_part1_driver() {
-  local good=$RUN_DIR/driver.run bad=$RUN_DIR/driver-tampered.run key name good_sha bad_sha pin=()
+  local good bad key name good_sha bad_sha pin=()
+  good=$(good_runfile)
+  bad=$(tampered_runfile)
   key=$(sed -n 's/^NVIDIA_GRID_DRIVER_KEY=//p' "$REPO_DIR/host-scripts/variants/$STAND_IN_VARIANT.env")
   name=${key##*/}
   PART1_DRIVER_ENV=(NVIDIA_DRIVER_MIRROR_BUCKET="$MIRROR_BUCKET" NVIDIA_DRIVER_MIRROR_REGION="$MIRROR_REGION")

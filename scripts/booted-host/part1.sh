@@ -2,9 +2,11 @@
 #
 # Part 1 (setup_gpu_host.sh) as a whole on the booted host, after its driver stage's facts
 # (booted-host/part1-driver.sh) and before part 2, against the signed apt repository stand-ins
-# (booted-host/apt-repo.sh). Faults first, on the host as part 1 finds it: Docker's repository
+# (booted-host/apt-repo.sh). Faults first, on the host as part 1 finds it: a tampered GRID runfile
+# handed over as the image component fetches it (NVIDIA_GRID_DRIVER_RUNFILE), Docker's repository
 # signed by another key, a pinned version missing from NVIDIA's; each must be refused with its
-# message, leaving the dpkg state and every file under /etc as they were. Then part 1 runs to the
+# message, leaving the dpkg state and every file under /etc as they were. Then part 1 is given the
+# good runfile, as the component gives it. Then part 1 runs to the
 # end and installs the pinned packages, and a second run changes nothing. Also the stand-ins, written
 # before boot, for what part 1 calls that a container lacks: snapd, GRUB's and the initramfs'
 # tools, udev's reload of its rules; and the ubuntu user of Ubuntu's images. Sourced by
@@ -56,6 +58,19 @@ part1() {
   in_container env "${STAND_IN_ENV[@]}" "${PART1_DRIVER_ENV[@]}" RETRY_BASE_DELAY=0 bash "$SCRIPTS/setup_gpu_host.sh"
 }
 
+# fetched_runfile: where components/host-setup.yml's DownloadGridDriver step puts the runfile for
+# part 1 (read from there; empty when it says no such thing).
+fetched_runfile() {
+  local path
+  path=$(sed -n "s|^ *destination: '{{ HostScriptsWorkDir }}\(/[^']*\.run\)'\$|\1|p" "$REPO_DIR/components/host-setup.yml")
+  [[ -z "$path" ]] || echo "$WORK_DIR$path"
+}
+
+# fetch_runfile <runfile> <where>: as the image component's S3Download step puts it, root-only.
+fetch_runfile() {
+  [[ -n "$2" ]] && install -m 600 "$1" "$RUN_ROOT$2"
+}
+
 # shellcheck disable=SC2317 # run by fact
 # pinned_packages_installed: Docker's and the toolkit's packages at the versions versions.env pins
 # for the release stood in for, from the stand-ins, whose key the keyrings hold.
@@ -103,14 +118,28 @@ part1_again_changes_nothing() {
 
 # check_part1: the facts of part 1 as a whole.
 check_part1() {
-  local toolkit
+  local toolkit name fetched
   toolkit=$(pin NVIDIA_CONTAINER_TOOLKIT_VERSION)
+  name=$(sed -n 's/^NVIDIA_GRID_DRIVER_KEY=.*\///p' "$REPO_DIR/host-scripts/variants/$STAND_IN_VARIANT.env")
   copy_scripts_in
   if ! start_apt_repo "$RUN_DIR/apt-repo.log" >"$OUT" 2>&1; then
     fail "part 1: the signed apt repository stand-ins answer over HTTPS on the container's loopback"
     return
   fi
   pass "part 1: the signed apt repository stand-ins (Docker's, NVIDIA's, the archive's; apt-ftparchive, a throw-away key) answer over HTTPS on the container's loopback"
+  fetched=$(fetched_runfile)
+  PART1_DRIVER_ENV+=(NVIDIA_GRID_DRIVER_RUNFILE="$fetched")
+  if ! fetch_runfile "$(tampered_runfile)" "$fetched" >"$OUT" 2>&1; then
+    fail "fault injected: a tampered runfile where host-setup.yml's DownloadGridDriver puts it ('$fetched')"
+  elif [[ " ${PART1_DRIVER_ENV[*]} " == *" NVIDIA_GRID_DRIVER_SHA256="* ]]; then
+    fact "part 1: a tampered runfile handed over as the component fetches it is refused first, naming both checksums; dpkg state and /etc unchanged" \
+      refused_unchanged "checksum mismatch for $name: expected SHA-256 $(sha256sum <"$(good_runfile)" | cut -d' ' -f1), got $(sha256sum <"$(tampered_runfile)" | cut -d' ' -f1)" \
+      part1
+  else
+    fact "part 1: a tampered runfile handed over as the component fetches it, in record mode, is refused first by its own --check; dpkg state and /etc unchanged" \
+      refused_unchanged "the GRID driver $name fails its own integrity check" part1
+  fi
+  fetch_runfile "$(good_runfile)" "$fetched" >"$OUT" 2>&1 || fail "restored: the good runfile where the component puts it"
   if docker_repo_signed_by "$REPO_OTHER_KEY_FPR" >"$OUT" 2>&1; then
     fact "part 1: Docker's repository signed by another key is refused naming it; dpkg state and /etc unchanged" \
       refused_unchanged "ERROR: Docker's apt repository $REPO_URL/$DOCKER_REPO_PATH failed its check (apt-get update with only its sources entry and the key $REPO_KEY_FPR): E: The repository '$REPO_URL/$DOCKER_REPO_PATH $STAND_IN_CODENAME InRelease' is not signed." part1
@@ -125,7 +154,7 @@ check_part1() {
     fail "fault injected: $WITHHELD_PACKAGE withheld from NVIDIA's index"
   fi
   withhold_package no >"$OUT" 2>&1 || fail "restored: $WITHHELD_PACKAGE back in NVIDIA's index"
-  fact "part 1: setup_gpu_host.sh runs to the end against the stand-ins (repositories checked in a throw-away apt configuration, then added)" part1
+  fact "part 1: setup_gpu_host.sh runs to the end against the stand-ins (the fetched runfile checked first, repositories checked in a throw-away apt configuration, then added)" part1
   fact "part 1: Docker's and the toolkit's packages installed at the versions versions.env pins for $STAND_IN_CODENAME, through the checked keyrings" \
     pinned_packages_installed
   fact "part 1: the ubuntu user is in the docker group (made by the docker-ce stand-in's postinst)" \

@@ -23,6 +23,8 @@ public final class HostComponents extends Construct {
     /** The document parameters that name the driver mirror; part 1 gets them as NVIDIA_DRIVER_MIRROR_*. */
     public static final String MIRROR_BUCKET_PARAMETER = "DriverMirrorBucket";
     public static final String MIRROR_REGION_PARAMETER = "DriverMirrorRegion";
+    /** The document parameter with the variant's pinned runfile key, which part 1's component fetches first. */
+    public static final String DRIVER_KEY_PARAMETER = "GridDriverKey";
 
     private final List<Component> components = new ArrayList<>();
 

@@ -55,7 +55,8 @@ public final class HostImageRecipe extends Construct {
                 "ImageVersion", version,
                 HostComponents.VARIANT_PARAMETER, props.variant().name(),
                 HostComponents.MIRROR_BUCKET_PARAMETER, props.mirror().bucket().getBucketName(),
-                HostComponents.MIRROR_REGION_PARAMETER, Stack.of(this).getRegion());
+                HostComponents.MIRROR_REGION_PARAMETER, Stack.of(this).getRegion(),
+                HostComponents.DRIVER_KEY_PARAMETER, props.variant().driver().key());
         List<Object> components = new ArrayList<>();
         for (HostComponents.Component component : props.components().inOrder()) {
             components.add(configuration(component, parameterValues));

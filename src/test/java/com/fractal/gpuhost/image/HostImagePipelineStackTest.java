@@ -108,7 +108,7 @@ class HostImagePipelineStackTest {
                 .map(c -> c.containsKey("Parameters") ? ((List<?>) c.get("Parameters")).stream()
                         .map(p -> String.valueOf(((Map<?, ?>) p).get("Name"))).toList().toString() : "[]")
                 .toList();
-        assertEquals(List.of("[HostScriptsS3Uri, ImageVariant, DriverMirrorBucket, DriverMirrorRegion]",
+        assertEquals(List.of("[HostScriptsS3Uri, ImageVariant, DriverMirrorBucket, DriverMirrorRegion, GridDriverKey]",
                 "[HostScriptsS3Uri, ImageVariant]", "[HostScriptsS3Uri, ImageVariant, BuildLogBucket, ImageName, ImageVersion]",
                 "[HostScriptsS3Uri, ImageVariant]"), parameterNames);
         @SuppressWarnings("unchecked")
@@ -247,7 +247,9 @@ class HostImagePipelineStackTest {
                         Map.of("Name", HostComponents.MIRROR_BUCKET_PARAMETER, "Value", List.of(
                                 Map.of("Ref", Match.stringLikeRegexp("DriverMirrorBucket[0-9A-F]{8}")))),
                         Map.of("Name", HostComponents.MIRROR_REGION_PARAMETER, "Value",
-                                List.of(settings.buildRegion()))))))))));
+                                List.of(settings.buildRegion())),
+                        Map.of("Name", HostComponents.DRIVER_KEY_PARAMETER, "Value",
+                                List.of(pinnedDriverKey("ubuntu24-r580")))))))))));
         JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(
                 Files.readString(Path.of("components", "host-setup.yml")));
         String setup = "";
@@ -257,7 +259,15 @@ class HostImagePipelineStackTest {
             }
         }
         assertTrue(setup.contains("NVIDIA_DRIVER_MIRROR_BUCKET=\"{{ DriverMirrorBucket }}\" "
-                + "NVIDIA_DRIVER_MIRROR_REGION=\"{{ DriverMirrorRegion }}\" bash "), setup);
+                + "NVIDIA_DRIVER_MIRROR_REGION=\"{{ DriverMirrorRegion }}\" "
+                + "NVIDIA_GRID_DRIVER_RUNFILE=\"{{ HostScriptsWorkDir }}/nvidia-grid-driver.run\" bash "), setup);
+    }
+
+    /** The variant's pin as its file in host-scripts/variants/ holds it (what part 1 checks the runfile against). */
+    private static String pinnedDriverKey(final String variant) throws IOException {
+        return Files.readAllLines(Path.of("host-scripts", "variants", variant + ".env")).stream()
+                .filter(line -> line.startsWith("NVIDIA_GRID_DRIVER_KEY="))
+                .map(line -> line.substring("NVIDIA_GRID_DRIVER_KEY=".length())).findFirst().orElseThrow();
     }
 
     static Map<String, Object> s3ObjectArn(final String bucketAndKey) {

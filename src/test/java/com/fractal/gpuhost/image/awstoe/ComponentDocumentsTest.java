@@ -170,7 +170,7 @@ class ComponentDocumentsTest {
     @Test
     void eachStepRunsTheEntryScriptItsNameSays() {
         assertEquals(Map.of(
-                "host-setup.yml", List.of("WaitForHost wait_for_host.sh",
+                "host-setup.yml", List.of("DownloadGridDriver S3Download", "WaitForHost wait_for_host.sh",
                         "RunSetupGpuHost setup_gpu_host.sh", "RebootToLoadDriver Reboot"),
                 "ami-setup.yml", List.of("WaitForHost wait_for_host.sh",
                         "RunSetupAmiHost setup_ami_host.sh",
@@ -197,8 +197,29 @@ class ComponentDocumentsTest {
             assertEquals(List.of("{{ " + SCRIPTS_PARAMETER + " }}"), sources, document.name() + ": the S3Download source");
             assertTrue(steps.get(2).bashCommands().stream().anyMatch(command -> command.startsWith(
                     "python3 -m zipfile -e ")), document.name() + " unpacks the zip");
-            assertEquals(1, steps.stream().filter(step -> step.action().equals("S3Download")).count());
+            List<String> otherDownloads = new ArrayList<>();
+            steps.subList(3, steps.size()).stream().filter(step -> step.action().equals("S3Download"))
+                    .forEach(step -> step.inputs().forEach(input -> otherDownloads.add(step.name() + " "
+                            + input.path("source").asText() + " -> " + input.path("destination").asText())));
+            assertEquals(document.name().endsWith("host-setup.yml")
+                    ? List.of("DownloadGridDriver s3://{{ DriverMirrorBucket }}/{{ GridDriverKey }} -> "
+                            + "{{ HostScriptsWorkDir }}/nvidia-grid-driver.run")
+                    : List.of(), otherDownloads, document.name() + ": downloads besides the scripts");
         }
+    }
+
+    /** Part 1 is given the runfile fetched before it, so it checks it before any change (issue 19). */
+    @Test
+    void hostSetupFetchesTheGridRunfileIntoItsWorkFolderAndHandsItToPartOne() {
+        AwstoeDocument document = documents.get("host-setup.yml");
+        List<String> names = document.steps().stream().map(AwstoeDocument.Step::name).toList();
+        AwstoeDocument.Step download = document.steps().get(names.indexOf("DownloadGridDriver"));
+        String runfile = download.inputs().get(0).path("destination").asText();
+        assertTrue(runfile.startsWith("{{ HostScriptsWorkDir }}/"), runfile + " lies in the folder part 2 removes");
+        AwstoeDocument.Step setup = document.steps().get(names.indexOf("RunSetupGpuHost"));
+        assertTrue(setup.bashCommands().get(1).contains("NVIDIA_GRID_DRIVER_RUNFILE=\"" + runfile + "\" "),
+                setup.bashCommands().get(1));
+        assertTrue(names.indexOf("DownloadGridDriver") < names.indexOf("RunSetupGpuHost"), names.toString());
     }
 
     @Test
