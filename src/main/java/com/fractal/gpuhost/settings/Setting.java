@@ -60,13 +60,63 @@ public final class Setting<T> {
      * A value at one of the setting's bounds, or just past one, as {@code -c key=value} gives it, and whether
      * the setting's check accepts it.
      */
-    public record Boundary(String value, boolean accepted) {
+    public record Boundary(String value, boolean accepted, Optional<Refusal> inside) {
+        /** A value at or past a bound of the setting's value itself: a refusal names the key and this value. */
+        public Boundary(final String value, final boolean accepted) {
+            this(value, accepted, Optional.empty());
+        }
+
         static Boundary at(final Object value) {
             return new Boundary(String.valueOf(value), true);
         }
 
         static Boundary past(final Object value) {
             return new Boundary(String.valueOf(value), false);
+        }
+
+        /** A value just past a bound of one field inside a structured setting: refused as {@code refusal} says. */
+        static Boundary past(final Object value, final Refusal refusal) {
+            return new Boundary(String.valueOf(value), false, Optional.of(refusal));
+        }
+    }
+
+    /**
+     * How a value inside a structured setting is refused: at which key path (key.entry.field), quoting what,
+     * and naming that field's allowed text.
+     */
+    public record Refusal(String keyPath, String quoted, String allowed) {
+    }
+
+    /**
+     * One field of an entry of a structured setting, declared with its check: its name, how the setting's
+     * allowed text shows it, the check of its value (of each item, for a list) and what it may hold.
+     */
+    record Field(String name, String shape, Check<String> check, String allowed) {
+        /** The entry's shape as the setting's allowed text shows it, e.g. {"vpcId": …, "subnetIds": […]}. */
+        static String shapeOf(final List<Field> fields) {
+            return fields.stream().map(field -> "\"" + field.name() + "\": " + field.shape())
+                    .collect(java.util.stream.Collectors.joining(", ", "`{", "}`"));
+        }
+    }
+
+    /** Reads and checks one entry of a structured setting, recording a problem for each bad field. */
+    @FunctionalInterface
+    interface Entry<V> {
+        V read(EntryFields entry);
+    }
+
+    /**
+     * A structured setting's value: every entry name given (so a relation can tell an undefined name from a
+     * refused entry) and the entries the declared check accepted.
+     */
+    public record Entries<V>(List<String> names, Map<String, V> accepted) {
+        public Entries {
+            names = List.copyOf(names);
+            accepted = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accepted));
+        }
+
+        Optional<V> get(final String name) {
+            return Optional.ofNullable(accepted.get(name));
         }
     }
 
@@ -264,11 +314,32 @@ public final class Setting<T> {
         return String.join(",", list);
     }
 
-    /** A JSON object (its JSON text on the command line); its content is checked by the loader. */
-    static Setting<Map<String, Object>> object(final String key, final Group group, final String allowed,
-            final String description) {
-        return new Setting<>(key, group, true, "", allowed, description, List.of(),
-                (values, setting) -> values.object(key));
+    /**
+     * A JSON object of named entries (its JSON text on the command line): each name must pass nameCheck and
+     * each entry the declared {@link Entry}, which reads its fields; a bad field is refused at its key path
+     * (key.name.field) with that field's allowed text, a bad name or a malformed entry with the setting's.
+     */
+    static <V> Setting<Entries<V>> entries(final String key, final Group group, final Check<String> nameCheck,
+            final String allowed, final String description, final Entry<V> entry) {
+        return new Setting<>(key, group, true, "", allowed, description, List.of(), (values, setting) -> {
+            Map<String, Object> given = values.object(key);
+            Map<String, V> accepted = new java.util.LinkedHashMap<>();
+            given.forEach((name, raw) -> {
+                if (!setting.accepts(values, name, nameCheck)) {
+                    return;
+                }
+                if (!(raw instanceof Map<?, ?> fields)) {
+                    values.problem(key + "." + name, raw, "is malformed; allowed: " + allowed);
+                    return;
+                }
+                int before = values.problemCount();
+                V value = entry.read(new EntryFields(values, key + "." + name, name, fields));
+                if (values.problemCount() == before) {
+                    accepted.put(name, value);
+                }
+            });
+            return new Entries<>(List.copyOf(given.keySet()), accepted);
+        });
     }
 
     /** This declaration with the values at and just past its bounds, for the test that holds the check to them. */
