@@ -26,9 +26,10 @@ final class ExistingVpcEntry {
     static final String SUBNET_COUNT_ALLOWED = "at least " + MIN_SUBNETS + " public subnets";
     private static final String ZONE_COUNT_ALLOWED = "one availability zone per subnet, in the same order";
 
+    static final List<Field> FIELDS = List.of(VPC_ID, SUBNET_IDS, AVAILABILITY_ZONES);
     /** The allowed text of `existingVpcs`, from the declared fields and the subnet count. */
-    static final String ALLOWED = "per active region, " + Field.shapeOf(List.of(VPC_ID, SUBNET_IDS,
-            AVAILABILITY_ZONES)) + " with " + SUBNET_COUNT_ALLOWED + ", " + ZONE_COUNT_ALLOWED;
+    static final String ALLOWED = "per active region, " + Field.shapeOf(FIELDS) + " with " + SUBNET_COUNT_ALLOWED
+            + ", " + ZONE_COUNT_ALLOWED;
 
     private ExistingVpcEntry() {
     }

@@ -1,7 +1,9 @@
 package com.fractal.gpuhost.settings;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One setting, declared once: its key, its type (how it is read), whether its default lives in cdk.json,
@@ -95,7 +98,7 @@ public final class Setting<T> {
         /** The entry's shape as the setting's allowed text shows it, e.g. {"vpcId": …, "subnetIds": […]}. */
         static String shapeOf(final List<Field> fields) {
             return fields.stream().map(field -> "\"" + field.name() + "\": " + field.shape())
-                    .collect(java.util.stream.Collectors.joining(", ", "`{", "}`"));
+                    .collect(Collectors.joining(", ", "`{", "}`"));
         }
     }
 
@@ -112,7 +115,7 @@ public final class Setting<T> {
     public record Entries<V>(List<String> names, Map<String, V> accepted) {
         public Entries {
             names = List.copyOf(names);
-            accepted = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accepted));
+            accepted = Collections.unmodifiableMap(new LinkedHashMap<>(accepted));
         }
 
         Optional<V> get(final String name) {
@@ -315,25 +318,30 @@ public final class Setting<T> {
     }
 
     /**
-     * A JSON object of named entries (its JSON text on the command line): each name must pass nameCheck and
-     * each entry the declared {@link Entry}, which reads its fields; a bad field is refused at its key path
-     * (key.name.field) with that field's allowed text, a bad name or a malformed entry with the setting's.
+     * A JSON object of named entries (its JSON text on the command line): each name must pass nameCheck, each
+     * entry may hold the declared fields only (a misspelt one is refused, as a misspelt key is), and the
+     * declared {@link Entry} reads and checks them; a bad field is refused at its key path (key.name.field)
+     * with that field's allowed text, a bad name or a malformed entry with the setting's.
      */
     static <V> Setting<Entries<V>> entries(final String key, final Group group, final Check<String> nameCheck,
-            final String allowed, final String description, final Entry<V> entry) {
+            final List<Field> fields, final String allowed, final String description, final Entry<V> entry) {
+        List<String> fieldNames = fields.stream().map(Field::name).toList();
         return new Setting<>(key, group, true, "", allowed, description, List.of(), (values, setting) -> {
             Map<String, Object> given = values.object(key);
-            Map<String, V> accepted = new java.util.LinkedHashMap<>();
+            Map<String, V> accepted = new LinkedHashMap<>();
             given.forEach((name, raw) -> {
                 if (!setting.accepts(values, name, nameCheck)) {
                     return;
                 }
-                if (!(raw instanceof Map<?, ?> fields)) {
+                if (!(raw instanceof Map<?, ?> entryFields)) {
                     values.problem(key + "." + name, raw, "is malformed; allowed: " + allowed);
                     return;
                 }
                 int before = values.problemCount();
-                V value = entry.read(new EntryFields(values, key + "." + name, name, fields));
+                entryFields.keySet().stream().map(String::valueOf).filter(field -> !fieldNames.contains(field))
+                        .forEach(field -> values.problem(key + "." + name, field, "is not a field; allowed: "
+                                + String.join(", ", fieldNames)));
+                V value = entry.read(new EntryFields(values, key + "." + name, name, entryFields));
                 if (values.problemCount() == before) {
                     accepted.put(name, value);
                 }

@@ -77,7 +77,7 @@ public final class SettingDeclarations {
             "the image variants built, each by a whole pipeline of its own (docs/variants.md)"));
     public static final Setting<Setting.Entries<VariantCatalogEntry.Definition>> IMAGE_VARIANT_CATALOG = add(
             Setting.entries("imageVariantCatalog", GENERAL, Check.matches(VariantCatalogEntry.NAME,
-                    "is not a variant name"), VariantCatalogEntry.ALLOWED,
+                    "is not a variant name"), VariantCatalogEntry.FIELDS, VariantCatalogEntry.ALLOWED,
                     "every variant that can be built: OS, base image, GPU families, build and test instance types",
                     VariantCatalogEntry::read).bounded(VariantCatalogEntry.boundaries("imageVariantCatalog")));
     public static final Setting<Integer> ROOT_VOLUME_GIB = add(Setting.wholeNumber("rootVolumeGiB", GENERAL,
@@ -96,8 +96,8 @@ public final class SettingDeclarations {
             WIDEST_SSH_PREFIX, "one network allowed SSH into `container-testing`; empty: no SSH (Session Manager "
                     + "needs none)"));
     public static final Setting<Setting.Entries<ExistingVpc>> EXISTING_VPCS = add(Setting.entries("existingVpcs",
-            GENERAL, Check.none(), ExistingVpcEntry.ALLOWED, "VPCs to use instead of creating one",
-            ExistingVpcEntry::read).bounded(ExistingVpcEntry.boundaries("existingVpcs")));
+            GENERAL, Check.none(), ExistingVpcEntry.FIELDS, ExistingVpcEntry.ALLOWED,
+            "VPCs to use instead of creating one", ExistingVpcEntry::read).bounded(ExistingVpcEntry.boundaries("existingVpcs")));
 
     public static final Setting<Optional<String>> DEVELOPER = add(Setting.optionalText("developer", DEV_INSTANCE,
             false, "none: no dev stack", Check.matches(DNS_LABEL, "is not allowed").and(DEVELOPER_LENGTH.check()),

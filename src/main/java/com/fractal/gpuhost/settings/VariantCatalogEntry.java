@@ -40,9 +40,9 @@ final class VariantCatalogEntry {
     static final Field RETIRED_ON = new Field("retiredOn", "\"\" or a date", Check.matches(DATE, "is not a date"),
             "empty or YYYY-MM-DD");
 
+    static final List<Field> FIELDS = List.of(OS_RELEASE, BASE_IMAGE, FAMILIES, BUILD_TYPES, TEST_TYPES, RETIRED_ON);
     /** The allowed text of `imageVariantCatalog`, from the declared name rule and fields. */
-    static final String ALLOWED = "per variant name (" + NAME_ALLOWED + "), "
-            + Field.shapeOf(List.of(OS_RELEASE, BASE_IMAGE, FAMILIES, BUILD_TYPES, TEST_TYPES, RETIRED_ON))
+    static final String ALLOWED = "per variant name (" + NAME_ALLOWED + "), " + Field.shapeOf(FIELDS)
             + "; the driver is pinned in host-scripts/variants/<name>.env";
 
     /** A catalog entry as the check accepted it; with its driver it is an {@link ImageVariant}. */
