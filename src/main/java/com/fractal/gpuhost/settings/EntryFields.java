@@ -45,14 +45,14 @@ final class EntryFields {
         Object raw = fields.get(field.name());
         String key = path + "." + field.name();
         if (raw == null) {
-            values.bare(key + ": is missing; allowed: " + field.allowed());
+            values.bare(key + ": is missing; allowed: a list of one or more: " + field.allowed());
             return List.of();
         }
         int before = values.problemCount();
         List<String> items = values.toStringList(key, raw);
         // A value that is not a list was reported as malformed already: not again as empty.
         if (items.isEmpty() && values.problemCount() == before) {
-            values.bare(key + ": is empty; allowed: " + field.allowed());
+            values.bare(key + ": is empty; allowed: a list of one or more: " + field.allowed());
         }
         items.forEach(item -> accepts(field, item));
         return items;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,8 @@ final class VariantCatalogEntry {
             .unusable(family).map(reason -> "cannot serve a GPU streaming host (" + reason + ")"))
             .and(Check.that(family -> InstanceTypes.CURRENT_GPU_FAMILIES.contains(family)
                     || InstanceTypes.retiredOn(family).isPresent(), "is not a GPU family a variant can serve")),
-            FAMILIES_ALLOWED);
+            FAMILIES_ALLOWED + "; a retired variant (retiredOn set) also " + String.join(", ",
+                    new TreeSet<>(InstanceTypes.RETIRED.keySet())));
     static final Field BUILD_TYPES = instanceTypes("buildInstanceTypes");
     static final Field TEST_TYPES = instanceTypes("testInstanceTypes");
     static final Field RETIRED_ON = new Field("retiredOn", "\"\" or a date", Check.matches(DATE, "is not a date"),
