@@ -14,8 +14,12 @@ public final class AllowedValues {
     /** An SSM parameter path: starts with '/', no trailing '/', and not in AWS's reserved namespaces. */
     public static final Pattern SSM_PATH = Pattern.compile("(/[a-zA-Z0-9_.-]+)+");
 
-    public static final Pattern VPC_ID = Pattern.compile("vpc-[0-9a-f]{8}([0-9a-f]{9})?");
-    public static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8}([0-9a-f]{9})?");
+    /** EC2 resource IDs: the prefix and 8 hex digits (older resources) or 17 (newer ones), nothing between. */
+    static final int SHORT_ID_DIGITS = 8;
+    static final int LONG_ID_DIGITS = 17;
+    static final String ID_DIGITS_ALLOWED = SHORT_ID_DIGITS + " or " + LONG_ID_DIGITS + " hex digits";
+    public static final Pattern VPC_ID = ec2Id("vpc-");
+    public static final Pattern SUBNET_ID = ec2Id("subnet-");
     public static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
     /** An organization's ARN, as Organizations writes it: the management account and the organization's ID. */
     public static final Pattern ORGANIZATION_ARN =
@@ -27,6 +31,11 @@ public final class AllowedValues {
     public static final Pattern ORGANIZATION_ROOT_ID = Pattern.compile("r-[0-9a-z]{4,32}");
 
     private AllowedValues() {
+    }
+
+    private static Pattern ec2Id(final String prefix) {
+        return Pattern.compile(prefix + "[0-9a-f]{" + SHORT_ID_DIGITS + "}([0-9a-f]{"
+                + (LONG_ID_DIGITS - SHORT_ID_DIGITS) + "})?");
     }
 
     /** Every region of the commercial partition that this aws-cdk-lib knows. */

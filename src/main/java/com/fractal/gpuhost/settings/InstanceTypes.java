@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.settings;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,8 +22,11 @@ public final class InstanceTypes {
     /** Families AWS retired, and when; only a retired variant may name them. */
     static final Map<String, String> RETIRED = Map.of("g3", "2025-10-31", "g3s", "2025-10-31");
 
-    /** The families a current variant may serve: NVIDIA GPUs with NVENC that GRID R580 supports. */
-    static final String CURRENT_GPU_FAMILIES = "g4dn, g5, g6, gr6, g6e, g6f, gr6f";
+    /**
+     * The families a current variant may serve: NVIDIA GPUs with NVENC that GRID R580 supports. The catalog's
+     * check and its allowed text both come from this list.
+     */
+    static final List<String> CURRENT_GPU_FAMILIES = List.of("g4dn", "g5", "g6", "gr6", "g6e", "g6f", "gr6f");
 
     /** GPU families on the Xen hypervisor rather than Nitro (Control Tower's Nitro controls fail on them). */
     static final java.util.Set<String> XEN = java.util.Set.of("g3", "g3s");

@@ -1,7 +1,9 @@
 package com.fractal.gpuhost.settings;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One setting, declared once: its key, its type (how it is read), whether its default lives in cdk.json,
@@ -60,13 +63,63 @@ public final class Setting<T> {
      * A value at one of the setting's bounds, or just past one, as {@code -c key=value} gives it, and whether
      * the setting's check accepts it.
      */
-    public record Boundary(String value, boolean accepted) {
+    public record Boundary(String value, boolean accepted, Optional<Refusal> inside) {
+        /** A value at or past a bound of the setting's value itself: a refusal names the key and this value. */
+        public Boundary(final String value, final boolean accepted) {
+            this(value, accepted, Optional.empty());
+        }
+
         static Boundary at(final Object value) {
             return new Boundary(String.valueOf(value), true);
         }
 
         static Boundary past(final Object value) {
             return new Boundary(String.valueOf(value), false);
+        }
+
+        /** A value just past a bound of one field inside a structured setting: refused as {@code refusal} says. */
+        static Boundary past(final Object value, final Refusal refusal) {
+            return new Boundary(String.valueOf(value), false, Optional.of(refusal));
+        }
+    }
+
+    /**
+     * How a value inside a structured setting is refused: at which key path (key.entry.field), quoting what,
+     * and naming that field's allowed text.
+     */
+    public record Refusal(String keyPath, String quoted, String allowed) {
+    }
+
+    /**
+     * One field of an entry of a structured setting, declared with its check: its name, how the setting's
+     * allowed text shows it, the check of its value (of each item, for a list) and what it may hold.
+     */
+    record Field(String name, String shape, Check<String> check, String allowed) {
+        /** The entry's shape as the setting's allowed text shows it, e.g. {"vpcId": …, "subnetIds": […]}. */
+        static String shapeOf(final List<Field> fields) {
+            return fields.stream().map(field -> "\"" + field.name() + "\": " + field.shape())
+                    .collect(Collectors.joining(", ", "`{", "}`"));
+        }
+    }
+
+    /** Reads and checks one entry of a structured setting, recording a problem for each bad field. */
+    @FunctionalInterface
+    interface Entry<V> {
+        V read(EntryFields entry);
+    }
+
+    /**
+     * A structured setting's value: every entry name given (so a relation can tell an undefined name from a
+     * refused entry) and the entries the declared check accepted.
+     */
+    public record Entries<V>(List<String> names, Map<String, V> accepted) {
+        public Entries {
+            names = List.copyOf(names);
+            accepted = Collections.unmodifiableMap(new LinkedHashMap<>(accepted));
+        }
+
+        Optional<V> get(final String name) {
+            return Optional.ofNullable(accepted.get(name));
         }
     }
 
@@ -264,11 +317,37 @@ public final class Setting<T> {
         return String.join(",", list);
     }
 
-    /** A JSON object (its JSON text on the command line); its content is checked by the loader. */
-    static Setting<Map<String, Object>> object(final String key, final Group group, final String allowed,
-            final String description) {
-        return new Setting<>(key, group, true, "", allowed, description, List.of(),
-                (values, setting) -> values.object(key));
+    /**
+     * A JSON object of named entries (its JSON text on the command line): each name must pass nameCheck, each
+     * entry may hold the declared fields only (a misspelt one is refused, as a misspelt key is), and the
+     * declared {@link Entry} reads and checks them; a bad field is refused at its key path (key.name.field)
+     * with that field's allowed text, a bad name or a malformed entry with the setting's.
+     */
+    static <V> Setting<Entries<V>> entries(final String key, final Group group, final Check<String> nameCheck,
+            final List<Field> fields, final String allowed, final String description, final Entry<V> entry) {
+        List<String> fieldNames = fields.stream().map(Field::name).toList();
+        return new Setting<>(key, group, true, "", allowed, description, List.of(), (values, setting) -> {
+            Map<String, Object> given = values.object(key);
+            Map<String, V> accepted = new LinkedHashMap<>();
+            given.forEach((name, raw) -> {
+                if (!setting.accepts(values, name, nameCheck)) {
+                    return;
+                }
+                if (!(raw instanceof Map<?, ?> entryFields)) {
+                    values.problem(key + "." + name, raw, "is malformed; allowed: " + allowed);
+                    return;
+                }
+                int before = values.problemCount();
+                entryFields.keySet().stream().map(String::valueOf).filter(field -> !fieldNames.contains(field))
+                        .forEach(field -> values.problem(key + "." + name, field, "is not a field; allowed: "
+                                + String.join(", ", fieldNames)));
+                V value = entry.read(new EntryFields(values, key + "." + name, name, entryFields));
+                if (values.problemCount() == before) {
+                    accepted.put(name, value);
+                }
+            });
+            return new Entries<>(List.copyOf(given.keySet()), accepted);
+        });
     }
 
     /** This declaration with the values at and just past its bounds, for the test that holds the check to them. */

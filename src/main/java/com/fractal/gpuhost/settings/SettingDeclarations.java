@@ -72,14 +72,14 @@ public final class SettingDeclarations {
             true, "the first active region", Check.none(), "one of `activeRegions`",
             "where images are built"));
     public static final Setting<List<String>> IMAGE_VARIANTS = add(Setting.list("imageVariants", GENERAL, false,
-            false, Check.none(), "one or more names of `imageVariantCatalog`, each once",
+            true, Check.matches(VariantCatalogEntry.NAME, "is not a variant name"),
+            "each variant once, one or more names of `imageVariantCatalog`",
             "the image variants built, each by a whole pipeline of its own (docs/variants.md)"));
-    public static final Setting<Map<String, Object>> IMAGE_VARIANT_CATALOG = add(Setting.object(
-            "imageVariantCatalog", GENERAL,
-            "per variant name, `{\"osRelease\": \"24.04\", \"baseImageSsmParameter\": …, \"families\": […], "
-                    + "\"buildInstanceTypes\": […], \"testInstanceTypes\": […], \"retiredOn\": \"\" or a date}`; the "
-                    + "driver is pinned in host-scripts/variants/<name>.env",
-            "every variant that can be built: OS, base image, GPU families, build and test instance types"));
+    public static final Setting<Setting.Entries<VariantCatalogEntry.Definition>> IMAGE_VARIANT_CATALOG = add(
+            Setting.entries("imageVariantCatalog", GENERAL, Check.matches(VariantCatalogEntry.NAME,
+                    "is not a variant name"), VariantCatalogEntry.FIELDS, VariantCatalogEntry.ALLOWED,
+                    "every variant that can be built: OS, base image, GPU families, build and test instance types",
+                    VariantCatalogEntry::read).bounded(VariantCatalogEntry.boundaries("imageVariantCatalog")));
     public static final Setting<Integer> ROOT_VOLUME_GIB = add(Setting.wholeNumber("rootVolumeGiB", GENERAL,
             AllowedValues.MIN_ROOT_VOLUME_GIB, AllowedValues.MAX_ROOT_VOLUME_GIB,
             "root volume of images and dev instances, in GiB"));
@@ -95,10 +95,9 @@ public final class SettingDeclarations {
     public static final Setting<Optional<String>> SSH_CIDR = add(Setting.cidrBlock("sshCidr", GENERAL,
             WIDEST_SSH_PREFIX, "one network allowed SSH into `container-testing`; empty: no SSH (Session Manager "
                     + "needs none)"));
-    public static final Setting<Map<String, Object>> EXISTING_VPCS = add(Setting.object("existingVpcs", GENERAL,
-            "per active region, `{\"vpcId\": …, \"subnetIds\": […], \"availabilityZones\": […]}` with at least two "
-                    + "public subnets, one zone per subnet",
-            "VPCs to use instead of creating one"));
+    public static final Setting<Setting.Entries<ExistingVpc>> EXISTING_VPCS = add(Setting.entries("existingVpcs",
+            GENERAL, Check.none(), ExistingVpcEntry.FIELDS, ExistingVpcEntry.ALLOWED,
+            "VPCs to use instead of creating one", ExistingVpcEntry::read).bounded(ExistingVpcEntry.boundaries("existingVpcs")));
 
     public static final Setting<Optional<String>> DEVELOPER = add(Setting.optionalText("developer", DEV_INSTANCE,
             false, "none: no dev stack", Check.matches(DNS_LABEL, "is not allowed").and(DEVELOPER_LENGTH.check()),

@@ -11,8 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns the context into {@link Settings}: the only place context is read. Every rule is checked and
- * every problem reported in one {@link InvalidSettingsException}, before any stack exists.
+ * Turns the context into {@link Settings}: the only place context is read. It runs each setting's declared
+ * check ({@link SettingDeclarations}, nested entries included) and checks itself only what relates settings
+ * to each other (a region among the active ones, a variant among the catalog's, a channel among the
+ * channels), each such check saying so. Every problem is reported in one {@link InvalidSettingsException},
+ * before any stack exists.
  */
 public final class SettingsLoader {
     /** Keys this app reads: any other key outside the CDK's own is refused, naming the closest of these. */
@@ -55,12 +58,12 @@ public final class SettingsLoader {
         List<String> activeRegions = ACTIVE_REGIONS.read(values);
         String buildRegion = BUILD_REGION.read(values).orElse(activeRegions.isEmpty() ? "" : activeRegions.get(0));
         requireActive(BUILD_REGION, buildRegion, activeRegions);
-        List<ImageVariant> variants = new ImageVariantsParser(values, problems, hostScriptsDir).parse();
+        List<ImageVariant> variants = ActiveVariants.read(values, problems, hostScriptsDir);
         int rootVolume = ROOT_VOLUME_GIB.read(values);
         String prefix = SSM_PREFIX.read(values);
         PortRange ports = DYNAMIC_HOST_PORTS.read(values);
         Optional<String> sshCidr = SSH_CIDR.read(values);
-        Map<String, ExistingVpc> vpcs = ExistingVpcs.parse(values, EXISTING_VPCS.read(values), activeRegions);
+        Map<String, ExistingVpc> vpcs = existingVpcs(activeRegions);
         refuseRetiredKeys();
         ReleaseSection release = releaseSettings();
         Optional<DevInstanceSettings> dev = devInstance(buildRegion, activeRegions, release.devImage(), variants);
@@ -186,50 +189,21 @@ public final class SettingsLoader {
         });
     }
 
-    /** Existing VPCs by region, from {"region": {"vpcId": ..., "subnetIds": [...], "availabilityZones": [...]}}. */
-    static final class ExistingVpcs {
-        private ExistingVpcs() {
+    /**
+     * The existing VPCs whose entries their declaration accepted, of active regions only: a region among the
+     * active ones is a relation between two settings, so the loader checks it.
+     */
+    private Map<String, ExistingVpc> existingVpcs(final List<String> activeRegions) {
+        Setting.Entries<ExistingVpc> vpcs = EXISTING_VPCS.read(values);
+        Map<String, ExistingVpc> active = new LinkedHashMap<>();
+        for (String region : vpcs.names()) {
+            if (!activeRegions.contains(region)) {
+                values.problem(EXISTING_VPCS.key(), region, "is not an active region; allowed: "
+                        + String.join(", ", activeRegions));
+            } else {
+                vpcs.get(region).ifPresent(vpc -> active.put(region, vpc));
+            }
         }
-
-        static Map<String, ExistingVpc> parse(final ContextValues values, final Map<String, Object> vpcsByRegion,
-                final List<String> activeRegions) {
-            Map<String, ExistingVpc> result = new LinkedHashMap<>();
-            vpcsByRegion.forEach((region, raw) -> {
-                String key = EXISTING_VPCS.key() + "." + region;
-                if (!activeRegions.contains(region)) {
-                    values.problem(EXISTING_VPCS.key(), region, "is not an active region; allowed: "
-                            + String.join(", ", activeRegions));
-                    return;
-                }
-                if (!(raw instanceof Map<?, ?> vpc)) {
-                    values.problem(key, raw, "is malformed; allowed: {\"vpcId\": \"vpc-...\", "
-                            + "\"subnetIds\": [\"subnet-...\", ...], \"availabilityZones\": [\"...\", ...]}");
-                    return;
-                }
-                int before = values.problemCount();
-                String vpcId = String.valueOf(vpc.get("vpcId"));
-                if (!AllowedValues.VPC_ID.matcher(vpcId).matches()) {
-                    values.problem(key + ".vpcId", vpcId, "is not a VPC ID; allowed: vpc- and 8 or 17 hex digits");
-                }
-                List<String> subnets = vpc.get("subnetIds") == null ? List.of()
-                        : values.toStringList(key + ".subnetIds", vpc.get("subnetIds"));
-                subnets.stream().filter(id -> !AllowedValues.SUBNET_ID.matcher(id).matches())
-                        .forEach(id -> values.problem(key + ".subnetIds", id,
-                                "is not a subnet ID; allowed: subnet- and 8 or 17 hex digits"));
-                List<String> zones = vpc.get("availabilityZones") == null ? List.of()
-                        : values.toStringList(key + ".availabilityZones", vpc.get("availabilityZones"));
-                zones.stream().filter(zone -> !zone.startsWith(region))
-                        .forEach(zone -> values.problem(key + ".availabilityZones", zone,
-                                "is not an availability zone of " + region + "; allowed: " + region + "a, ..."));
-                if (subnets.size() < 2 || subnets.size() != zones.size()) {
-                    values.problem(key, raw, "is not allowed; allowed: at least two public subnets, "
-                            + "with one availability zone listed per subnet, in the same order");
-                }
-                if (values.problemCount() == before) {
-                    result.put(region, new ExistingVpc(vpcId, subnets, zones));
-                }
-            });
-            return result;
-        }
+        return active;
     }
 }

@@ -105,6 +105,33 @@ class ImageVariantSettingsTest {
     }
 
     @Test
+    void everyCatalogEntryIsHeldToItsDeclaredFieldsActiveOrNot() {
+        // ubuntu20-r535 is not active by default: its entry's declared check runs all the same.
+        assertProblem(problems(Map.of("imageVariantCatalog", catalogWith("ubuntu20-r535", "osRelease", "focal"))),
+                "imageVariantCatalog.ubuntu20-r535.osRelease: \"focal\" is not allowed; allowed: an Ubuntu release "
+                        + "such as 24.04");
+        assertProblem(problems(Map.of("imageVariantCatalog", catalogWith("ubuntu24-r580", "familes",
+                List.of("g4dn")))), "imageVariantCatalog.ubuntu24-r580: \"familes\" is not a field; allowed: "
+                + "osRelease, baseImageSsmParameter, families, buildInstanceTypes, testInstanceTypes, retiredOn");
+    }
+
+    @Test
+    void aFamilyOutsideTheGpuFamiliesIsRefusedNamingThem() {
+        assertProblem(problems(Map.of("imageVariantCatalog", catalogWith("ubuntu24-r580", "families",
+                List.of("g4dn", "p3")))), "imageVariantCatalog.ubuntu24-r580.families: \"p3\" is not a GPU family a "
+                + "variant can serve; allowed: g4dn, g5, g6, gr6, g6e, g6f, gr6f");
+    }
+
+    @Test
+    void aRefusedEntryIsReportedAtItsFieldNotAlsoAsAnUndefinedVariant() {
+        List<String> problems = problems(Map.of("imageVariantCatalog", catalogWith("ubuntu24-r580", "osRelease",
+                "noble")));
+        assertEquals(List.of("imageVariantCatalog.ubuntu24-r580.osRelease: \"noble\" is not allowed; allowed: an "
+                + "Ubuntu release such as 24.04"), problems.stream().filter(problem -> problem.startsWith("image"))
+                .toList());
+    }
+
+    @Test
     void aVariantWithoutItsDriverFileIsRefused() throws IOException {
         Path scripts = Files.createTempDirectory("host-scripts-");
         Files.copy(HOST_SCRIPTS.resolve("versions.env"), scripts.resolve("versions.env"));

@@ -37,9 +37,15 @@ class SettingBoundariesTest {
         Map<String, Object> overrides = new HashMap<>(Map.of("developer", "ok"));
         overrides.putAll(COMPANIONS.getOrDefault(setting.key(), Map.of()));
         overrides.put(setting.key(), boundary.value());
-        List<String> problems = problems(overrides).stream()
-                .filter(problem -> problem.startsWith(setting.key() + ": ")).toList();
-        if (boundary.accepted()) {
+        List<String> problems = problems(overrides).stream().filter(problem -> problem.startsWith(setting.key() + ": ")
+                || problem.startsWith(setting.key() + ".")).toList();
+        if (boundary.inside().isPresent()) {
+            // A bound of one field inside a structured setting: refused at its key path with that field's text.
+            Setting.Refusal refusal = boundary.inside().get();
+            assertEquals(1, problems.size(), () -> setting.key() + "=" + boundary.value() + ": " + problems);
+            assertTrue(problems.get(0).startsWith(refusal.keyPath() + ": " + refusal.quoted() + " "), problems.get(0));
+            assertTrue(problems.get(0).endsWith("; allowed: " + refusal.allowed()), problems.get(0));
+        } else if (boundary.accepted()) {
             assertEquals(List.of(), problems, () -> setting.key() + "=" + boundary.value() + " is within "
                     + setting.allowed());
         } else {
@@ -49,6 +55,19 @@ class SettingBoundariesTest {
                     problem);
             assertTrue(problem.endsWith("; allowed: " + setting.allowed()), problem);
         }
+    }
+
+    @Test
+    void theNestedSettingsHoldTheirFieldsToTheirBounds() {
+        List<Setting.Boundary> vpcs = SettingDeclarations.EXISTING_VPCS.boundaries();
+        assertTrue(SettingDeclarations.EXISTING_VPCS.allowed().contains("at least " + ExistingVpcEntry.MIN_SUBNETS
+                + " public subnets"), SettingDeclarations.EXISTING_VPCS.allowed());
+        assertTrue(vpcs.stream().anyMatch(boundary -> !boundary.accepted()
+                && boundary.inside().orElseThrow().keyPath().equals("existingVpcs.us-east-1.subnetIds")), vpcs::toString);
+        assertTrue(SettingDeclarations.IMAGE_VARIANT_CATALOG.allowed().contains("up to "
+                + VariantCatalogEntry.MAX_NAME_WORDS + " lowercase words"), SettingDeclarations.IMAGE_VARIANT_CATALOG
+                .allowed());
+        assertEquals(2, SettingDeclarations.IMAGE_VARIANT_CATALOG.boundaries().size());
     }
 
     @Test

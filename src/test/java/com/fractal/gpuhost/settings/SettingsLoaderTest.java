@@ -156,6 +156,14 @@ class SettingsLoaderTest {
         "existingVpcs|{\"us-east-1\": {\"vpcId\": \"vpc-1\"}}|existingVpcs.us-east-1.vpcId: \"vpc-1\" is not a VPC ID",
         "existingVpcs|{\"mars-1\": {}}|existingVpcs: \"mars-1\" is not an active region",
         "existingVpcs|[1,2]|existingVpcs: \"[1,2]\" is malformed JSON",
+        "existingVpcs|{\"us-east-1\": {\"vpcId\": \"vpc-0123abcd\", \"subnetIds\": [\"subnet-0123abcd\", \"subnet-4567abcd\"], "
+                + "\"availabilityZones\": [\"us-east-1a\", \"us-west-2b\"]}}|existingVpcs.us-east-1.availabilityZones: "
+                + "\"us-west-2b\" is not an availability zone of us-east-1; allowed: us-east-1a, us-east-1b, ...",
+        "existingVpcs|{\"us-east-1\": {\"vpcId\": \"vpc-0123abcd\", \"subnetIds\": [\"subnet-0123abcd\", \"subnet-4567abcd\"], "
+                + "\"availabilityZones\": [\"us-east-1a\"]}}|existingVpcs.us-east-1.availabilityZones: [us-east-1a] "
+                + "does not match subnetIds; allowed: one availability zone per subnet, in the same order",
+        "existingVpcs|{\"us-east-1\": {\"vpcID\": \"vpc-0123abcd\"}}|existingVpcs.us-east-1: \"vpcID\" is not a field; "
+                + "allowed: vpcId, subnetIds, availabilityZones",
     })
     void badInputIsReportedWithKeyValueAndWhatIsAllowed(final String key, final String value, final String message) {
         Map<String, Object> overrides = new HashMap<>(Map.of("developer", "ok"));
