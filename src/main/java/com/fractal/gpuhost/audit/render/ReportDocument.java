@@ -10,7 +10,6 @@ import java.util.Set;
  * HTML by {@link MarkdownWriter} and {@link HtmlWriter}, so that both say the same thing.
  */
 public record ReportDocument(String title, List<Block> blocks) {
-    /** One block of the document. */
     public sealed interface Block permits Heading, Paragraph, Table, Bullets {
     }
 
@@ -35,11 +34,9 @@ public record ReportDocument(String title, List<Block> blocks) {
             implements Block {
     }
 
-    /** A bulleted list of plain-text items. */
     public record Bullets(List<String> items) implements Block {
     }
 
-    /** An empty document, to be filled in block by block. */
     public ReportDocument(final String title) {
         this(title, new ArrayList<>());
     }
