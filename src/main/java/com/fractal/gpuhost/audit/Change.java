@@ -9,7 +9,6 @@ package com.fractal.gpuhost.audit;
  */
 public record Change(String category, Kind kind, String stack, String subject, String detail) {
 
-    /** How it changed. */
     public enum Kind {
         ADDED, REMOVED, CHANGED;
 

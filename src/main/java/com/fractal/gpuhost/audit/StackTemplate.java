@@ -18,7 +18,6 @@ import java.util.TreeMap;
 public record StackTemplate(String name, String account, String region, String templateFile, JsonNode template,
         List<NagResult> nagResults) {
 
-    /** One resource of the template. */
     public record Resource(String logicalId, String type, JsonNode properties, JsonNode metadata) {
         /** The construct path CDK records, or the logical ID when the template has none. */
         public String path() {
@@ -35,7 +34,6 @@ public record StackTemplate(String name, String account, String region, String t
         return template.path("Resources").size();
     }
 
-    /** How many resources of each type the template holds, by type. */
     public Map<String, Integer> sortedCounts() {
         Map<String, Integer> counts = new TreeMap<>();
         resources().forEach(resource -> counts.merge(resource.type(), 1, Integer::sum));

@@ -19,7 +19,6 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
         Boolean encrypted, String detail) {
     private static final String EBS_DEFAULT = "not set: the account's EBS encryption-by-default";
 
-    /** What is encrypted. */
     public enum Kind {
         VOLUME, BUCKET, TOPIC;
 

@@ -17,7 +17,6 @@ public record PolicyStatement(String source, String definedIn, String sid, Strin
         List<String> actions, List<String> notActions, List<String> resources, List<String> notResources,
         List<String> conditions) {
 
-    /** Every statement of a policy document. */
     public static List<PolicyStatement> read(final JsonNode document, final String source, final String definedIn,
             final StackTemplate stack) {
         JsonNode statement = document.path("Statement");

@@ -23,7 +23,6 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
     private static final Map<String, String> PROTOCOLS = Map.of("-1", "all", "6", "tcp", "17", "udp", "1", "icmp",
             "58", "icmpv6");
 
-    /** Which way traffic flows. */
     public enum Direction {
         INGRESS, EGRESS;
 

@@ -9,8 +9,7 @@ import java.util.Set;
  * The report as a sequence of plain blocks (headings, paragraphs, tables, lists), written out as Markdown or
  * HTML by {@link MarkdownWriter} and {@link HtmlWriter}, so that both say the same thing.
  */
-public final class ReportDocument {
-    /** One block of the document. */
+public record ReportDocument(String title, List<Block> blocks) {
     public sealed interface Block permits Heading, Paragraph, Table, Bullets {
     }
 
@@ -35,23 +34,11 @@ public final class ReportDocument {
             implements Block {
     }
 
-    /** A bulleted list of plain-text items. */
     public record Bullets(List<String> items) implements Block {
     }
 
-    private final String title;
-    private final List<Block> blocks = new ArrayList<>();
-
     public ReportDocument(final String title) {
-        this.title = title;
-    }
-
-    public String title() {
-        return title;
-    }
-
-    public List<Block> blocks() {
-        return List.copyOf(blocks);
+        this(title, new ArrayList<>());
     }
 
     public ReportDocument add(final Block block) {
@@ -60,29 +47,24 @@ public final class ReportDocument {
     }
 
     public ReportDocument heading(final int level, final String text) {
-        blocks.add(new Heading(level, text));
-        return this;
+        return add(new Heading(level, text));
     }
 
     public ReportDocument paragraph(final String text) {
-        blocks.add(new Paragraph("", text));
-        return this;
+        return add(new Paragraph("", text));
     }
 
     public ReportDocument paragraph(final String label, final String text) {
-        blocks.add(new Paragraph(label, text));
-        return this;
+        return add(new Paragraph(label, text));
     }
 
     public ReportDocument table(final List<String> headers, final List<List<String>> rows,
             final Set<Integer> codeColumns, final int severityColumn) {
-        blocks.add(new Table(List.copyOf(headers), List.copyOf(rows), Set.copyOf(codeColumns), severityColumn));
-        return this;
+        return add(new Table(List.copyOf(headers), List.copyOf(rows), Set.copyOf(codeColumns), severityColumn));
     }
 
     public ReportDocument bullets(final List<String> items) {
-        blocks.add(new Bullets(List.copyOf(items)));
-        return this;
+        return add(new Bullets(List.copyOf(items)));
     }
 
     /** The level-2 headings, for a table of contents. */
