@@ -18,6 +18,7 @@ final class DevInstanceUserData {
     static final String LOG_FILE = "/var/log/fractal-dev-setup.log";
     static final String SCRIPTS_DIR = "/opt/fractal/host-scripts";
     static final String SCRIPTS_ZIP = "/opt/fractal/host-scripts.zip";
+    static final String DRIVER_RUNFILE = "/opt/fractal/nvidia-grid-driver.run";
 
     private DevInstanceUserData() {
     }
@@ -30,9 +31,13 @@ final class DevInstanceUserData {
         userData.addCommands(
                 // User data runs inside cloud-init: the scripts must not wait for cloud-init to finish.
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
-                // Part 1 downloads the driver only from the mirror, as a build does.
+                // The driver comes only from the mirror, fetched before part 1 as a build's component fetches
+                // it, so part 1 checks it before it installs anything.
                 Fn.join("", List.of("export NVIDIA_DRIVER_MIRROR_BUCKET=", DriverMirror.bucketName(buildRegion),
                         " NVIDIA_DRIVER_MIRROR_REGION=", buildRegion)),
+                "aws s3 cp --only-show-errors --region \"$NVIDIA_DRIVER_MIRROR_REGION\" \"s3://$NVIDIA_DRIVER_MIRROR_BUCKET/"
+                        + variant.driver().key() + "\" " + DRIVER_RUNFILE,
+                "export NVIDIA_GRID_DRIVER_RUNFILE=" + DRIVER_RUNFILE,
                 "bash " + SCRIPTS_DIR + "/setup_gpu_host.sh",
                 "bash " + SCRIPTS_DIR + "/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",

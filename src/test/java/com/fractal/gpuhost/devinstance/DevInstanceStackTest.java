@@ -154,6 +154,9 @@ class DevInstanceStackTest {
                 "export TARGET_USER=ubuntu WAIT_FOR_CLOUD_INIT=0",
                 "export NVIDIA_DRIVER_MIRROR_BUCKET=fractal-gpu-host-drivers-<{Ref=AWS::AccountId}>-us-east-1"
                         + " NVIDIA_DRIVER_MIRROR_REGION=us-east-1",
+                "aws s3 cp --only-show-errors --region \"$NVIDIA_DRIVER_MIRROR_REGION\" \"s3://$NVIDIA_DRIVER_MIRROR_BUCKET/"
+                        + "grid-19.0/NVIDIA-Linux-x86_64-580.65.06-grid-aws.run\" /opt/fractal/nvidia-grid-driver.run",
+                "export NVIDIA_GRID_DRIVER_RUNFILE=/opt/fractal/nvidia-grid-driver.run",
                 "bash /opt/fractal/host-scripts/setup_gpu_host.sh",
                 "bash /opt/fractal/host-scripts/install_go.sh",
                 "echo \"dev instance setup: done $(date --iso-8601=seconds); rebooting to load the NVIDIA driver\"",
