@@ -19,10 +19,6 @@ source scripts/lib/emulator.sh
 
 emulator_test_begin node cdk aws mvn java jq
 
-contains() { # contains WHAT TEXT PATTERN
-  if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
-}
-
 assembly=${ASSEMBLY_DIR:-$work/cdk.out}
 if [[ -z "${ASSEMBLY_DIR:-}" ]]; then
   echo "== cdk synth (the release command reads $assembly/gpu-host-settings.json)"

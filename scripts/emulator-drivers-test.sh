@@ -15,9 +15,6 @@ source scripts/lib/emulator.sh
 
 emulator_test_begin aws mvn java makeself sha256sum
 
-contains() { # contains WHAT TEXT PATTERN
-  if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
-}
 one_line_error() { # one_line_error WHAT: the last command's error is one line, last, with no stack trace
   check "$1: one error line" 1 "$(grep -c '^drivers: ' <<<"$output")"
   contains "$1: the error comes last" "$(tail -1 <<<"$output")" "drivers: "

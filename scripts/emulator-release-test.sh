@@ -18,10 +18,6 @@ source scripts/lib/emulator.sh
 
 emulator_test_begin node cdk aws mvn java jq
 
-contains() { # contains WHAT TEXT PATTERN
-  if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
-}
-
 # --- Synthesize once: the release command reads the resolved settings, never cdk.json -----------------
 readonly VARIANT=ubuntu24-r580 OTHER=ubuntu20-r535
 assembly=${ASSEMBLY_DIR:-$work/cdk.out}

@@ -130,6 +130,9 @@ fail() {
 check() { # check WHAT EXPECTED ACTUAL
   if [[ "$2" == "$3" ]]; then pass "$1: $3"; else fail "$1: expected [$2], got [$3]"; fi
 }
+contains() { # contains WHAT TEXT PATTERN
+  if grep -qF -- "$3" <<<"$2"; then pass "$1"; else fail "$1: [$3] not in output:"$'\n'"$2"; fi
+}
 
 # finish: the closing line, and exit 1 when any check failed.
 finish() {

@@ -1,11 +1,8 @@
 package com.fractal.gpuhost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,17 +53,6 @@ class GatesTest {
             templates = files.map(Path::toString).filter(name -> name.endsWith(".template.json")).sorted().toList();
         }
         assertEquals(app.stacks().size(), templates.size(), "one template per stack");
-        List<String> command = new ArrayList<>(List.of("cfn-lint", "--format", "parseable", "--"));
-        command.addAll(templates);
-        Process lint;
-        try {
-            lint = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            fail("cfn-lint is not installed (pip install cfn-lint): this gate cannot be skipped", e);
-            return;
-        }
-        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = lint.waitFor();
-        assertTrue(output.isBlank() && exit == 0, () -> "cfn-lint exit " + exit + ":\n" + output);
+        CfnLint.assertNoFindings(templates);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.CfnLint;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.ResourceNames;
@@ -280,17 +281,7 @@ class WorkloadBaselineStackSetTest {
         Path embedded = dir.resolve("workload-baseline.template.json");
         Files.writeString(embedded, bodyText);
         Path stackSetTemplate = Path.of(shared.assembly().getDirectory(), stackSetStack.getTemplateFile());
-        Process lint;
-        try {
-            lint = new ProcessBuilder("cfn-lint", "--format", "parseable", "--", embedded.toString(),
-                    stackSetTemplate.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            fail("cfn-lint is not installed (pip install cfn-lint): this gate cannot be skipped", e);
-            return;
-        }
-        String output = new String(lint.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = lint.waitFor();
-        assertTrue(output.isBlank() && exit == 0, () -> "cfn-lint exit " + exit + ":\n" + output);
+        CfnLint.assertNoFindings(List.of(embedded.toString(), stackSetTemplate.toString()));
     }
 
     /**
