@@ -87,15 +87,10 @@ class ReleaseAccountsTest {
     }
 
     int release(final String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--assembly", assembly.toString()));
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = ReleaseCli.run(all, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8), c -> aws, c -> org);
-        out = stdout.toString(StandardCharsets.UTF_8);
-        err = stderr.toString(StandardCharsets.UTF_8);
-        return code;
+        ReleaseRun run = ReleaseRun.of(assembly, c -> aws, c -> org, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     /** What the channel holds in every region of one account ("build" or an account ID), build region first. */

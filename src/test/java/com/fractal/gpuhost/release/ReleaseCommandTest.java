@@ -103,15 +103,10 @@ class ReleaseCommandTest {
     }
 
     int releaseWith(final Path settings, final String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--assembly", settings.toString()));
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = ReleaseCli.run(all, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8), c -> aws);
-        out = stdout.toString(StandardCharsets.UTF_8);
-        err = stderr.toString(StandardCharsets.UTF_8);
-        return code;
+        ReleaseRun run = ReleaseRun.of(settings, c -> aws, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     /** What a channel holds in every region, build-region first. */

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.ToolSettingsFile;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,15 +48,10 @@ class ReleaseVariantsTest {
     }
 
     int release(final String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--assembly", assembly.toString()));
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = ReleaseCli.run(all, new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                new PrintStream(stderr, true, StandardCharsets.UTF_8), c -> aws);
-        out = stdout.toString(StandardCharsets.UTF_8);
-        err = stderr.toString(StandardCharsets.UTF_8);
-        return code;
+        ReleaseRun run = ReleaseRun.of(assembly, c -> aws, args);
+        out = run.out();
+        err = run.err();
+        return run.code();
     }
 
     @Test
