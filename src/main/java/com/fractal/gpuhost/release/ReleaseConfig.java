@@ -1,5 +1,6 @@
 package com.fractal.gpuhost.release;
 
+import com.fractal.gpuhost.settings.SharingSettings;
 import com.fractal.gpuhost.settings.ToolSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,10 +71,9 @@ public record ReleaseConfig(String variant, List<String> activeRegions, String b
             return new Sharing(List.of(), List.of(), Optional.empty(), List.of(), "");
         }
 
-        /** True when some account other than the build account reads the channels. */
+        /** True when some account other than the build account reads the channels: the settings' own rule. */
         public boolean isActive() {
-            return !accounts.isEmpty() || !organizationalUnits.isEmpty() || organization.isPresent()
-                    || !copyToAccounts.isEmpty();
+            return new SharingSettings(accounts, organizationalUnits, organization, copyToAccounts).isActive();
         }
 
         /** The file's sharing settings; a file without them (the drivers test writes a partial one): none. */
