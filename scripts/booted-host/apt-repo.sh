@@ -140,18 +140,12 @@ write_apt_repo_stand_ins() {
 
 # start_apt_repo <log>: the HTTPS server on the container's loopback, answering.
 start_apt_repo() {
-  local waited=0 scratch=${REPO_ROOT%/served}
+  local scratch=${REPO_ROOT%/served}
   nsenter -t "$LEADER_PID" -n python3 "$BOOTED_HOST_LIB_DIR/https-server.py" "$REPO_ROOT" "$REPO_PORT" \
     "$scratch/tls.crt" "$scratch/tls.key" >"$1" 2>&1 &
   REPO_PID=$!
-  until nsenter -t "$LEADER_PID" -n curl -fsS --cacert "$scratch/tls.crt" -o /dev/null "$REPO_URL/nvidia/gpgkey" 2>/dev/null; do
-    if ((waited >= 60)) || ! kill -0 "$REPO_PID" 2>/dev/null; then
-      cat "$1"
-      return 1
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
+  wait_serving "$REPO_PID" "$1" \
+    nsenter -t "$LEADER_PID" -n curl -fsS --cacert "$scratch/tls.crt" -o /dev/null "$REPO_URL/nvidia/gpgkey"
 }
 
 # shellcheck disable=SC2317 # run by cleanup

@@ -157,6 +157,21 @@ in_container() {
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
 }
 
+# wait_serving <pid> <log> <probe...>: waits up to 30 s until the probe command succeeds; when the
+# server (pid) ends first or the time runs out, prints its log and fails.
+wait_serving() {
+  local pid=$1 log=$2 waited=0
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if ((waited >= 60)) || ! kill -0 "$pid" 2>/dev/null; then
+      cat "$log"
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
 # wait_nspawn_exit <seconds>: true when nspawn ended within that time.
 wait_nspawn_exit() {
   local limit=$(($1 * 10)) waited=0

@@ -43,17 +43,9 @@ stop_mirror() {
 
 # start_mirror <log>: moto's server on the container's loopback, and the mirror bucket in it.
 start_mirror() {
-  local waited=0
   nsenter -t "$LEADER_PID" -n moto_server -H 127.0.0.1 -p "$STAND_IN_S3_PORT" >"$1" 2>&1 &
   MIRROR_PID=$!
-  until mirror_aws s3api list-buckets >/dev/null 2>&1; do
-    if ((waited >= 60)) || ! kill -0 "$MIRROR_PID" 2>/dev/null; then
-      cat "$1"
-      return 1
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
+  wait_serving "$MIRROR_PID" "$1" mirror_aws s3api list-buckets || return 1
   mirror_aws s3api create-bucket --bucket "$MIRROR_BUCKET" >/dev/null
 }
 
