@@ -155,6 +155,7 @@ start_stage() {
       "stage_$name"
     ) >"$LOGS/$name.log" 2>&1
     echo $? >"$LOGS/$name.status"
+    times >"$LOGS/$name.cpu" # its second line: the CPU time (user, system) of every process the stage waited for
   ) &
   pid_stage[$!]=$name
 }
@@ -175,6 +176,18 @@ finish_one() {
     failed+=("$name")
     echo "== FAILED: $name (exit status $status; its log: $LOGS/$name.log)"
   }
+}
+
+# cpu_seconds NAME: the stage's user + system CPU seconds, from the `times` line its subshell wrote
+cpu_seconds() {
+  local user system
+  [[ -s "$LOGS/$1.cpu" ]] || {
+    echo -
+    return
+  }
+  read -r user system < <(sed -n 2p "$LOGS/$1.cpu")
+  awk -v u="$user" -v s="$system" 'function sec(t, parts) { split(t, parts, /[ms]/); return parts[1] * 60 + parts[2] }
+    BEGIN { printf "%d", sec(u) + sec(s) }'
 }
 
 title() {
@@ -229,10 +242,11 @@ while :; do
 done
 
 echo
-echo "Stage times (wall clock, $JOBS side by side; total $SECONDS s):"
+echo "Stage times (wall clock with $JOBS side by side, total $SECONDS s; CPU: user + system of its processes):"
 for entry in "${STAGES[@]}"; do
   name=$(field 0 "$entry")
-  printf '  %-14s %-8s %5s s\n' "$name" "${state[$name]:-not run}" "${seconds_taken[$name]:--}"
+  printf '  %-14s %-8s %5s s wall %5s s CPU\n' "$name" "${state[$name]:-not run}" "${seconds_taken[$name]:--}" \
+    "$(cpu_seconds "$name")"
 done
 if ((${#failed[@]} > 0)); then
   echo "test-all: FAILED: ${failed[*]}"

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fractal.gpuhost.CfnLint;
+import com.fractal.gpuhost.StackMessages;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.ResourceNames;
@@ -29,8 +30,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.Stage;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -118,9 +117,8 @@ class WorkloadBaselineStackSetTest {
         TestApps.Synthesized accounts = TestApps.synthesize(Map.of("shareWithAccounts", SHARED_ACCOUNT));
         assertFalse(properties(accounts).containsKey("StackInstancesGroup"));
         Stack stack = accounts.stack(accounts.settings().names().workloadBaselineStack());
-        assertEquals(1, Annotations.fromStack(stack).findWarning("*",
-                Match.stringLikeRegexp(".*shareWithAccounts/copyToAccounts " + SHARED_ACCOUNT
-                        + ".*set organizationRootId.*")).size());
+        assertEquals(1, StackMessages.warnings(stack, "shareWithAccounts/copyToAccounts " + SHARED_ACCOUNT
+                + ".*set organizationRootId").size());
     }
 
     @Test
@@ -269,11 +267,8 @@ class WorkloadBaselineStackSetTest {
         Stack baseline = (Stack) stage.getNode().findChild(names.workloadBaselineStackSet());
         List<String> findings = new ArrayList<>();
         for (Stack stack : List.of(baseline, stackSetStack)) {
-            Annotations annotations = Annotations.fromStack(stack);
-            for (var message : List.of(annotations.findError("*", Match.stringLikeRegexp("(AwsSolutions|FractalProject)-.*")),
-                    annotations.findWarning("*", Match.stringLikeRegexp("(AwsSolutions|FractalProject)-.*")))) {
-                message.forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
-            }
+            StackMessages.errorsAndWarnings(stack, "(AwsSolutions|FractalProject)-")
+                    .forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
         }
         assertEquals(List.of(), findings);
 

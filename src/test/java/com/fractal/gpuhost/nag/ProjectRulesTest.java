@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fractal.gpuhost.StackMessages;
 import com.fractal.gpuhost.TestApps;
 import io.github.cdklabs.cdknag.NagPackProps;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -24,8 +25,6 @@ import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.CfnResourceProps;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Annotations;
-import software.amazon.awscdk.assertions.Match;
 
 /**
  * Each project rule on its compliant and its non-compliant fixture (src/test/resources/nag/<Rule>.<variant>.json:
@@ -70,8 +69,8 @@ class ProjectRulesTest {
         Aspects.of(app).add(new ProjectChecks(NagPackProps.builder().reports(false).build()));
         app.synth();
         Map<String, String> errors = new TreeMap<>();
-        Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp(ProjectChecks.PACK + "-.*"))
-                .forEach(m -> errors.put(String.valueOf(m.getEntry().getData()).split(":")[0], m.getId()));
+        StackMessages.errors(stack, ProjectChecks.PACK + "-")
+                .forEach(m -> errors.put(StackMessages.text(m).split(":")[0], m.getId()));
         assertEquals(Map.of("FractalProject-ImdsV1OnBuildInstances", "/Fixtures/ImdsV1OnBuildInstances",
                 "FractalProject-UnencryptedRecipeVolume", "/Fixtures/UnencryptedRecipeVolume",
                 "FractalProject-WildcardTrustPrincipal", "/Fixtures/WildcardTrustPrincipal"), errors);

@@ -3,6 +3,7 @@ package com.fractal.gpuhost.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fractal.gpuhost.StackMessages;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.settings.Settings;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -158,11 +158,8 @@ class AmiSharingStacksTest {
     void cdkNagFindsNothingInTheSharedConfiguration() {
         List<String> findings = new java.util.ArrayList<>();
         for (Stack stack : shared.stacks()) {
-            for (var messages : List.of(
-                    Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")),
-                    Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")))) {
-                messages.forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
-            }
+            StackMessages.errorsAndWarnings(stack, "AwsSolutions-")
+                    .forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
         }
         assertEquals(List.of(), findings);
         shared.stacks().stream().filter(AmiKeyStack.class::isInstance).forEach(stack -> assertTrue(
