@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
-# scripts/app-launcher.sh, the cdk.json app command, run by the CDK CLI in a copy of the project: it builds
-# a fresh clone, never runs stale code after a source or pom change, stops on a failed compile, and builds
-# once for concurrent synths. The tests share one copy and run in order (each leaves it buildable). Each
-# build in the copy costs a Maven compile, so a test that needs one also proves what that build was for
-# (the concurrent synths are the changed source's).
+# scripts/app-launcher.sh, the cdk.json app command, run by the CDK CLI in a copy of a minimal CDK Java
+# project (fixtures/cdk-app: one stack with one resource, and a second main class): it builds a fresh
+# clone, never runs stale code after a source or pom change, stops on a failed compile, and builds once for
+# concurrent synths. The launcher runs Maven on whatever pom.xml it finds, so the fixture proves the same
+# behaviour as the real app at the cost of compiling two small files. The real project's own first build
+# from a fresh clone is still exercised by every `npm test`: its assemblies stage synthesizes through the
+# launcher. The tests share one copy and run in order (each leaves it buildable).
 # Needs the project's CDK CLI on PATH (npm test puts it there), Java, Maven and a warm local repository.
 
 setup_file() {
@@ -14,11 +16,31 @@ setup_file() {
   export REPO="$BATS_FILE_TMPDIR/repo"
   local root
   root=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-  mkdir -p "$REPO/src" "$REPO/scripts"
-  cp -r "$root/pom.xml" "$root/cdk.json" "$root/components" "$root/host-scripts" "$REPO/"
-  cp -r "$root/src/main" "$REPO/src/"
+  mkdir -p "$REPO/scripts"
+  cp -r "$BATS_TEST_DIRNAME/fixtures/cdk-app/." "$REPO/"
   cp "$root/scripts/app-launcher.sh" "$REPO/scripts/"
+  jq '{app}' "$root/cdk.json" >"$REPO/cdk.json" # the project's app command, as a user's synth runs it
+  take_versions_from "$root/pom.xml" "$REPO/pom.xml"
   export CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
+}
+
+# Fills each PROJECT value of the fixture's pom with the project's: the versions are stated once.
+take_versions_from() {
+  local project_pom=$1 fixture_pom=$2 property value
+  for property in maven.compiler.release cdk.version junit.version maven-compiler-plugin.version; do
+    if [[ $property == maven-compiler-plugin.version ]]; then
+      value=$(grep -A 1 '<artifactId>maven-compiler-plugin</artifactId>' "$project_pom" |
+        sed -n 's:.*<version>\(.*\)</version>.*:\1:p')
+    else
+      value=$(sed -n "s:.*<$property>\(.*\)</$property>.*:\1:p" "$project_pom" | head -n 1)
+    fi
+    [[ -n "$value" ]] || {
+      echo "app-launcher.bats: $project_pom states no $property for the fixture" >&2
+      return 1
+    }
+    sed -i "s:<$property>PROJECT</$property>:<$property>$value</$property>:" "$fixture_pom"
+  done
+  ! grep -n ">PROJECT<" "$fixture_pom" >&2
 }
 
 setup() {
@@ -28,13 +50,18 @@ setup() {
   OUT="$BATS_TEST_TMPDIR/cdk.out"
 }
 
-# One network stack keeps each synth short; what is tested is the launcher, not the stacks.
 synth() {
-  cdk synth --quiet --no-notices -c activeRegions=us-east-1 --output "${1:-$OUT}" 2>&1
+  cdk synth --quiet --no-notices --output "${1:-$OUT}" 2>&1
 }
 
-template() {
-  cat "$OUT/FractalNetwork-us-east-1.template.json"
+# The fixture's one template.
+readonly TEMPLATE=FixtureStack.template.json
+
+# A mvn first on PATH that fails if called: what runs without it does not need Maven.
+mvn_that_fails() {
+  mkdir -p "$BATS_TEST_TMPDIR/bin"
+  printf '#!/bin/sh\necho "mvn was called" >&2\nexit 99\n' >"$BATS_TEST_TMPDIR/bin/mvn"
+  chmod +x "$BATS_TEST_TMPDIR/bin/mvn"
 }
 
 @test "a fresh clone (no target/): the first synth builds, the next runs the app without Maven" {
@@ -42,20 +69,17 @@ template() {
   run synth
   assert_success
   assert_output --partial "app-launcher: building"
-  [ -s "$OUT/FractalNetwork-us-east-1.template.json" ]
+  [ -s "$OUT/$TEMPLATE" ]
   grep -q '/aws-cdk-lib-[^/]*\.jar' target/app-launcher/classpath.txt
   [ -s target/app-launcher/app.jsa ] # the class-data archive the first run dumps
 
-  # Maven is not on the hot path: a mvn that fails if called changes nothing.
-  mkdir -p "$BATS_TEST_TMPDIR/bin"
-  printf '#!/bin/sh\necho "mvn was called" >&2\nexit 99\n' >"$BATS_TEST_TMPDIR/bin/mvn"
-  chmod +x "$BATS_TEST_TMPDIR/bin/mvn"
+  mvn_that_fails
   rm -rf "$OUT"
   PATH="$BATS_TEST_TMPDIR/bin:$PATH" run synth
   assert_success
   refute_output --partial "app-launcher: building"
   refute_output --partial "mvn was called"
-  [ -s "$OUT/FractalNetwork-us-east-1.template.json" ]
+  [ -s "$OUT/$TEMPLATE" ]
 }
 
 @test "a pom change is picked up: the kept classpath follows the pom" {
@@ -74,16 +98,16 @@ EOF
   assert_success
   assert_output --partial "app-launcher: building"
   grep -q '/junit-jupiter-api-[^/]*\.jar' target/app-launcher/classpath.txt
-  [ -s "$OUT/FractalNetwork-us-east-1.template.json" ]
+  [ -s "$OUT/$TEMPLATE" ]
 }
 
 @test "a failed compile exits non-zero with the compiler's error, runs nothing, and is not forgotten" {
-  local app=src/main/java/com/fractal/gpuhost/GpuHostApp.java
-  cp "$app" "$BATS_TEST_TMPDIR/GpuHostApp.java"
+  local app=src/main/java/com/example/launcher/FixtureApp.java
+  cp "$app" "$BATS_TEST_TMPDIR/FixtureApp.java"
   echo 'this is not Java' >>"$app"
   run synth
   assert_failure
-  assert_output --partial "GpuHostApp.java"
+  assert_output --partial "FixtureApp.java"
   assert_output --partial "COMPILATION ERROR"
   assert_output --partial "app-launcher: the build failed"
   run compgen -G "$OUT/*.template.json"
@@ -93,13 +117,14 @@ EOF
   run synth "$BATS_TEST_TMPDIR/again"
   assert_failure
   assert_output --partial "app-launcher: the build failed"
-  cp "$BATS_TEST_TMPDIR/GpuHostApp.java" "$app"
+  cp "$BATS_TEST_TMPDIR/FixtureApp.java" "$app"
 }
 
 # A changed Java source is the change that makes these synths build: both templates show it.
 @test "concurrent synths after a changed Java source: one builds, the other waits for it, both show the change" {
-  sed -i 's/"GPU host network in "/"GPU host network (edited) in "/' src/main/java/com/fractal/gpuhost/GpuHostStacks.java
-  grep -q '(edited)' src/main/java/com/fractal/gpuhost/GpuHostStacks.java
+  local app=src/main/java/com/example/launcher/FixtureApp.java
+  sed -i 's/"Launcher fixture"/"Launcher fixture (edited)"/' "$app"
+  grep -q '(edited)' "$app"
   synth "$BATS_TEST_TMPDIR/one" >"$BATS_TEST_TMPDIR/one.log" &
   local first=$!
   synth "$BATS_TEST_TMPDIR/two" >"$BATS_TEST_TMPDIR/two.log" &
@@ -110,8 +135,8 @@ EOF
   [ "$(grep -c 'app-launcher: building' <<<"$output")" -eq 1 ]
   local run
   for run in one two; do
-    run jq -r .Description "$BATS_TEST_TMPDIR/$run/FractalNetwork-us-east-1.template.json"
-    assert_output --regexp '^GPU host network \(edited\) in us-east-1'
+    run jq -r .Description "$BATS_TEST_TMPDIR/$run/$TEMPLATE"
+    assert_output "Launcher fixture (edited)"
   done
 }
 
@@ -119,15 +144,12 @@ EOF
   run synth
   assert_success
   local archive
-  archive=$(stat -c '%Y' target/app-launcher/app.jsa)
-  mkdir -p "$BATS_TEST_TMPDIR/bin"
-  printf '#!/bin/sh\necho "mvn was called" >&2\nexit 99\n' >"$BATS_TEST_TMPDIR/bin/mvn"
-  chmod +x "$BATS_TEST_TMPDIR/bin/mvn"
-  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run bash scripts/app-launcher.sh --main com.fractal.gpuhost.release.ReleaseCli --help
+  archive=$(stat -c '%.9Y' target/app-launcher/app.jsa)
+  mvn_that_fails
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run bash scripts/app-launcher.sh --main com.example.launcher.SecondMain one two
   assert_success
-  assert_output --partial "promote"
-  refute_output --partial "mvn was called"
-  assert_equal "$(stat -c '%Y' target/app-launcher/app.jsa)" "$archive"
+  assert_output "second main class, arguments: one two"
+  assert_equal "$(stat -c '%.9Y' target/app-launcher/app.jsa)" "$archive"
   run bash scripts/app-launcher.sh --main
   assert_failure
   assert_output "app-launcher: --main needs a class name"
