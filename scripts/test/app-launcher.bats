@@ -131,8 +131,9 @@ EOF
   local second=$!
   wait "$first"
   wait "$second"
-  run cat "$BATS_TEST_TMPDIR/one.log" "$BATS_TEST_TMPDIR/two.log"
-  [ "$(grep -c 'app-launcher: building' <<<"$output")" -eq 1 ]
+  local builds
+  builds=$(cat "$BATS_TEST_TMPDIR/one.log" "$BATS_TEST_TMPDIR/two.log" | grep -c 'app-launcher: building')
+  assert_equal "$builds" 1
   local run
   for run in one two; do
     run jq -r .Description "$BATS_TEST_TMPDIR/$run/$TEMPLATE"
@@ -141,8 +142,7 @@ EOF
 }
 
 @test "--main runs another main class of the same build, without Maven and without a new class-data archive" {
-  run synth
-  assert_success
+  [ -s target/app-launcher/app.jsa ] # dumped by the last synth
   local archive
   archive=$(stat -c '%.9Y' target/app-launcher/app.jsa)
   mvn_that_fails
