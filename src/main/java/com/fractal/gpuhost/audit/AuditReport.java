@@ -2,7 +2,7 @@ package com.fractal.gpuhost.audit;
 
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
-import com.fractal.gpuhost.audit.render.HtmlWriter;
+import com.fractal.gpuhost.audit.render.HtmlPage;
 import com.fractal.gpuhost.audit.render.MarkdownWriter;
 import com.fractal.gpuhost.audit.render.ReportDocument;
 import java.nio.file.Path;
@@ -54,6 +54,6 @@ public record AuditReport(String assembly, AuditModel model, Optional<String> ba
     }
 
     public String html() {
-        return HtmlWriter.write(document());
+        return HtmlPage.of(markdown());
     }
 }

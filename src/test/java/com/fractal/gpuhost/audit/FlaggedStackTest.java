@@ -76,7 +76,8 @@ class FlaggedStackTest {
         assertTrue(markdown.indexOf("| `AwsSolutions-EC23` | Error |") < markdown.indexOf("## Stacks"), markdown);
         assertTrue(markdown.contains("| ingress | tcp | 22 | `0.0.0.0/0`<br>`(CidrIp)` | SSH from anywhere | inline | "
                 + "AwsSolutions-EC23 |"), markdown);
-        assertTrue(report.html().contains("<td class=\"sev sev-failed\">FAILED</td>"), "in red, in HTML");
+        assertTrue(report.html().contains("<td><strong class=\"failed\">FAILED</strong></td>"), "in red, in HTML");
+        assertTrue(report.html().contains("td:has(>strong.failed){color:#fff;background:#a40e26}"), "red");
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The report as a sequence of plain blocks (headings, paragraphs, tables, lists), written out as Markdown or
- * HTML by {@link MarkdownWriter} and {@link HtmlWriter}, so that both say the same thing.
+ * The report as a sequence of plain blocks (headings, paragraphs, tables, lists), written out as Markdown by
+ * {@link MarkdownWriter}; the HTML page is rendered from that Markdown ({@link HtmlPage}).
  */
 public record ReportDocument(String title, List<Block> blocks) {
     public sealed interface Block permits Heading, Paragraph, Table, Bullets {
@@ -28,7 +28,7 @@ public record ReportDocument(String title, List<Block> blocks) {
      * A table of plain-text cells (a cell may hold several lines).
      *
      * @param codeColumns columns whose values are identifiers or expressions, set in code type
-     * @param severityColumn the column holding a severity, for colour in HTML, or -1
+     * @param severityColumn the column holding a status, set in bold (and coloured in HTML), or -1
      */
     public record Table(List<String> headers, List<List<String>> rows, Set<Integer> codeColumns, int severityColumn)
             implements Block {
