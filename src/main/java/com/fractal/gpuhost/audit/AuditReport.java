@@ -3,8 +3,6 @@ package com.fractal.gpuhost.audit;
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.render.HtmlPage;
-import com.fractal.gpuhost.audit.render.MarkdownWriter;
-import com.fractal.gpuhost.audit.render.ReportDocument;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -45,12 +43,8 @@ public record AuditReport(String assembly, AuditModel model, Optional<String> ba
         return flags().stream().filter(NagResult::accepted).count();
     }
 
-    public ReportDocument document() {
-        return new ReportBuilder(this).build();
-    }
-
     public String markdown() {
-        return MarkdownWriter.write(document());
+        return new ReportBuilder(this).build();
     }
 
     public String html() {

@@ -5,7 +5,7 @@ import com.fractal.gpuhost.audit.model.Distribution;
 import com.fractal.gpuhost.audit.model.IamRole;
 import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
-import com.fractal.gpuhost.audit.render.ReportDocument;
+import com.fractal.gpuhost.audit.render.Markdown;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.nag.ProjectChecks;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ final class ReportBuilder {
     private final AuditReport report;
     private final AuditModel model;
     private final RegionGroups groups;
-    private final ReportDocument doc = new ReportDocument(TITLE);
+    private final Markdown doc = new Markdown();
 
     ReportBuilder(final AuditReport report) {
         this.report = report;
@@ -53,7 +53,7 @@ final class ReportBuilder {
         this.groups = new RegionGroups(model.stacks());
     }
 
-    ReportDocument build() {
+    String build() {
         introduction();
         summary();
         flags();
@@ -67,7 +67,7 @@ final class ReportBuilder {
         distribution();
         retention();
         nag();
-        return doc;
+        return doc.document(TITLE);
     }
 
     private void introduction() {
@@ -186,10 +186,11 @@ final class ReportBuilder {
                 .stream().map(stack -> List.of(stack.name(), stack.account(), stack.description(),
                         String.valueOf(stack.resourceTotal()), stack.templateFile())).toList(), Set.of(0, 4),
                 NO_SEVERITY);
-        groups.sections(doc, 3, model.stacks().stream().map(stack -> new RegionGroups.Section(stack.name(),
-                stack.name(), new ReportDocument("").table(List.of("Resource type", "Count"), stack.sortedCounts()
-                        .entrySet().stream().map(e -> List.of(e.getKey(), String.valueOf(e.getValue()))).toList(),
-                        Set.of(0), NO_SEVERITY))).toList());
+        List<RegionGroups.Section> sections = new ArrayList<>();
+        model.stacks().forEach(stack -> groups.section(sections, stack.name(), stack.name()).table(List.of(
+                "Resource type", "Count"), stack.sortedCounts().entrySet().stream().map(e -> List.of(e.getKey(),
+                        String.valueOf(e.getValue()))).toList(), Set.of(0), NO_SEVERITY));
+        groups.sections(doc, 3, sections);
     }
 
     private void securityGroups() {
@@ -199,9 +200,9 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
-            ReportDocument part = new ReportDocument("").paragraph(group.description() + " (resource "
-                    + group.logicalId() + (group.vpc().isEmpty() ? "" : ", VPC " + group.vpc()) + ")");
-            sections.add(new RegionGroups.Section(group.stack(), group.stack() + " / " + group.label(), part));
+            Markdown part = groups.section(sections, group.stack(), group.stack() + " / " + group.label())
+                    .paragraph(group.description() + " (resource " + group.logicalId()
+                            + (group.vpc().isEmpty() ? "" : ", VPC " + group.vpc()) + ")");
             if (group.rules().isEmpty()) {
                 part.paragraph("No rules.");
                 continue;
@@ -222,12 +223,12 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            ReportDocument part = new ReportDocument("").paragraph(Stream.of(role.description(), "resource "
-                    + role.logicalId(), role.maxSessionDuration().isEmpty() ? "" : "maximum session "
-                            + role.maxSessionDuration() + " s", role.permissionsBoundary().isEmpty() ? ""
-                                    : "permissions boundary " + role.permissionsBoundary())
-                    .filter(about -> !about.isEmpty()).collect(Collectors.joining("; ", "", ".")));
-            sections.add(new RegionGroups.Section(role.stack(), role.stack() + " / " + role.label(), part));
+            Markdown part = groups.section(sections, role.stack(), role.stack() + " / " + role.label())
+                    .paragraph(Stream.of(role.description(), "resource " + role.logicalId(), role
+                            .maxSessionDuration().isEmpty() ? "" : "maximum session " + role.maxSessionDuration()
+                                    + " s", role.permissionsBoundary().isEmpty() ? "" : "permissions boundary "
+                                            + role.permissionsBoundary()).filter(about -> !about.isEmpty())
+                            .collect(Collectors.joining("; ", "", ".")));
             if (!role.trust().isEmpty()) {
                 part.paragraph("Trust policy:", "who may assume the role.");
                 part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), role.trust().stream()

@@ -57,7 +57,7 @@ public final class HtmlPage {
      */
     private static void attributes(final Node node, final String tag, final Map<String, String> attributes) {
         if (node instanceof Heading) {
-            attributes.put("id", ReportDocument.slug(TEXT.render(node).strip()));
+            attributes.put("id", Markdown.slug(TEXT.render(node).strip()));
         } else if (node instanceof StrongEmphasis && node.getParent() instanceof TableCell) {
             attributes.put("class", TEXT.render(node).strip().toLowerCase(Locale.ROOT));
         }
