@@ -1,5 +1,8 @@
 package com.fractal.gpuhost.audit;
 
+import static com.fractal.gpuhost.audit.ReportBuilder.FLAGS;
+import static com.fractal.gpuhost.audit.ReportBuilder.STACKS;
+
 import com.fractal.gpuhost.audit.Change.Kind;
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
@@ -18,9 +21,6 @@ import java.util.function.Predicate;
  * verdicts, which live in its reports, not in the templates: findings raised, accepted or cleared.
  */
 public final class BaselineDiff {
-    public static final String STACKS = "Stacks";
-    public static final String FLAGS = "Flags";
-
     private BaselineDiff() {
     }
 

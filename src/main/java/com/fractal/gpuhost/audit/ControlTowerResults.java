@@ -79,6 +79,12 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
         return failures.stream().filter(Failure::excepted).toList();
     }
 
+    /** What the summary, the Control Tower section and the command's last line say of the failures. */
+    public String verdict() {
+        return unlisted().size() + " failures not accepted, " + stale.size() + " stale accepted risks, "
+                + excepted().size() + " failures accepted by design";
+    }
+
     public long passedControls() {
         return passed.stream().map(Passed::control).distinct().count();
     }

@@ -365,7 +365,7 @@ class AuditReportProjectTest {
         assertFalse(markdown.contains(ReportBuilder.CHANGES), "no baseline, no changes section");
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("10 stacks"), stdout::toString);
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("Control Tower: 0 failures not accepted, 0 stale "
-                + "accepted risks, 38 accepted"), stdout::toString);
+                + "accepted risks, 38 failures accepted by design"), stdout::toString);
         for (StackTemplate stack : report.model().stacks()) {
             String row = stack.name().startsWith("FractalNetwork-") ? "| `FractalNetwork-<region>` | all 7 regions |"
                     : "| `" + stack.name() + "` | " + stack.region() + " |";

@@ -20,10 +20,6 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
         List<PolicyStatement> trust, List<String> managedPolicyArns, List<PolicyStatement> permissions,
         String maxSessionDuration, String permissionsBoundary) {
 
-    public String label() {
-        return roleName.isEmpty() ? logicalId : roleName;
-    }
-
     public static List<IamRole> read(final StackTemplate stack) {
         Map<String, IamRole> roles = new LinkedHashMap<>();
         Set<String> attached = new HashSet<>();

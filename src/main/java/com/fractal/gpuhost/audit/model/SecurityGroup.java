@@ -19,11 +19,6 @@ import java.util.Map;
 public record SecurityGroup(String stack, String logicalId, String path, String name, String description,
         String vpc, List<SecurityGroupRule> rules) {
 
-    /** A readable name: the GroupName when set, else the logical ID. */
-    public String label() {
-        return name.isEmpty() ? logicalId : name;
-    }
-
     public static List<SecurityGroup> read(final StackTemplate stack) {
         Map<String, SecurityGroup> groups = new LinkedHashMap<>();
         for (Resource resource : stack.resources("AWS::EC2::SecurityGroup")) {

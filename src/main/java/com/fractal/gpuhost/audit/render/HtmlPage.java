@@ -44,11 +44,11 @@ public final class HtmlPage {
     public static String of(final String markdown) {
         Node document = Parser.builder().extensions(TABLES).build().parse(markdown);
         String title = TEXT.render(document.getFirstChild()).strip().replace("&", "&amp;").replace("<", "&lt;");
+        String body = HtmlRenderer.builder().extensions(TABLES).attributeProviderFactory(context -> HtmlPage::attributes)
+                .build().render(document);
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" + title
-                + "</title>\n<style>\n" + STYLE + "</style>\n</head>\n<body>\n" + HtmlRenderer.builder().extensions(TABLES)
-                        .attributeProviderFactory(context -> HtmlPage::attributes).build().render(document)
-                + "</body>\n</html>\n";
+                + "</title>\n<style>\n" + STYLE + "</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
     }
 
     /**

@@ -20,10 +20,6 @@ public final class Markdown {
         this.normalize = normalize;
     }
 
-    public Markdown() {
-        this(UnaryOperator.identity());
-    }
-
     public Markdown heading(final int level, final String text) {
         if (level == 2) {
             sections.add(text);
@@ -110,12 +106,8 @@ public final class Markdown {
     }
 
     private static String code(final String value) {
-        if (value.isEmpty()) {
-            return "";
-        }
-        String fence = value.contains("`") ? "`` " : "`";
-        String close = value.contains("`") ? " ``" : "`";
-        return fence + value + close;
+        // A backtick inside needs a longer fence, set off by spaces.
+        return value.isEmpty() ? "" : value.contains("`") ? "`` " + value + " ``" : "`" + value + "`";
     }
 
     private String text(final String value) {
