@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What changed between a baseline assembly and the current one, only where {@code cdk diff} cannot show it. cdk diff
@@ -70,8 +71,6 @@ public final class BaselineDiff {
 
     /** The facts by key, the first of each: cdk-nag writes no finding on a line not suppressed, only its rule. */
     private static <T> Map<String, T> index(final List<T> facts, final Function<T, String> key) {
-        Map<String, T> index = new LinkedHashMap<>();
-        facts.forEach(fact -> index.putIfAbsent(key.apply(fact), fact));
-        return index;
+        return facts.stream().collect(Collectors.toMap(key, fact -> fact, (first, next) -> first, LinkedHashMap::new));
     }
 }

@@ -28,14 +28,11 @@ final class RegionGroups {
     }
 
     RegionGroups(final List<StackTemplate> stacks) {
-        Map<String, List<StackTemplate>> families = new LinkedHashMap<>();
-        for (StackTemplate stack : stacks) {
-            regionOf.put(stack.name(), stack.region());
-            if (!stack.region().isEmpty() && stack.name().endsWith("-" + stack.region())) {
-                families.computeIfAbsent(stack.name().substring(0, stack.name().length() - stack.region().length())
-                        + REGION, k -> new ArrayList<>()).add(stack);
-            }
-        }
+        stacks.forEach(stack -> regionOf.put(stack.name(), stack.region()));
+        Map<String, List<StackTemplate>> families = stacks.stream().filter(stack -> !stack.region().isEmpty()
+                && stack.name().endsWith("-" + stack.region())).collect(Collectors.groupingBy(stack -> stack.name()
+                        .substring(0, stack.name().length() - stack.region().length()) + REGION, LinkedHashMap::new,
+                        Collectors.toList()));
         families.forEach((family, members) -> {
             if (members.size() > 1) {
                 members.forEach(m -> familyOf.put(m.name(), family));
@@ -71,12 +68,9 @@ final class RegionGroups {
      */
     void table(final Markdown doc, final List<String> headers, final int stackColumn,
             final List<List<String>> rows, final Set<Integer> codeColumns, final int severityColumn) {
-        Map<List<String>, List<String>> grouped = new LinkedHashMap<>();
-        for (List<String> row : rows) {
-            String stack = row.get(stackColumn);
-            grouped.computeIfAbsent(row.stream().map(cell -> normalize(stack, cell)).toList(),
-                    k -> new ArrayList<>()).add(stack);
-        }
+        Map<List<String>, List<String>> grouped = rows.stream().collect(Collectors.groupingBy(row -> row.stream()
+                .map(cell -> normalize(row.get(stackColumn), cell)).toList(), LinkedHashMap::new,
+                Collectors.mapping(row -> row.get(stackColumn), Collectors.toList())));
         doc.table(withRegions(headers, stackColumn, "Regions"), grouped.entrySet().stream().map(row -> withRegions(
                 row.getKey(), stackColumn, where(row.getValue()))).toList(), codeColumns.stream().map(c -> c
                         > stackColumn ? c + 1 : c).collect(Collectors.toSet()), severityColumn > stackColumn
@@ -101,11 +95,9 @@ final class RegionGroups {
      * heading naming where they apply.
      */
     void sections(final Markdown doc, final int level, final List<Section> sections) {
-        Map<List<String>, List<String>> grouped = new LinkedHashMap<>();
-        for (Section section : sections) {
-            grouped.computeIfAbsent(List.of(normalize(section.stack(), section.title()), section.part().blocks()),
-                    k -> new ArrayList<>()).add(section.stack());
-        }
+        Map<List<String>, List<String>> grouped = sections.stream().collect(Collectors.groupingBy(section -> List.of(
+                normalize(section.stack(), section.title()), section.part().blocks()), LinkedHashMap::new,
+                Collectors.mapping(Section::stack, Collectors.toList())));
         grouped.forEach((titleAndBlocks, stacks) -> doc.heading(level, familyOf.containsKey(stacks.get(0))
                 ? titleAndBlocks.get(0) + " (" + where(stacks) + ")" : titleAndBlocks.get(0))
                 .append(titleAndBlocks.get(1)));

@@ -340,9 +340,7 @@ final class ReportBuilder {
     }
 
     private static <T> Map<String, List<T>> byKey(final List<T> items, final Function<T, String> key) {
-        Map<String, List<T>> grouped = new LinkedHashMap<>();
-        items.forEach(item -> grouped.computeIfAbsent(key.apply(item), k -> new ArrayList<>()).add(item));
-        return grouped;
+        return items.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
     private static String lines(final List<String> values) {
