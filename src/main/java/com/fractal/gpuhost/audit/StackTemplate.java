@@ -16,12 +16,7 @@ import java.util.TreeMap;
 public record StackTemplate(String name, String account, String region, String templateFile, JsonNode template,
         List<NagResult> nagResults) {
 
-    public record Resource(String logicalId, String type, JsonNode properties, JsonNode metadata) {
-        /** The construct path CDK records, or the logical ID when the template has none. */
-        public String path() {
-            JsonNode path = metadata.path("aws:cdk:path");
-            return path.isTextual() ? path.asText() : logicalId;
-        }
+    public record Resource(String logicalId, String type, JsonNode properties) {
     }
 
     public String description() {
@@ -41,8 +36,8 @@ public record StackTemplate(String name, String account, String region, String t
     /** Every resource, in template order. */
     public List<Resource> resources() {
         return template.path("Resources").properties().stream().map(entry -> new Resource(entry.getKey(),
-                entry.getValue().path("Type").asText(""), entry.getValue().path("Properties"),
-                entry.getValue().path("Metadata"))).toList();
+                entry.getValue().path("Type").asText(""), entry.getValue().path("Properties")))
+                .toList();
     }
 
     /** The resources of one type, in template order. */

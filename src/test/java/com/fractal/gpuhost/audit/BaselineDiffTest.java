@@ -98,7 +98,7 @@ class BaselineDiffTest {
 
     private static NagResult finding(final String rule, final String compliance, final String reason) {
         return new NagResult("Fixture", rule.split("-")[0], rule, "Fixture/Distribution", "Distribution", compliance,
-                reason, "Error", "");
+                reason, "Error");
     }
 
     private static AuditModel model(final List<NagResult> nag) {

@@ -83,7 +83,7 @@ class FlaggedStackTest {
     @Test
     void controlTowerFailuresNotListedAndStaleExceptionsComeFirstAndShowInTheSummary() {
         ControlTowerResults ct = new ControlTowerResults(237, Map.of("CT.EC2.PR.3", "No 0.0.0.0/0 but on 80 and 443"),
-                List.of("AuditFlagged"), List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
+                List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
                 List.of(new ControlTowerResults.Failure("CT.EC2.PR.4", "AuditFlagged", "Bastion", true, "OPEN_BY_DESIGN",
                         "by design"), new ControlTowerResults.Failure("CT.EC2.PR.3", "AuditFlagged", "Bastion", false, "",
                         "")),
