@@ -138,8 +138,8 @@ final class ReportBuilder {
     private void controlTower(final ControlTowerResults ct) {
         doc.heading(2, CONTROL_TOWER);
         doc.paragraph("cfn-guard with AWS Control Tower's proactive-control rules (npm package "
-                + "@cdklabs/cdk-validator-cfnguard) over every template, as scripts/check-control-tower.sh runs them in "
-                + "npm test: " + ct.controls() + " controls, " + ct.passedControls() + " passed, " + ct.failures()
+                + "@cdklabs/cdk-validator-cfnguard) over every template, as " + ControlTowerResults.GATE + " runs them "
+                + "in npm test: " + ct.controls() + " controls, " + ct.passedControls() + " passed, " + ct.failures()
                         .stream().map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
                 + ct.verdict() + " (a resource's accepted risk names the control). "
                 + "The other controls do not apply (no resource of their type).");
