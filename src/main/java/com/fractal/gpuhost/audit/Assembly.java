@@ -108,8 +108,7 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
             lines.forEach(line -> results.add(new NagResult(stack, pack, line.path("ruleId").asText(),
                     line.path("resourceId").asText(), logicalIds.getOrDefault(line.path("resourceId").asText(),
                             line.path("resourceId").asText()), line.path("compliance").asText(),
-                    line.path("exceptionReason").asText(), line.path("ruleLevel").asText(),
-                    line.path("ruleInfo").asText())));
+                    line.path("exceptionReason").asText(), line.path("ruleLevel").asText())));
         }
         return List.copyOf(results);
     }

@@ -2,9 +2,7 @@ package com.fractal.gpuhost.audit;
 
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
-import com.fractal.gpuhost.audit.render.HtmlWriter;
-import com.fractal.gpuhost.audit.render.MarkdownWriter;
-import com.fractal.gpuhost.audit.render.ReportDocument;
+import com.fractal.gpuhost.audit.render.HtmlPage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -45,15 +43,11 @@ public record AuditReport(String assembly, AuditModel model, Optional<String> ba
         return flags().stream().filter(NagResult::accepted).count();
     }
 
-    public ReportDocument document() {
+    public String markdown() {
         return new ReportBuilder(this).build();
     }
 
-    public String markdown() {
-        return MarkdownWriter.write(document());
-    }
-
     public String html() {
-        return HtmlWriter.write(document());
+        return HtmlPage.of(markdown());
     }
 }

@@ -65,9 +65,8 @@ public final class AuditReportCli {
             ControlTowerResults ct = report.controlTower().orElseThrow();
             out.println("audit: wrote " + outDir.resolve(MARKDOWN) + " and " + outDir.resolve(HTML) + " ("
                     + report.model().stacks().size() + " stacks, " + report.flags().size() + " cdk-nag findings, "
-                    + report.accepted() + " of them accepted; Control Tower: " + ct.unlisted().size()
-                    + " failures not accepted, " + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
-                    + " accepted" + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("")
+                    + report.accepted() + " of them accepted; Control Tower: " + ct.verdict()
+                    + report.changes().map(c -> "; " + c.size() + " changes since the baseline").orElse("")
                     + ") in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             return 0;
         } catch (AuditException e) {

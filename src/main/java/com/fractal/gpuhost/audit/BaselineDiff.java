@@ -1,5 +1,8 @@
 package com.fractal.gpuhost.audit;
 
+import static com.fractal.gpuhost.audit.ReportBuilder.FLAGS;
+import static com.fractal.gpuhost.audit.ReportBuilder.STACKS;
+
 import com.fractal.gpuhost.audit.Change.Kind;
 import com.fractal.gpuhost.audit.model.AuditModel;
 import com.fractal.gpuhost.audit.model.NagResult;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What changed between a baseline assembly and the current one, only where {@code cdk diff} cannot show it. cdk diff
@@ -18,9 +22,6 @@ import java.util.function.Predicate;
  * verdicts, which live in its reports, not in the templates: findings raised, accepted or cleared.
  */
 public final class BaselineDiff {
-    public static final String STACKS = "Stacks";
-    public static final String FLAGS = "Flags";
-
     private BaselineDiff() {
     }
 
@@ -70,8 +71,6 @@ public final class BaselineDiff {
 
     /** The facts by key, the first of each: cdk-nag writes no finding on a line not suppressed, only its rule. */
     private static <T> Map<String, T> index(final List<T> facts, final Function<T, String> key) {
-        Map<String, T> index = new LinkedHashMap<>();
-        facts.forEach(fact -> index.putIfAbsent(key.apply(fact), fact));
-        return index;
+        return facts.stream().collect(Collectors.toMap(key, fact -> fact, (first, next) -> first, LinkedHashMap::new));
     }
 }

@@ -18,8 +18,8 @@ import java.util.Map;
  * @param controls how many controls were evaluated on each template
  * @param titles what each control requires, in Control Tower's words
  */
-public record ControlTowerResults(int controls, Map<String, String> titles, List<String> stacks,
-        List<Passed> passed, List<Failure> failures, List<Stale> stale) {
+public record ControlTowerResults(int controls, Map<String, String> titles, List<Passed> passed,
+        List<Failure> failures, List<Stale> stale) {
 
     /** A control a stack's resources comply with. */
     public record Passed(String control, String stack) {
@@ -77,6 +77,12 @@ public record ControlTowerResults(int controls, Map<String, String> titles, List
 
     public List<Failure> excepted() {
         return failures.stream().filter(Failure::excepted).toList();
+    }
+
+    /** What the summary, the Control Tower section and the command's last line say of the failures. */
+    public String verdict() {
+        return unlisted().size() + " failures not accepted, " + stale.size() + " stale accepted risks, "
+                + excepted().size() + " failures accepted by design";
     }
 
     public long passedControls() {

@@ -1,11 +1,6 @@
 package com.fractal.gpuhost.audit;
 
-import com.fractal.gpuhost.audit.render.ReportDocument;
-import com.fractal.gpuhost.audit.render.ReportDocument.Block;
-import com.fractal.gpuhost.audit.render.ReportDocument.Bullets;
-import com.fractal.gpuhost.audit.render.ReportDocument.Heading;
-import com.fractal.gpuhost.audit.render.ReportDocument.Paragraph;
-import com.fractal.gpuhost.audit.render.ReportDocument.Table;
+import com.fractal.gpuhost.audit.render.Markdown;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -29,19 +23,16 @@ final class RegionGroups {
     private final Map<String, String> familyOf = new HashMap<>();
     private final Map<String, List<String>> familyRegions = new LinkedHashMap<>();
 
-    /** A part of the report about one stack: its heading's text and the blocks under it. */
-    record Section(String stack, String title, ReportDocument part) {
+    /** A part of the report about one stack: its heading's text and the blocks under it, written as its family's. */
+    record Section(String stack, String title, Markdown part) {
     }
 
     RegionGroups(final List<StackTemplate> stacks) {
-        Map<String, List<StackTemplate>> families = new LinkedHashMap<>();
-        for (StackTemplate stack : stacks) {
-            regionOf.put(stack.name(), stack.region());
-            if (!stack.region().isEmpty() && stack.name().endsWith("-" + stack.region())) {
-                families.computeIfAbsent(stack.name().substring(0, stack.name().length() - stack.region().length())
-                        + REGION, k -> new ArrayList<>()).add(stack);
-            }
-        }
+        stacks.forEach(stack -> regionOf.put(stack.name(), stack.region()));
+        Map<String, List<StackTemplate>> families = stacks.stream().filter(stack -> !stack.region().isEmpty()
+                && stack.name().endsWith("-" + stack.region())).collect(Collectors.groupingBy(stack -> stack.name()
+                        .substring(0, stack.name().length() - stack.region().length()) + REGION, LinkedHashMap::new,
+                        Collectors.toList()));
         families.forEach((family, members) -> {
             if (members.size() > 1) {
                 members.forEach(m -> familyOf.put(m.name(), family));
@@ -75,14 +66,11 @@ final class RegionGroups {
      * Adds a table whose {@code stackColumn} names a stack: rows that differ only by their stack's region become
      * one, with a Regions column after the stack column.
      */
-    void table(final ReportDocument doc, final List<String> headers, final int stackColumn,
+    void table(final Markdown doc, final List<String> headers, final int stackColumn,
             final List<List<String>> rows, final Set<Integer> codeColumns, final int severityColumn) {
-        Map<List<String>, List<String>> grouped = new LinkedHashMap<>();
-        for (List<String> row : rows) {
-            String stack = row.get(stackColumn);
-            grouped.computeIfAbsent(row.stream().map(cell -> normalize(stack, cell)).toList(),
-                    k -> new ArrayList<>()).add(stack);
-        }
+        Map<List<String>, List<String>> grouped = rows.stream().collect(Collectors.groupingBy(row -> row.stream()
+                .map(cell -> normalize(row.get(stackColumn), cell)).toList(), LinkedHashMap::new,
+                Collectors.mapping(row -> row.get(stackColumn), Collectors.toList())));
         doc.table(withRegions(headers, stackColumn, "Regions"), grouped.entrySet().stream().map(row -> withRegions(
                 row.getKey(), stackColumn, where(row.getValue()))).toList(), codeColumns.stream().map(c -> c
                         > stackColumn ? c + 1 : c).collect(Collectors.toSet()), severityColumn > stackColumn
@@ -95,38 +83,23 @@ final class RegionGroups {
         return with;
     }
 
+    /** Adds a section about one stack to the list, for {@link #sections}; returns its part, to write into. */
+    Markdown section(final List<Section> sections, final String stack, final String title) {
+        Section section = new Section(stack, title, new Markdown(text -> normalize(stack, text)));
+        sections.add(section);
+        return section.part();
+    }
+
     /**
      * Adds per-stack sections at this heading level: members whose sections read the same are shown once, the
      * heading naming where they apply.
      */
-    void sections(final ReportDocument doc, final int level, final List<Section> sections) {
-        Map<List<Block>, List<String>> grouped = new LinkedHashMap<>();
-        for (Section section : sections) {
-            UnaryOperator<String> normal = text -> normalize(section.stack(), text);
-            List<Block> blocks = new ArrayList<>(List.of(new Heading(level, normal.apply(section.title()))));
-            section.part().blocks().forEach(block -> blocks.add(map(block, normal)));
-            grouped.computeIfAbsent(blocks, k -> new ArrayList<>()).add(section.stack());
-        }
-        grouped.forEach((blocks, stacks) -> {
-            Heading heading = (Heading) blocks.get(0);
-            doc.heading(level, familyOf.containsKey(stacks.get(0)) ? heading.text() + " (" + where(stacks) + ")"
-                    : heading.text());
-            blocks.subList(1, blocks.size()).forEach(doc::add);
-        });
-    }
-
-    private static Block map(final Block block, final UnaryOperator<String> f) {
-        if (block instanceof Heading h) {
-            return new Heading(h.level(), f.apply(h.text()));
-        }
-        if (block instanceof Paragraph p) {
-            return new Paragraph(f.apply(p.label()), f.apply(p.text()));
-        }
-        if (block instanceof Bullets b) {
-            return new Bullets(b.items().stream().map(f).toList());
-        }
-        Table t = (Table) block;
-        return new Table(t.headers(), t.rows().stream().map(row -> row.stream().map(f).toList()).toList(),
-                t.codeColumns(), t.severityColumn());
+    void sections(final Markdown doc, final int level, final List<Section> sections) {
+        Map<List<String>, List<String>> grouped = sections.stream().collect(Collectors.groupingBy(section -> List.of(
+                normalize(section.stack(), section.title()), section.part().blocks()), LinkedHashMap::new,
+                Collectors.mapping(Section::stack, Collectors.toList())));
+        grouped.forEach((titleAndBlocks, stacks) -> doc.heading(level, familyOf.containsKey(stacks.get(0))
+                ? titleAndBlocks.get(0) + " (" + where(stacks) + ")" : titleAndBlocks.get(0))
+                .append(titleAndBlocks.get(1)));
     }
 }

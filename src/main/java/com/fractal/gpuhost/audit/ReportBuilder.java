@@ -5,7 +5,7 @@ import com.fractal.gpuhost.audit.model.Distribution;
 import com.fractal.gpuhost.audit.model.IamRole;
 import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
-import com.fractal.gpuhost.audit.render.ReportDocument;
+import com.fractal.gpuhost.audit.render.Markdown;
 import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.nag.ProjectChecks;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -45,7 +46,7 @@ final class ReportBuilder {
     private final AuditReport report;
     private final AuditModel model;
     private final RegionGroups groups;
-    private final ReportDocument doc = new ReportDocument(TITLE);
+    private final Markdown doc = new Markdown(UnaryOperator.identity());
 
     ReportBuilder(final AuditReport report) {
         this.report = report;
@@ -53,7 +54,7 @@ final class ReportBuilder {
         this.groups = new RegionGroups(model.stacks());
     }
 
-    ReportDocument build() {
+    String build() {
         introduction();
         summary();
         flags();
@@ -67,7 +68,7 @@ final class ReportBuilder {
         distribution();
         retention();
         nag();
-        return doc;
+        return doc.document(TITLE);
     }
 
     private void introduction() {
@@ -92,9 +93,8 @@ final class ReportBuilder {
                 List.of(unsuppressed == 0 ? OK : FAILED, "cdk-nag findings not suppressed", String.valueOf(unsuppressed)),
                 List.of(OK, "cdk-nag findings accepted (suppressed, with the reason)", String.valueOf(report.accepted()))));
         report.controlTower().ifPresent(ct -> rows.add(List.of(ct.unlisted().isEmpty() && ct.stale().isEmpty()
-                ? OK : FAILED, "Control Tower proactive controls", ct.unlisted().size() + " failures not accepted, "
-                        + ct.stale().size() + " stale accepted risks, " + ct.excepted().size()
-                        + " failures accepted by design, " + ct.passedControls() + " controls passed")));
+                ? OK : FAILED, "Control Tower proactive controls", ct.verdict() + ", " + ct.passedControls()
+                        + " controls passed")));
         doc.table(List.of("Status", "Check", "Result"), rows, Set.of(), 0);
     }
 
@@ -138,11 +138,10 @@ final class ReportBuilder {
     private void controlTower(final ControlTowerResults ct) {
         doc.heading(2, CONTROL_TOWER);
         doc.paragraph("cfn-guard with AWS Control Tower's proactive-control rules (npm package "
-                + "@cdklabs/cdk-validator-cfnguard) over every template, as scripts/check-control-tower.sh runs them in "
-                + "npm test: " + ct.controls() + " controls, " + ct.passedControls() + " passed, " + ct.failures()
+                + "@cdklabs/cdk-validator-cfnguard) over every template, as " + ControlTowerResults.GATE + " runs them "
+                + "in npm test: " + ct.controls() + " controls, " + ct.passedControls() + " passed, " + ct.failures()
                         .stream().map(ControlTowerResults.Failure::control).distinct().count() + " failed; "
-                + ct.unlisted().size() + " failures not accepted, " + ct.stale().size() + " stale accepted risks, "
-                + ct.excepted().size() + " failures accepted by design (a resource's accepted risk names the control). "
+                + ct.verdict() + " (a resource's accepted risk names the control). "
                 + "The other controls do not apply (no resource of their type).");
         List<List<String>> failing = new ArrayList<>();
         ct.failures().forEach(f -> failing.add(List.of(f.excepted() ? EXCEPTED : FAILED, f.control(), f.stack(),
@@ -176,7 +175,7 @@ final class ReportBuilder {
         byCategory.forEach((category, inIt) -> {
             doc.heading(3, category);
             groups.table(doc, List.of("Change", "Stack", "What", "Detail"), 1, inIt.stream().map(c -> List.of(
-                    c.kind().label(), c.stack(), c.subject(), c.detail())).toList(), Set.of(2), NO_SEVERITY);
+                    label(c.kind()), c.stack(), c.subject(), c.detail())).toList(), Set.of(2), NO_SEVERITY);
         });
     }
 
@@ -186,10 +185,11 @@ final class ReportBuilder {
                 .stream().map(stack -> List.of(stack.name(), stack.account(), stack.description(),
                         String.valueOf(stack.resourceTotal()), stack.templateFile())).toList(), Set.of(0, 4),
                 NO_SEVERITY);
-        groups.sections(doc, 3, model.stacks().stream().map(stack -> new RegionGroups.Section(stack.name(),
-                stack.name(), new ReportDocument("").table(List.of("Resource type", "Count"), stack.sortedCounts()
-                        .entrySet().stream().map(e -> List.of(e.getKey(), String.valueOf(e.getValue()))).toList(),
-                        Set.of(0), NO_SEVERITY))).toList());
+        List<RegionGroups.Section> sections = new ArrayList<>();
+        model.stacks().forEach(stack -> groups.section(sections, stack.name(), stack.name()).table(List.of(
+                "Resource type", "Count"), stack.sortedCounts().entrySet().stream().map(e -> List.of(e.getKey(),
+                        String.valueOf(e.getValue()))).toList(), Set.of(0), NO_SEVERITY));
+        groups.sections(doc, 3, sections);
     }
 
     private void securityGroups() {
@@ -199,15 +199,15 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (SecurityGroup group : model.securityGroups()) {
-            ReportDocument part = new ReportDocument("").paragraph(group.description() + " (resource "
-                    + group.logicalId() + (group.vpc().isEmpty() ? "" : ", VPC " + group.vpc()) + ")");
-            sections.add(new RegionGroups.Section(group.stack(), group.stack() + " / " + group.label(), part));
+            Markdown part = groups.section(sections, group.stack(), title(group.stack(), group.name(),
+                    group.logicalId())).paragraph(group.description() + " (resource " + group.logicalId()
+                            + (group.vpc().isEmpty() ? "" : ", VPC " + group.vpc()) + ")");
             if (group.rules().isEmpty()) {
                 part.paragraph("No rules.");
                 continue;
             }
             part.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
-                    "Flags"), group.rules().stream().map(rule -> List.of(rule.direction().label(), rule.protocol(),
+                    "Flags"), group.rules().stream().map(rule -> List.of(label(rule.direction()), rule.protocol(),
                             rule.ports(), rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
                             rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId()))).toList(),
                     Set.of(3), NO_SEVERITY);
@@ -222,12 +222,12 @@ final class ReportBuilder {
         }
         List<RegionGroups.Section> sections = new ArrayList<>();
         for (IamRole role : model.roles()) {
-            ReportDocument part = new ReportDocument("").paragraph(Stream.of(role.description(), "resource "
-                    + role.logicalId(), role.maxSessionDuration().isEmpty() ? "" : "maximum session "
-                            + role.maxSessionDuration() + " s", role.permissionsBoundary().isEmpty() ? ""
-                                    : "permissions boundary " + role.permissionsBoundary())
-                    .filter(about -> !about.isEmpty()).collect(Collectors.joining("; ", "", ".")));
-            sections.add(new RegionGroups.Section(role.stack(), role.stack() + " / " + role.label(), part));
+            Markdown part = groups.section(sections, role.stack(), title(role.stack(), role.roleName(),
+                    role.logicalId())).paragraph(Stream.of(role.description(), "resource " + role.logicalId(), role
+                            .maxSessionDuration().isEmpty() ? "" : "maximum session " + role.maxSessionDuration()
+                                    + " s", role.permissionsBoundary().isEmpty() ? "" : "permissions boundary "
+                                            + role.permissionsBoundary()).filter(about -> !about.isEmpty())
+                            .collect(Collectors.joining("; ", "", ".")));
             if (!role.trust().isEmpty()) {
                 part.paragraph("Trust policy:", "who may assume the role.");
                 part.table(List.of("Effect", "Principals", "Actions", "Conditions", "Flags"), role.trust().stream()
@@ -257,7 +257,7 @@ final class ReportBuilder {
         doc.paragraph("EBS volumes (launch templates, instances, image recipes), buckets and topics. An AMI's snapshots "
                 + "are its recipe's volumes, copied with the KMS key that " + DISTRIBUTION + " names for each region.");
         groups.table(doc, List.of("Kind", "Stack", "Resource", "What", "Encrypted", "Key / detail", "Flags"), 1,
-                model.encryption().stream().map(e -> List.of(e.kind().label(), e.stack(), e.logicalId(), e.subject(),
+                model.encryption().stream().map(e -> List.of(label(e.kind()), e.stack(), e.logicalId(), e.subject(),
                         e.encrypted() == null ? "not set" : e.encrypted() ? "yes" : "NO", e.detail(),
                         flagsOf(e.stack(), e.logicalId()))).toList(), Set.of(2, 5), NO_SEVERITY);
     }
@@ -325,14 +325,22 @@ final class ReportBuilder {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** An enum constant as the report writes it: "ingress", "volume", "added". */
+    private static String label(final Enum<?> value) {
+        return value.name().toLowerCase();
+    }
+
+    /** A per-stack section's title: the stack, then the resource's name when it has one, else its logical ID. */
+    private static String title(final String stack, final String name, final String logicalId) {
+        return stack + " / " + (name.isEmpty() ? logicalId : name);
+    }
+
     private static String count(final List<NagResult> results, final String compliance) {
         return String.valueOf(results.stream().filter(r -> r.compliance().equals(compliance)).count());
     }
 
     private static <T> Map<String, List<T>> byKey(final List<T> items, final Function<T, String> key) {
-        Map<String, List<T>> grouped = new LinkedHashMap<>();
-        items.forEach(item -> grouped.computeIfAbsent(key.apply(item), k -> new ArrayList<>()).add(item));
-        return grouped;
+        return items.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
     private static String lines(final List<String> values) {

@@ -2,8 +2,6 @@ package com.fractal.gpuhost.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fractal.gpuhost.audit.model.NagResult;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,12 +16,7 @@ import java.util.TreeMap;
 public record StackTemplate(String name, String account, String region, String templateFile, JsonNode template,
         List<NagResult> nagResults) {
 
-    public record Resource(String logicalId, String type, JsonNode properties, JsonNode metadata) {
-        /** The construct path CDK records, or the logical ID when the template has none. */
-        public String path() {
-            JsonNode path = metadata.path("aws:cdk:path");
-            return path.isTextual() ? path.asText() : logicalId;
-        }
+    public record Resource(String logicalId, String type, JsonNode properties) {
     }
 
     public String description() {
@@ -42,14 +35,9 @@ public record StackTemplate(String name, String account, String region, String t
 
     /** Every resource, in template order. */
     public List<Resource> resources() {
-        List<Resource> resources = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("Resources").fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode body = entry.getValue();
-            resources.add(new Resource(entry.getKey(), body.path("Type").asText(""), body.path("Properties"),
-                    body.path("Metadata")));
-        }
-        return resources;
+        return template.path("Resources").properties().stream().map(entry -> new Resource(entry.getKey(),
+                entry.getValue().path("Type").asText(""), entry.getValue().path("Properties")))
+                .toList();
     }
 
     /** The resources of one type, in template order. */

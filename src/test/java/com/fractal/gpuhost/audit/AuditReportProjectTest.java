@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -364,7 +365,7 @@ class AuditReportProjectTest {
         assertFalse(markdown.contains(ReportBuilder.CHANGES), "no baseline, no changes section");
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("10 stacks"), stdout::toString);
         assertTrue(stdout.toString(StandardCharsets.UTF_8).contains("Control Tower: 0 failures not accepted, 0 stale "
-                + "accepted risks, 38 accepted"), stdout::toString);
+                + "accepted risks, 38 failures accepted by design"), stdout::toString);
         for (StackTemplate stack : report.model().stacks()) {
             String row = stack.name().startsWith("FractalNetwork-") ? "| `FractalNetwork-<region>` | all 7 regions |"
                     : "| `" + stack.name() + "` | " + stack.region() + " |";
@@ -382,7 +383,20 @@ class AuditReportProjectTest {
         assertTrue(markdown.contains("| `CT.KMS.PR.3` | Require an AWS KMS key policy to have a statement that limits "
                 + "creation of AWS KMS grants to AWS services |"), "the CreateGrant guard passes");
         assertTrue(markdown.contains("| ingress | tcp | 22 | `203.0.113.0/24`"), "the SSH rule as a table row");
-        assertTrue(html.contains("<td>ingress</td><td>tcp</td><td>22</td><td><code>203.0.113.0/24</code>"));
+        assertTrue(html.contains("<td>ingress</td>\n<td>tcp</td>\n<td>22</td>\n<td><code>203.0.113.0/24</code>"));
+        assertEquals(markdown.lines().filter(line -> line.startsWith("#")).count(), count(html, "<h[1-6][ >]"),
+                "every heading of the Markdown is one in HTML");
+        List<String> rows = markdown.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| --- |"))
+                .toList();
+        assertEquals(rows.size(), count(html, "<tr>"), "every table row of the Markdown is one in HTML");
+        assertEquals(rows.stream().mapToLong(row -> row.split("(?<!\\\\)\\|").length - 1).sum(),
+                count(html, "<t[hd]>"), "and every cell");
+        assertEquals(count(markdown, "\\| \\*\\*EXCEPTED\\*\\* \\|"), count(html,
+                "<td><strong class=\"excepted\">EXCEPTED</strong></td>"), "each status keeps its emphasis");
+    }
+
+    private static long count(final String text, final String regex) {
+        return Pattern.compile(regex).matcher(text).results().count();
     }
 
     private static List<String> distributionRegions() {

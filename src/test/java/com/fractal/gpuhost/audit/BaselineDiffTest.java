@@ -43,9 +43,9 @@ class BaselineDiffTest {
 
     @Test
     void theRegionsNetworkStackIsGoneAndNothingWithinAStackIsRepeated() {
-        assertEquals(List.of("FractalNetwork-" + DROPPED), changes(BaselineDiff.STACKS, Kind.REMOVED).stream()
+        assertEquals(List.of("FractalNetwork-" + DROPPED), changes(ReportBuilder.STACKS, Kind.REMOVED).stream()
                 .map(Change::subject).toList());
-        assertEquals(List.of(), changes(BaselineDiff.STACKS, Kind.ADDED));
+        assertEquals(List.of(), changes(ReportBuilder.STACKS, Kind.ADDED));
         assertEquals(1, report.changes().orElseThrow().size(), "the SSH rule, the distribution's region and the "
                 + "findings of the stacks both hold are unchanged or cdk diff's: " + report.changes());
     }
@@ -54,7 +54,7 @@ class BaselineDiffTest {
     void theOtherWayRoundTheRuleIsRemovedAndTheRegionAdded() {
         AuditReport reverse = AuditReport.of(defaults, changed);
         List<Change> changes = reverse.changes().orElseThrow();
-        assertTrue(changes.stream().anyMatch(c -> c.category().equals(BaselineDiff.STACKS) && c.kind() == Kind.ADDED
+        assertTrue(changes.stream().anyMatch(c -> c.category().equals(ReportBuilder.STACKS) && c.kind() == Kind.ADDED
                 && c.subject().equals("FractalNetwork-" + DROPPED) && c.detail().contains("2 cdk-nag findings")), changes::toString);
     }
 
@@ -92,13 +92,13 @@ class BaselineDiffTest {
                 "changed AwsSolutions-S1 on Fixture/Distribution: Non-Compliant -> Suppressed: a log bucket",
                 "added AwsSolutions-IAM4 on Fixture/Distribution: Suppressed: [Policy::Admin] AWS's own",
                 "removed AwsSolutions-IAM5 on Fixture/Distribution: Suppressed: scoped"),
-                changes.stream().filter(c -> c.category().equals(BaselineDiff.FLAGS))
-                        .map(c -> c.kind().label() + " " + c.subject() + ": " + c.detail()).toList());
+                changes.stream().filter(c -> c.category().equals(ReportBuilder.FLAGS))
+                        .map(c -> c.kind().name().toLowerCase() + " " + c.subject() + ": " + c.detail()).toList());
     }
 
     private static NagResult finding(final String rule, final String compliance, final String reason) {
         return new NagResult("Fixture", rule.split("-")[0], rule, "Fixture/Distribution", "Distribution", compliance,
-                reason, "Error", "");
+                reason, "Error");
     }
 
     private static AuditModel model(final List<NagResult> nag) {

@@ -76,13 +76,14 @@ class FlaggedStackTest {
         assertTrue(markdown.indexOf("| `AwsSolutions-EC23` | Error |") < markdown.indexOf("## Stacks"), markdown);
         assertTrue(markdown.contains("| ingress | tcp | 22 | `0.0.0.0/0`<br>`(CidrIp)` | SSH from anywhere | inline | "
                 + "AwsSolutions-EC23 |"), markdown);
-        assertTrue(report.html().contains("<td class=\"sev sev-failed\">FAILED</td>"), "in red, in HTML");
+        assertTrue(report.html().contains("<td><strong class=\"failed\">FAILED</strong></td>"), "in red, in HTML");
+        assertTrue(report.html().contains("td:has(>strong.failed){color:#fff;background:#a40e26}"), "red");
     }
 
     @Test
     void controlTowerFailuresNotListedAndStaleExceptionsComeFirstAndShowInTheSummary() {
         ControlTowerResults ct = new ControlTowerResults(237, Map.of("CT.EC2.PR.3", "No 0.0.0.0/0 but on 80 and 443"),
-                List.of("AuditFlagged"), List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
+                List.of(new ControlTowerResults.Passed("CT.IAM.PR.4", "AuditFlagged")),
                 List.of(new ControlTowerResults.Failure("CT.EC2.PR.4", "AuditFlagged", "Bastion", true, "OPEN_BY_DESIGN",
                         "by design"), new ControlTowerResults.Failure("CT.EC2.PR.3", "AuditFlagged", "Bastion", false, "",
                         "")),

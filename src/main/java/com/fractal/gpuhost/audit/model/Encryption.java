@@ -19,13 +19,7 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
         Boolean encrypted, String detail) {
     private static final String EBS_DEFAULT = "not set: the account's EBS encryption-by-default";
 
-    public enum Kind {
-        VOLUME, BUCKET, TOPIC;
-
-        public String label() {
-            return name().toLowerCase();
-        }
-    }
+    public enum Kind { VOLUME, BUCKET, TOPIC }
 
     public static List<Encryption> read(final StackTemplate stack) {
         List<Encryption> facts = new ArrayList<>();

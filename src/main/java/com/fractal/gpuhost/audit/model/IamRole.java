@@ -16,22 +16,18 @@ import java.util.Set;
  * managed policies from outside the template (their contents are not in the assembly). A policy of the
  * template attached to a role from outside it is listed under that role's name.
  */
-public record IamRole(String stack, String logicalId, String path, String roleName, String description,
+public record IamRole(String stack, String logicalId, String roleName, String description,
         List<PolicyStatement> trust, List<String> managedPolicyArns, List<PolicyStatement> permissions,
         String maxSessionDuration, String permissionsBoundary) {
-
-    public String label() {
-        return roleName.isEmpty() ? logicalId : roleName;
-    }
 
     public static List<IamRole> read(final StackTemplate stack) {
         Map<String, IamRole> roles = new LinkedHashMap<>();
         Set<String> attached = new HashSet<>();
         for (Resource resource : stack.resources("AWS::IAM::Role")) {
             JsonNode p = resource.properties();
-            IamRole role = new IamRole(stack.name(), resource.logicalId(), resource.path(),
-                    stack.render(p.path("RoleName")), stack.render(p.path("Description")), PolicyStatement.read(
-                            p.path("AssumeRolePolicyDocument"), "trust policy", resource.logicalId(), stack),
+            IamRole role = new IamRole(stack.name(), resource.logicalId(), stack.render(p.path("RoleName")),
+                    stack.render(p.path("Description")), PolicyStatement.read(p.path("AssumeRolePolicyDocument"),
+                            "trust policy", resource.logicalId(), stack),
                     new ArrayList<>(), new ArrayList<>(), stack.render(p.path("MaxSessionDuration")),
                     stack.render(p.path("PermissionsBoundary")));
             for (JsonNode inline : p.path("Policies")) {
@@ -53,7 +49,7 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
         }
         attach(stack, roles, attached, "AWS::IAM::Policy", "policy ");
         attach(stack, roles, attached, "AWS::IAM::ManagedPolicy", "managed policy ");
-        return roles.values().stream().map(r -> new IamRole(r.stack, r.logicalId, r.path, r.roleName, r.description,
+        return roles.values().stream().map(r -> new IamRole(r.stack, r.logicalId, r.roleName, r.description,
                 List.copyOf(r.trust), List.copyOf(r.managedPolicyArns), List.copyOf(r.permissions), r.maxSessionDuration,
                 r.permissionsBoundary)).toList();
     }
@@ -76,7 +72,7 @@ public record IamRole(String stack, String logicalId, String path, String roleNa
 
     private static IamRole byName(final StackTemplate stack, final Map<String, IamRole> roles, final String name) {
         return roles.values().stream().filter(role -> role.roleName.equals(name)).findFirst()
-                .orElseGet(() -> roles.computeIfAbsent(name, key -> new IamRole(stack.name(), key, key, key,
+                .orElseGet(() -> roles.computeIfAbsent(name, key -> new IamRole(stack.name(), key, key,
                         "(a role from outside this template)", List.of(), new ArrayList<>(), new ArrayList<>(), "", "")));
     }
 }

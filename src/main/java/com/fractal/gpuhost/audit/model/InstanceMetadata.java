@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record InstanceMetadata(String stack, String logicalId, String resourceType, String httpTokens,
         String httpEndpoint, String detail) {
+    private static final String V1_UNLESS = "(IMDSv1 allowed unless the AMI or account default requires v2)";
 
     /** Only IMDSv2 (session tokens) can be used, or the metadata endpoint is off. */
     public boolean requiresV2() {
@@ -52,7 +53,7 @@ public record InstanceMetadata(String stack, String logicalId, String resourceTy
         }
         return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), null, null,
                 p.has("LaunchTemplate") ? "instance, from a launch template outside this template"
-                        : "instance: not set (IMDSv1 allowed unless the AMI or account default requires v2)");
+                        : "instance: not set " + V1_UNLESS);
     }
 
     private static InstanceMetadata of(final StackTemplate stack, final StackTemplate.Resource resource,
@@ -67,7 +68,7 @@ public record InstanceMetadata(String stack, String logicalId, String resourceTy
             details.add("hop limit " + stack.render(options.get("HttpPutResponseHopLimit")));
         }
         if (tokens == null) {
-            details.add("HttpTokens not set (IMDSv1 allowed unless the AMI or account default requires v2)");
+            details.add("HttpTokens not set " + V1_UNLESS);
         }
         return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), tokens, endpoint,
                 String.join("; ", details));

@@ -7,7 +7,7 @@ package com.fractal.gpuhost.audit.model;
  * @param logicalId the resource's logical ID in the stack's template, or the path when the template has none
  */
 public record NagResult(String stack, String pack, String ruleId, String resourcePath, String logicalId,
-        String compliance, String reason, String level, String info) {
+        String compliance, String reason, String level) {
     public static final String SUPPRESSED = "Suppressed";
     public static final String COMPLIANT = "Compliant";
 

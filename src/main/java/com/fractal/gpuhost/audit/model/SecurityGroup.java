@@ -16,19 +16,14 @@ import java.util.Map;
  *
  * @param logicalId the group's logical ID, or the rendered GroupId of a group from outside the template
  */
-public record SecurityGroup(String stack, String logicalId, String path, String name, String description,
-        String vpc, List<SecurityGroupRule> rules) {
-
-    /** A readable name: the GroupName when set, else the logical ID. */
-    public String label() {
-        return name.isEmpty() ? logicalId : name;
-    }
+public record SecurityGroup(String stack, String logicalId, String name, String description, String vpc,
+        List<SecurityGroupRule> rules) {
 
     public static List<SecurityGroup> read(final StackTemplate stack) {
         Map<String, SecurityGroup> groups = new LinkedHashMap<>();
         for (Resource resource : stack.resources("AWS::EC2::SecurityGroup")) {
             JsonNode p = resource.properties();
-            SecurityGroup group = new SecurityGroup(stack.name(), resource.logicalId(), resource.path(),
+            SecurityGroup group = new SecurityGroup(stack.name(), resource.logicalId(),
                     stack.render(p.path("GroupName")), stack.render(p.path("GroupDescription")),
                     stack.render(p.path("VpcId")), new ArrayList<>());
             p.path("SecurityGroupIngress").forEach(rule ->
@@ -47,12 +42,12 @@ public record SecurityGroup(String stack, String logicalId, String path, String 
                 JsonNode groupId = resource.properties().path("GroupId");
                 String target = StackTemplate.referencedId(groupId);
                 SecurityGroup group = target != null && groups.containsKey(target) ? groups.get(target)
-                        : groups.computeIfAbsent(stack.render(groupId), id -> new SecurityGroup(stack.name(), id, id,
-                                "", "(a group from outside this template)", "", new ArrayList<>()));
+                        : groups.computeIfAbsent(stack.render(groupId), id -> new SecurityGroup(stack.name(), id, "",
+                                "(a group from outside this template)", "", new ArrayList<>()));
                 group.rules.add(SecurityGroupRule.read(direction, resource.properties(), resource.logicalId(), stack));
             }
         }
-        return groups.values().stream().map(g -> new SecurityGroup(g.stack, g.logicalId, g.path, g.name,
-                g.description, g.vpc, List.copyOf(g.rules))).toList();
+        return groups.values().stream().map(g -> new SecurityGroup(g.stack, g.logicalId, g.name, g.description,
+                g.vpc, List.copyOf(g.rules))).toList();
     }
 }

@@ -23,13 +23,7 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
     private static final Map<String, String> PROTOCOLS = Map.of("-1", "all", "6", "tcp", "17", "udp", "1", "icmp",
             "58", "icmpv6");
 
-    public enum Direction {
-        INGRESS, EGRESS;
-
-        public String label() {
-            return name().toLowerCase();
-        }
-    }
+    public enum Direction { INGRESS, EGRESS }
 
     static SecurityGroupRule read(final Direction direction, final JsonNode rule, final String definedBy,
             final StackTemplate stack) {
