@@ -33,24 +33,31 @@ class StackSetTest {
         assertEquals(app.settings().buildRegion(), app.stack(names.imagePipelineStack()).getRegion());
     }
 
+    /**
+     * Two active regions with the build region second (so the first network stack is not the build region's), a
+     * developer and a repository, and another SSM prefix: one configuration for the tests below.
+     */
+    private static final Map<String, Object> OVERRIDDEN = Map.of("developer", "alice",
+            "githubRepo", "octo-org/gpu-host-infra", "activeRegions", "eu-west-1,us-east-2",
+            "buildRegion", "us-east-2", "ssmPrefix", "/probe");
+
     @Test
-    void overriddenRegionsGiveExactlyTheirNetworkStacks() {
-        TestApps.Synthesized app = TestApps.synthesize(Map.of("activeRegions", "us-east-1,eu-west-1"));
-        assertEquals(List.of("FractalNetwork-us-east-1", "FractalNetwork-eu-west-1", "FractalHostImagePipeline"),
-                app.stacks().stream().map(Stack::getStackName).toList());
+    void overriddenRegionsGiveExactlyTheirNetworkStacksThenThePipelineThenTheDevAndCiStacks() {
+        assertEquals(List.of("FractalNetwork-eu-west-1", "FractalNetwork-us-east-2", "FractalHostImagePipeline",
+                "FractalDevInstance-alice", "FractalCiDeployRole"),
+                TestApps.synthesize(OVERRIDDEN).stacks().stream().map(Stack::getStackName).toList());
     }
 
     @Test
     void pipelineIsDeployedAfterItsBuildRegionsNetworkOnly() {
-        Stack pipeline = TestApps.synthesize(Map.of("buildRegion", "eu-west-1")).stacks().stream()
-                .filter(stack -> stack.getStackName().equals("FractalHostImagePipeline")).findFirst().orElseThrow();
-        assertEquals(List.of("FractalNetwork-eu-west-1"),
+        Stack pipeline = TestApps.synthesize(OVERRIDDEN).stack("FractalHostImagePipeline");
+        assertEquals(List.of("FractalNetwork-us-east-2"),
                 pipeline.getDependencies().stream().map(Stack::getStackName).toList());
     }
 
     @Test
     void developerAddsExactlyOneDevStack() {
-        List<String> devStacks = TestApps.synthesize(Map.of("developer", "alice")).stacks().stream()
+        List<String> devStacks = TestApps.synthesize(OVERRIDDEN).stacks().stream()
                 .map(Stack::getStackName).filter(name -> name.startsWith("FractalDevInstance-")).toList();
         assertEquals(List.of("FractalDevInstance-alice"), devStacks);
     }
@@ -63,9 +70,7 @@ class StackSetTest {
      */
     @Test
     void everyStackDescribesItselfInItsTemplateAndReportsNoVersion() {
-        TestApps.Synthesized app = TestApps.synthesize(Map.of("developer", "alice",
-                "githubRepo", "octo-org/gpu-host-infra", "activeRegions", "eu-west-1,us-east-2",
-                "buildRegion", "us-east-2", "ssmPrefix", "/probe"));
+        TestApps.Synthesized app = TestApps.synthesize(OVERRIDDEN);
         ResourceNames names = app.settings().names();
         Map<String, List<String>> mustName = new LinkedHashMap<>();
         for (String region : app.settings().activeRegions()) {

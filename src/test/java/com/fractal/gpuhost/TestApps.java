@@ -21,10 +21,63 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
  * Builds the real app from cdk.json's context plus overrides, as `cdk synth -c key=value` would, and
- * synthesizes each distinct configuration once per test run: every test class shares them.
+ * synthesizes each distinct configuration once per test run: every test class shares them. Each configuration
+ * costs a whole synthesis, so tests read the named ones below wherever the settings a test is about allow it.
  */
 public final class TestApps {
     private static final Map<Map<String, Object>, Synthesized> CACHE = new ConcurrentHashMap<>();
+
+    public static final String SSH_CIDR = "203.0.113.0/24";
+    public static final String ORGANIZATION = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5";
+    public static final String OU_PROD = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111";
+    public static final String OU_STAGING = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-22222222";
+    public static final String SHARED_ACCOUNT = "222233334444";
+    public static final String COPY_ACCOUNT = "777788889999";
+    public static final String ORGANIZATION_ROOT = "r-ab12";
+
+    /**
+     * Every kind of stack at once: the networks with SSH from one network, the pipeline with build notifications,
+     * a dev stack from the stable channel, the CI role, and AMIs shared with two OUs and one account and copied to
+     * another (a snapshot key stack per region, the workload baseline's StackSet reaching the single accounts
+     * through the organization's root). The gates run over it; the tests of each of these features read theirs.
+     */
+    public static final Map<String, Object> EVERY_STACK = Map.ofEntries(Map.entry("developer", "alice"),
+            Map.entry("devImage", "stable"), Map.entry("sshCidr", SSH_CIDR),
+            Map.entry("githubRepo", "octo-org/gpu-host-infra"), Map.entry("notificationEmails", "ops@example.com"),
+            Map.entry("slackWorkspaceId", "T07EA123LEP"), Map.entry("slackChannelId", "C07EZ1ABC23"),
+            Map.entry("shareWithOrganizationalUnits", OU_PROD + "," + OU_STAGING),
+            Map.entry("shareWithAccounts", SHARED_ACCOUNT), Map.entry("copyToAccounts", COPY_ACCOUNT),
+            Map.entry("organizationRootId", ORGANIZATION_ROOT));
+
+    /**
+     * A dev stack from stock Ubuntu, the CI role and SSH from one network, the defaults otherwise. The audit
+     * report's project test reads the same settings, so the two share one synthesis.
+     */
+    public static final Map<String, Object> DEV_CI_SSH = Map.of("developer", "alice", "sshCidr", SSH_CIDR,
+            "githubRepo", "octo/repo");
+
+    /** AMIs shared with two accounts, two OUs and the whole organization, copied to a third account. */
+    public static final Map<String, Object> SHARED_WITH_THE_ORGANIZATION = Map.of(
+            "shareWithAccounts", "111122223333,444455556666", "shareWithOrganizationalUnits", OU_PROD + "," + OU_STAGING,
+            "shareWithOrganization", ORGANIZATION, "copyToAccounts", COPY_ACCOUNT,
+            "organizationRootId", ORGANIZATION_ROOT);
+
+    /** Both image variants, and a dev stack on the retired variant's instance family from its `latest` image. */
+    public static final Map<String, Object> TWO_VARIANTS = Map.of("imageVariants", "ubuntu24-r580,ubuntu20-r535",
+            "developer", "dave", "devImage", "latest", "devInstanceType", "g3s.xlarge");
+
+    /**
+     * One region, the pipeline configured beyond the defaults (a schedule, the source commit, scanning, retention,
+     * a third channel, build notifications) and its AMIs shared with one account alone (no organization, no root,
+     * no copy).
+     */
+    public static final Map<String, Object> CONFIGURED_ONE_REGION = Map.ofEntries(
+            Map.entry("activeRegions", "us-east-1"), Map.entry("pipelineSchedule", "cron(0 6 ? * MON *)"),
+            Map.entry("shareWithAccounts", SHARED_ACCOUNT), Map.entry("sourceCommit", "0123abc"),
+            Map.entry("imageScanning", true), Map.entry("imageRetentionCount", 5),
+            Map.entry("channels", "candidate,beta,stable"),
+            Map.entry("notificationEmails", "ops@example.com,lead@example.org"),
+            Map.entry("slackWorkspaceId", "T07EA123LEP"), Map.entry("slackChannelId", "C07EZ1ABC23"));
 
     /** A synthesized app: its settings, its stacks, and the cloud assembly on disk. */
     public record Synthesized(Settings settings, List<Stack> stacks, CloudAssembly assembly) {

@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fractal.gpuhost.CfnLint;
 import com.fractal.gpuhost.StackMessages;
 import com.fractal.gpuhost.TestApps;
 import com.fractal.gpuhost.settings.InvalidSettingsException;
 import com.fractal.gpuhost.settings.ResourceNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +32,14 @@ import software.amazon.awscdk.assertions.Template;
  * The workload baseline's StackSet as an auditor reads it: where it deploys (OU IDs, the root, the accounts
  * filter, the active regions), how (service-managed, as delegated administrator, automatic deployment), and what
  * (the embedded template: environment-agnostic, no assets, the same network as the build account's, the
- * channel writer role with its exact trust and permissions).
+ * channel writer role with its exact trust and permissions). cdk-nag, cfn-lint and Control Tower's controls over
+ * the baseline and the StackSet's stack: GatesTest, over the same configuration.
  */
 class WorkloadBaselineStackSetTest {
-    static final String ORG = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5";
-    static final String OU_PROD = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111";
-    static final String OU_STAGING = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-22222222";
-    static final String SHARED_ACCOUNT = "222233334444";
-    static final String COPY_ACCOUNT = "777788889999";
-    static final String ROOT = "r-ab12";
+    static final String ORG = TestApps.ORGANIZATION;
+    static final String SHARED_ACCOUNT = TestApps.SHARED_ACCOUNT;
+    static final String COPY_ACCOUNT = TestApps.COPY_ACCOUNT;
+    static final String ROOT = TestApps.ORGANIZATION_ROOT;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private static TestApps.Synthesized shared;
@@ -54,9 +49,7 @@ class WorkloadBaselineStackSetTest {
 
     @BeforeAll
     static void synthesize() throws IOException {
-        shared = TestApps.synthesize(Map.of("shareWithOrganizationalUnits", OU_PROD + "," + OU_STAGING,
-                "shareWithAccounts", SHARED_ACCOUNT, "copyToAccounts", COPY_ACCOUNT, "organizationRootId", ROOT,
-                "sshCidr", "203.0.113.0/24"));
+        shared = TestApps.synthesize(TestApps.EVERY_STACK);
         stackSet = properties(shared);
         bodyText = (String) stackSet.get("TemplateBody");
         body = JSON.readTree(bodyText);
@@ -103,18 +96,17 @@ class WorkloadBaselineStackSetTest {
                 stackSet.get("StackInstancesGroup"));
     }
 
+    /** Shared with the organization besides OUs and single accounts: the root alone reaches all of them. */
     @Test
     void theWholeOrganizationIsItsRootAlone() {
-        TestApps.Synthesized org = TestApps.synthesize(Map.of("shareWithOrganization", ORG, "organizationRootId", ROOT,
-                "shareWithOrganizationalUnits", OU_PROD, "activeRegions", "eu-west-1,us-east-1",
-                "buildRegion", "us-east-1"));
-        assertEquals(List.of(Map.of("Regions", List.of("eu-west-1", "us-east-1"), "DeploymentTargets", targets(ROOT))),
+        TestApps.Synthesized org = TestApps.synthesize(TestApps.SHARED_WITH_THE_ORGANIZATION);
+        assertEquals(List.of(Map.of("Regions", org.settings().activeRegions(), "DeploymentTargets", targets(ROOT))),
                 properties(org).get("StackInstancesGroup"));
     }
 
     @Test
     void withoutARootIdSingleAccountsAreNotReachedAndSynthesisSaysSo() {
-        TestApps.Synthesized accounts = TestApps.synthesize(Map.of("shareWithAccounts", SHARED_ACCOUNT));
+        TestApps.Synthesized accounts = TestApps.synthesize(TestApps.CONFIGURED_ONE_REGION);
         assertFalse(properties(accounts).containsKey("StackInstancesGroup"));
         Stack stack = accounts.stack(accounts.settings().names().workloadBaselineStack());
         assertEquals(1, StackMessages.warnings(stack, "shareWithAccounts/copyToAccounts " + SHARED_ACCOUNT
@@ -255,43 +247,5 @@ class WorkloadBaselineStackSetTest {
             }
         });
         return found.size();
-    }
-
-    /** cdk-nag over the baseline (in its own stage) and the StackSet's stack; cfn-lint over both templates. */
-    @Test
-    void theGatesFindNothingInTheBaselineOrTheStackSet() throws IOException, InterruptedException {
-        ResourceNames names = shared.settings().names();
-        WorkloadBaselineStackSetStack stackSetStack = (WorkloadBaselineStackSetStack) shared.stack(
-                names.workloadBaselineStack());
-        Stage stage = (Stage) stackSetStack.getNode().getRoot().getNode().findChild("WorkloadBaselineTemplate");
-        Stack baseline = (Stack) stage.getNode().findChild(names.workloadBaselineStackSet());
-        List<String> findings = new ArrayList<>();
-        for (Stack stack : List.of(baseline, stackSetStack)) {
-            StackMessages.errorsAndWarnings(stack, "(AwsSolutions|FractalProject)-")
-                    .forEach(m -> findings.add(stack.getStackName() + " " + m.getId()));
-        }
-        assertEquals(List.of(), findings);
-
-        Path dir = Files.createTempDirectory("baseline-lint-");
-        Path embedded = dir.resolve("workload-baseline.template.json");
-        Files.writeString(embedded, bodyText);
-        Path stackSetTemplate = Path.of(shared.assembly().getDirectory(), stackSetStack.getTemplateFile());
-        CfnLint.assertNoFindings(List.of(embedded.toString(), stackSetTemplate.toString()));
-    }
-
-    /**
-     * AWS Control Tower's proactive controls over the sharing assembly, the baseline's nested assembly included:
-     * nothing but accepted risks, none stale (the project's gate script, as `npm test` runs it).
-     */
-    @Test
-    void theControlTowerGatePassesOverTheSharingAssemblyAndTheBaseline() throws IOException, InterruptedException {
-        Path assembly = Path.of(shared.assembly().getDirectory());
-        Path nested = assembly.resolve("assembly-WorkloadBaselineTemplate");
-        assertTrue(Files.isDirectory(nested), "the baseline's nested assembly");
-        Process gate = new ProcessBuilder("bash", "scripts/check-control-tower.sh", assembly.toString(),
-                nested.toString()).redirectErrorStream(true).start();
-        String output = new String(gate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = gate.waitFor();
-        assertEquals(0, exit, output);
     }
 }

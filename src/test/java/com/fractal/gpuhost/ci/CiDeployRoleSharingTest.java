@@ -18,15 +18,19 @@ import software.amazon.awscdk.assertions.Template;
  * them it has none of these.
  */
 class CiDeployRoleSharingTest {
-    static final String REPO = "octo-org/gpu-host-infra";
-    static final String OU = "arn:aws:organizations::111111111111:ou/o-exampleorgid/ou-ab12-prod0001";
+    static final String REPO = CiDeployRoleStackTest.REPO;
     static final String WRITER = "role/fractal-release-channel-writer";
     static final List<String> SHARING_SIDS = List.of(DeployRolePermissions.SID_CHANNEL_WRITERS,
             DeployRolePermissions.SID_LAUNCH_PERMISSIONS, DeployRolePermissions.SID_ORGANIZATION);
+    /**
+     * Two single accounts, one shared with and one copied to, and nothing of the organization; in one region, as
+     * these statements name no region. CiDeployRoleStackSetTest's existing OIDC provider is set here too.
+     */
+    static final Map<String, Object> NAMED_ACCOUNTS = Map.of("githubRepo", REPO, "shareWithAccounts",
+            List.of("222222222222"), "copyToAccounts", List.of("333333333333"), "activeRegions", "us-east-1",
+            "githubOidcProviderArn", CiDeployRoleStackSetTest.PROVIDER);
 
-    private static Stack roleStack(final Map<String, Object> sharing) {
-        Map<String, Object> context = new LinkedHashMap<>(sharing);
-        context.put("githubRepo", REPO);
+    private static Stack roleStack(final Map<String, Object> context) {
         return TestApps.synthesize(context).stacks().stream().filter(CiDeployRoleStack.class::isInstance).findFirst()
                 .orElseThrow();
     }
@@ -47,7 +51,7 @@ class CiDeployRoleSharingTest {
 
     @Test
     void withoutSharingSettingsTheRoleReachesNoOtherAccount() {
-        Map<String, List<List<String>>> statements = statements(roleStack(Map.of()));
+        Map<String, List<List<String>>> statements = statements(roleStack(CiDeployRoleStackTest.CONTEXT));
         SHARING_SIDS.forEach(sid -> assertTrue(!statements.containsKey(sid), sid));
         statements.values().forEach(statement -> statement.get(1).forEach(resource -> assertTrue(
                 !resource.contains(WRITER), resource)));
@@ -55,8 +59,7 @@ class CiDeployRoleSharingTest {
 
     @Test
     void namedAccountsGetExactlyTheirWriterRoleAndNoOrganizationAccess() {
-        Map<String, List<List<String>>> statements = statements(roleStack(Map.of(
-                "shareWithAccounts", List.of("222222222222"), "copyToAccounts", List.of("333333333333"))));
+        Map<String, List<List<String>>> statements = statements(roleStack(NAMED_ACCOUNTS));
         assertEquals(List.of(List.of("sts:AssumeRole"), List.of(
                 "arn:${AWS::Partition}:iam::222222222222:" + WRITER,
                 "arn:${AWS::Partition}:iam::333333333333:" + WRITER)),
@@ -66,9 +69,10 @@ class CiDeployRoleSharingTest {
         assertTrue(!statements.containsKey(DeployRolePermissions.SID_ORGANIZATION), statements.keySet()::toString);
     }
 
+    /** OUs besides single accounts: the OUs' accounts are known only at release time, so any account's role. */
     @Test
     void anOuReachesTheWriterRoleInAnyAccountAndListsTheOrganizationReadOnly() {
-        Stack stack = roleStack(Map.of("shareWithOrganizationalUnits", List.of(OU)));
+        Stack stack = roleStack(TestApps.EVERY_STACK);
         Map<String, List<List<String>>> statements = statements(stack);
         assertEquals(List.of(List.of("sts:AssumeRole"), List.of("arn:${AWS::Partition}:iam::*:" + WRITER)),
                 statements.get(DeployRolePermissions.SID_CHANNEL_WRITERS));

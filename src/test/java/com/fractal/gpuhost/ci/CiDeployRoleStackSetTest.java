@@ -25,7 +25,7 @@ class CiDeployRoleStackSetTest {
 
     @Test
     void anExistingProviderIsTrustedInsteadOfANewOne() {
-        Stack stack = stacksFor(Map.of("githubRepo", "octo-org/infra", "githubOidcProviderArn", PROVIDER)).stream()
+        Stack stack = stacksFor(CiDeployRoleSharingTest.NAMED_ACCOUNTS).stream()
                 .filter(CiDeployRoleStack.class::isInstance).findFirst().orElseThrow();
         Template template = Template.fromStack(stack);
         template.resourceCountIs("AWS::IAM::OIDCProvider", 0);
@@ -38,7 +38,8 @@ class CiDeployRoleStackSetTest {
         assertEquals(Map.of("Federated", PROVIDER), statement.get("Principal"));
         assertEquals(Map.of("StringEquals", Map.of(
                 "token.actions.githubusercontent.com:aud", "sts.amazonaws.com",
-                "token.actions.githubusercontent.com:sub", List.of("repo:octo-org/infra:ref:refs/heads/main"))),
+                "token.actions.githubusercontent.com:sub", List.of("repo:" + CiDeployRoleStackTest.REPO
+                        + ":ref:refs/heads/main"))),
                 statement.get("Condition"));
     }
 }

@@ -25,6 +25,8 @@ import software.amazon.awscdk.assertions.Template;
 class CiDeployRoleStackTest {
     static final String REPO = "octo-org/gpu-host-infra";
     static final String OIDC = "token.actions.githubusercontent.com";
+    /** A repository and an environment, no sharing: CiDeployRoleSharingTest reads the same role without sharing. */
+    static final Map<String, Object> CONTEXT = Map.of("githubRepo", REPO, "githubEnvironment", "production");
 
     static Settings settings;
     static List<Stack> stacks;
@@ -33,7 +35,7 @@ class CiDeployRoleStackTest {
 
     @BeforeAll
     static void synthesize() {
-        TestApps.Synthesized app = TestApps.synthesize(Map.of("githubRepo", REPO, "githubEnvironment", "production"));
+        TestApps.Synthesized app = TestApps.synthesize(CONTEXT);
         settings = app.settings();
         stacks = app.stacks();
         stack = stacks.stream().filter(CiDeployRoleStack.class::isInstance).map(CiDeployRoleStack.class::cast)

@@ -14,7 +14,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** alice's dev instance with defaults; bob's in another region with a key pair and no idle stop. */
+/**
+ * alice's dev instance with defaults; bob's in another region with a key pair and no idle stop (two active regions
+ * are enough for that); dev instances from a channel and from `latest`, in configurations other tests read too.
+ */
 class DevInstanceStackTest {
     private static Stack aliceStack;
     private static Settings aliceSettings;
@@ -23,13 +26,14 @@ class DevInstanceStackTest {
 
     @BeforeAll
     static void synthesize() {
-        TestApps.Synthesized app = TestApps.synthesize(Map.of("developer", "alice"));
+        TestApps.Synthesized app = TestApps.synthesize(TestApps.DEV_CI_SSH);
         aliceSettings = app.settings();
         aliceStack = app.stack(aliceSettings.names().devInstanceStack("alice"));
         alice = Template.fromStack(aliceStack);
         bob = Template.fromStack(TestApps.synthesize(Map.of("developer", "bob", "devRegion", "eu-west-1",
                 "imageVariants", "ubuntu24-r580,ubuntu20-r535", "devInstanceType", "g3.4xlarge",
-                "keyPair", "bob-laptop", "devIdleStopMinutes", 0, "rootVolumeGiB", 100)).stack("FractalDevInstance-bob"));
+                "keyPair", "bob-laptop", "devIdleStopMinutes", 0, "rootVolumeGiB", 100,
+                "activeRegions", "us-east-1,eu-west-1")).stack("FractalDevInstance-bob"));
     }
 
     @Test
@@ -82,8 +86,8 @@ class DevInstanceStackTest {
      */
     @Test
     void aDevInstanceFromAChannelBootsThatVariantsChannelAndOnlyInstallsGo() {
-        Template carol = Template.fromStack(TestApps.synthesize(Map.of("developer", "carol", "devImage", "stable"))
-                .stack("FractalDevInstance-carol"));
+        Template carol = Template.fromStack(TestApps.synthesize(TestApps.EVERY_STACK) // devImage=stable
+                .stack("FractalDevInstance-alice"));
         assertEquals(List.of("/fractal/image/ubuntu24-r580/channels/stable/ami-id"), imageParameters(carol));
         List<String> lines = userDataLines(carol);
         assertEquals(List.of(
@@ -95,9 +99,7 @@ class DevInstanceStackTest {
                         || line.startsWith("echo \"dev instance ") && !line.contains("start")).toList());
         assertFalse(lines.contains("reboot"), "no driver to load: no reboot");
 
-        Template dave = Template.fromStack(TestApps.synthesize(Map.of("developer", "dave", "devImage", "latest",
-                "imageVariants", "ubuntu24-r580,ubuntu20-r535", "devInstanceType", "g3s.xlarge"))
-                .stack("FractalDevInstance-dave"));
+        Template dave = Template.fromStack(TestApps.synthesize(TestApps.TWO_VARIANTS).stack("FractalDevInstance-dave"));
         assertEquals(List.of("/imagebuilder/fractal/ubuntu20-r535/ami-id"), imageParameters(dave));
     }
 

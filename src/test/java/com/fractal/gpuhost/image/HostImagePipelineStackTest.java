@@ -20,7 +20,10 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The pipeline stack with defaults, and with a schedule, launch permissions, a commit and scanning. */
+/**
+ * The pipeline stack with defaults, and with a schedule, launch permissions, a commit, scanning, retention and
+ * notifications ({@link TestApps#CONFIGURED_ONE_REGION}).
+ */
 class HostImagePipelineStackTest {
     private static Settings settings;
     private static Stack stack;
@@ -33,11 +36,8 @@ class HostImagePipelineStackTest {
         settings = app.settings();
         stack = app.stack(settings.names().imagePipelineStack());
         defaults = Template.fromStack(stack);
-        configured = Template.fromStack(TestApps.synthesize(Map.of("pipelineSchedule", "cron(0 6 ? * MON *)",
-                "shareWithAccounts", List.of("111122223333"), "sourceCommit", "0123abc",
-                "imageScanning", true, "imageRetentionCount", 5, "channels", "candidate,beta,stable",
-                "notificationEmails", "ops@example.com,lead@example.org", "slackWorkspaceId", "T07EA123LEP",
-                "slackChannelId", "C07EZ1ABC23")).stack(settings.names().imagePipelineStack()));
+        configured = Template.fromStack(TestApps.synthesize(TestApps.CONFIGURED_ONE_REGION)
+                .stack(settings.names().imagePipelineStack()));
     }
 
     @Test
@@ -295,9 +295,9 @@ class HostImagePipelineStackTest {
     @Test
     void launchPermissionsAndTheSourceCommitReachTheAmiSettings() {
         configured.hasResourceProperties("AWS::ImageBuilder::DistributionConfiguration", Map.of("Distributions",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "eu-west-1", "AmiDistributionConfiguration",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "us-east-1", "AmiDistributionConfiguration",
                         Match.objectLike(Map.of(
-                                "LaunchPermissionConfiguration", Map.of("UserIds", List.of("111122223333")),
+                                "LaunchPermissionConfiguration", Map.of("UserIds", List.of(TestApps.SHARED_ACCOUNT)),
                                 "KmsKeyId", Match.anyValue(),
                                 "AmiTags", Match.objectLike(Map.of("source-commit", "0123abc"))))))))));
     }

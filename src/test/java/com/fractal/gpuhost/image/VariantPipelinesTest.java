@@ -28,7 +28,7 @@ class VariantPipelinesTest {
 
     @BeforeAll
     static void synthesize() {
-        TestApps.Synthesized app = TestApps.synthesize(Map.of("imageVariants", "ubuntu24-r580,ubuntu20-r535"));
+        TestApps.Synthesized app = TestApps.synthesize(TestApps.TWO_VARIANTS);
         both = app.stack("FractalHostImagePipeline");
         template = Template.fromStack(both);
         defaults = Template.fromStack(TestApps.synthesize(Map.of()).stack("FractalHostImagePipeline"));

@@ -23,8 +23,8 @@ class NetworkStackTest {
     @BeforeAll
     static void synthesize() {
         defaults = Template.fromStack(TestApps.synthesize(Map.of()).stack("FractalNetwork-us-east-1"));
-        withSsh = Template.fromStack(TestApps.synthesize(Map.of("sshCidr", "203.0.113.0/24"))
-                .stack("FractalNetwork-us-east-1"));
+        // SSH from one network, beside a dev stack and the CI role that do not touch the network stacks.
+        withSsh = Template.fromStack(TestApps.synthesize(TestApps.DEV_CI_SSH).stack("FractalNetwork-us-east-1"));
         existing = Template.fromStack(TestApps.synthesize(Map.of("existingVpcs", Map.of("us-east-1", Map.of(
                 "vpcId", "vpc-0123abcd", "subnetIds", List.of("subnet-0123abcd", "subnet-4567abcd"),
                 "availabilityZones", List.of("us-east-1a", "us-east-1b"))))).stack("FractalNetwork-us-east-1"));

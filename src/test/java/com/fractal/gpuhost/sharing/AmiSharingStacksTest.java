@@ -20,9 +20,9 @@ import software.amazon.awscdk.assertions.Template;
  * full ARN, and launch permissions and copy targets per region. Without a sharing setting, none of it.
  */
 class AmiSharingStacksTest {
-    static final String ORG = "arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5";
-    static final String OU_PROD = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-11111111";
-    static final String OU_STAGING = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-22222222";
+    static final String ORG = TestApps.ORGANIZATION;
+    static final String OU_PROD = TestApps.OU_PROD;
+    static final String OU_STAGING = TestApps.OU_STAGING;
     static final String ALIAS = "alias/fractal-gpu-host-ami-snapshots";
 
     private static Settings settings;
@@ -32,9 +32,7 @@ class AmiSharingStacksTest {
 
     @BeforeAll
     static void synthesize() {
-        shared = TestApps.synthesize(Map.of("shareWithAccounts", "111122223333,444455556666",
-                "shareWithOrganizationalUnits", OU_PROD + "," + OU_STAGING, "shareWithOrganization", ORG,
-                "copyToAccounts", "777788889999"));
+        shared = TestApps.synthesize(TestApps.SHARED_WITH_THE_ORGANIZATION);
         settings = shared.settings();
         pipeline = Template.fromStack(shared.stack(settings.names().imagePipelineStack()));
         defaults = TestApps.synthesize(Map.of());
@@ -130,13 +128,13 @@ class AmiSharingStacksTest {
 
     @Test
     void sharingWithAccountsAloneGrantsOnlyUserIdsAndCopiesNothing() {
-        Template accountsOnly = Template.fromStack(TestApps.synthesize(Map.of("shareWithAccounts", "111122223333"))
+        Template accountsOnly = Template.fromStack(TestApps.synthesize(TestApps.CONFIGURED_ONE_REGION)
                 .stack(settings.names().imagePipelineStack()));
         accountsOnly.hasResourceProperties("AWS::ImageBuilder::DistributionConfiguration", Map.of("Distributions",
-                Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "ca-central-1",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Region", "us-east-1",
                         "AmiDistributionConfiguration", Match.objectLike(Map.of(
-                                "KmsKeyId", aliasArn("ca-central-1"),
-                                "LaunchPermissionConfiguration", Map.of("UserIds", List.of("111122223333")),
+                                "KmsKeyId", aliasArn("us-east-1"),
+                                "LaunchPermissionConfiguration", Map.of("UserIds", List.of(TestApps.SHARED_ACCOUNT)),
                                 "TargetAccountIds", Match.absent()))))))));
     }
 
