@@ -45,7 +45,7 @@ stop_mirror() {
 start_mirror() {
   nsenter -t "$LEADER_PID" -n moto_server -H 127.0.0.1 -p "$STAND_IN_S3_PORT" >"$1" 2>&1 &
   MIRROR_PID=$!
-  wait_serving "$MIRROR_PID" "$1" mirror_aws s3api list-buckets || return 1
+  wait_serving "$MIRROR_PID" "$1" nsenter -t "$LEADER_PID" -n curl -fsS -o /dev/null "http://127.0.0.1:$STAND_IN_S3_PORT/" || return 1
   mirror_aws s3api create-bucket --bucket "$MIRROR_BUCKET" >/dev/null
 }
 
