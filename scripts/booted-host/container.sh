@@ -27,7 +27,7 @@ CHROOT_PROC=''
 # missing_host_tools: prints what this machine lacks to build and boot the test host.
 missing_host_tools() {
   local tool missing=()
-  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb apt-ftparchive gpg gpgconf openssl curl python3 sha256sum makeself moto_server aws jq; do
+  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb apt-ftparchive gpg gpgconf openssl curl python3 sha256sum makeself moto_server jq; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [[ ! -r /usr/share/keyrings/debian-archive-keyring.gpg ]]; then
@@ -215,11 +215,11 @@ wait_serving() {
   local pid=$1 log=$2 waited=0
   shift 2
   until "$@" >/dev/null 2>&1; do
-    if ((waited >= 60)) || ! kill -0 "$pid" 2>/dev/null; then
+    if ((waited >= 300)) || ! kill -0 "$pid" 2>/dev/null; then
       cat "$log"
       return 1
     fi
-    sleep 0.5
+    sleep 0.1
     waited=$((waited + 1))
   done
 }
