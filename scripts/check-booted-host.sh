@@ -396,6 +396,8 @@ check_stand_in() {
   fact "AMI setup: cloud-init's instance folder is gone" test ! -e "$RUN_ROOT/var/lib/cloud/instances"
   fact "AMI setup: remove_host_scripts.sh removes the scripts and finds no source left" remove_scripts
 
+  # Its process would keep the old network namespace alive; nothing after the reboot fetches packages.
+  stop_apt_repo
   reboot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
     abort "reboot: systemctl reboot ends the container and it boots again within ${BOOT_TIMEOUT}s (its console below)"
