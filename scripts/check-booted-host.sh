@@ -3,8 +3,9 @@
 # check-booted-host.sh: the host scripts on a real, booted Linux, once for each Ubuntu release a
 # Debian root stands in for (STAND_INS in booted-host/stand-ins.sh: Debian 12 for Ubuntu 20.04
 # focal with the g3 image variant, Debian 13 for Ubuntu 24.04 noble with the current one). Boots
-# each root (debootstrap, cached in build/booted-host/) with systemd-nspawn in its own network
-# namespace, one after the other, installs stand-ins for what cannot come from these machines
+# each root (debootstrap, cached for the machine: booted-host/container.sh) from an overlay of its
+# own for the run, with systemd-nspawn in its own network namespace, one after the other, installs
+# stand-ins for what cannot come from these machines
 # (named "stand-in" below, the os-release among them), then runs, inside the container only: part 1's
 # GRID driver stage against the driver mirror in moto's S3 on the container's loopback, with a
 # tampered runfile refused (booted-host/part1-driver.sh); part 1 as a whole against signed apt
@@ -16,10 +17,11 @@
 # prefixed with the release stood in for, the checks only a GPU instance can show (NOT SHOWN HERE),
 # and ends with "N passed, N failed".
 #
-# Needs root, the Debian/Ubuntu packages debootstrap, debian-archive-keyring, systemd-container,
-# makeself, jq, apt-utils (apt-ftparchive), openssl, curl and Python 3, moto's server and the AWS CLI and, the first time or after scripts/booted-host/root-packages.txt
-# changed, Debian's archive. Fails (never skips) when the container cannot be built or booted.
-# The container is stopped and its copy removed at the end, also on failure.
+# Needs root, overlayfs, the Debian/Ubuntu packages debootstrap, debian-archive-keyring,
+# systemd-container, makeself, jq, apt-utils (apt-ftparchive), openssl, curl and Python 3, moto's
+# server and, the first time on a machine or after scripts/booted-host/root-packages.txt changed,
+# Debian's archive. Fails (never skips) when the container cannot be built or booted.
+# The container is stopped and its overlay removed at the end, also on failure.
 #
 # Usage: sudo bash scripts/check-booted-host.sh   (from anywhere; exit 0 only when all passed)
 set -uo pipefail
@@ -87,6 +89,7 @@ PASSED=0
 FAILED=0
 RUN_DIR=''
 RUN_ROOT=''
+CACHED_ROOT=''
 OUT=''
 
 pass() {
@@ -138,7 +141,7 @@ cleanup() {
   stop_container
   release_chroot_proc
   if [[ -n "$RUN_DIR" ]]; then
-    rm -rf "$RUN_DIR"
+    remove_run_dir "$RUN_DIR"
   fi
 }
 
@@ -218,44 +221,61 @@ run_setup() {
     in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/setup_ami_host.sh"
 }
 
+# What changes by itself (logs, systemd's state, caches), dpkg's backup of its status file
+# (rewritten by every `dpkg --configure -a`; the status file itself is compared) and the scripts folder.
+readonly VOLATILE=(-path ./var/log -o -path ./var/lib/systemd -o -path ./var/cache
+  -o -path ./var/lib/dpkg/status-old -o -path ".$WORK_DIR")
+
 # shellcheck disable=SC2317 # run by second_run_changes_nothing
-# root_checksums: every file, link and folder of the root with its mode, owner and content hash,
-# minus what changes by itself (logs, systemd's state, caches), dpkg's backup of its status file
-# (rewritten by every `dpkg --configure -a`; the status file itself is compared) and the scripts
-# folder.
-root_checksums() {
-  local -a volatile=(-path ./var/log -o -path ./var/lib/systemd -o -path ./var/cache
-    -o -path ./var/lib/dpkg/status-old -o -path ".$WORK_DIR")
-  (
-    cd "$RUN_ROOT" || exit 1
-    find . -xdev \( "${volatile[@]}" \) -prune -o -printf '%y %m %u:%g %p -> %l\n' | sort
-    find . -xdev \( "${volatile[@]}" \) -prune -o -type f -print0 | sort -z | xargs -0 sha256sum
-  )
+# root_entries: every file, link and folder of the run's root with its mode, owner and link target.
+root_entries() {
+  (cd "$RUN_ROOT" && find . -xdev \( "${VOLATILE[@]}" \) -prune -o -printf '%y %m %u:%g %p -> %l\n' | sort)
+}
+
+# shellcheck disable=SC2317 # run by second_run_changes_nothing
+# written_files: the regular files of the overlay's upper layer, NUL-separated: every file this run
+# wrote (or changed the mode or owner of). Any other file is the cached root's, which nothing writes.
+written_files() {
+  (cd "$RUN_DIR/upper" && find . -xdev \( "${VOLATILE[@]}" \) -prune -o -type f -print0 | sort -z)
+}
+
+# shellcheck disable=SC2317 # run by second_run_changes_nothing
+# checksums <dir>: the SHA-256 of each file the NUL-separated list names, read under <dir>.
+checksums() {
+  (cd "$1" && xargs -0 -r sha256sum 2>/dev/null)
 }
 
 # shellcheck disable=SC2317 # run by fact
+# second_run_changes_nothing: the setup again; no entry added, removed or changed in mode, owner or
+# link, and no file's content changed: the files this run wrote are compared by checksum (those the
+# second run writes first against the cached root's), the others are the cached root's, unwritten.
 second_run_changes_nothing() {
-  local before=$RUN_DIR/checksums.before after=$RUN_DIR/checksums.after
+  local entries=$RUN_DIR/entries written=$RUN_DIR/written sums=$RUN_DIR/checksums
   copy_scripts_in
-  root_checksums >"$before"
+  root_entries >"$entries.before"
+  written_files >"$written.before"
+  checksums "$RUN_ROOT" <"$written.before" >"$sums.before"
   run_setup || return 1
-  root_checksums >"$after"
+  root_entries >"$entries.after"
+  written_files >"$written.after"
+  comm -z -13 "$written.before" "$written.after" | checksums "$CACHED_ROOT" >>"$sums.before"
+  checksums "$RUN_ROOT" <"$written.after" >"$sums.after"
   remove_scripts >/dev/null 2>&1 || return 1
-  echo "$(wc -l <"$before") entries compared"
-  diff "$before" "$after"
+  echo "$(wc -l <"$entries.before") entries compared, $(tr -cd '\0' <"$written.after" | wc -c) of their files written by this run checksummed"
+  diff "$entries.before" "$entries.after" && diff <(sort -k2 "$sums.before") <(sort -k2 "$sums.after")
 }
 
 # shellcheck disable=SC2317 # run by fact
-# validate_fails_with <expected check|-> : runs the validate phase; the checks that fail must be
-# exactly the expected one (- for none).
+# validate_fails_with <expected check|-> : runs the validate phase (its output kept in
+# $RUN_DIR/validate.out); the checks that fail must be exactly the expected one (- for none, and exit 0).
 validate_fails_with() {
   local want=$1 output rc=0 failing
   output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1) || rc=$?
-  echo "$output"
+  echo "$output" | tee "$RUN_DIR/validate.out"
   failing=$(sed -n 's/^FAIL \([a-z_0-9]*\).*/\1/p' <<<"$output")
   grep -q '^PASS ' <<<"$output" || return 1
   if [[ "$want" == - ]]; then
-    [[ -z "$failing" ]] && return 0
+    [[ "$rc" == 0 && -z "$failing" ]] && return 0
   else
     [[ "$rc" == 1 && "$failing" == "$want" ]] && return 0
   fi
@@ -264,10 +284,11 @@ validate_fails_with() {
 }
 
 # shellcheck disable=SC2317 # run by fact
-# validate_ran_every_check: every check of the validate phase printed PASS (none left out).
+# validate_ran_every_check: in the output of the validate run before (validate_fails_with), every
+# check of the validate phase printed PASS (none left out).
 validate_ran_every_check() {
   local output checks check
-  output=$(in_container env "${STAND_IN_ENV[@]}" bash "$SCRIPTS/validate_ami_host.sh" 2>&1)
+  output=$(cat "$RUN_DIR/validate.out")
   checks=$(sed -n '/^readonly VALIDATE_CHECKS=(/,/)/p' "$REPO_DIR/host-scripts/validate_ami_host.sh" |
     grep -oE 'check_[a-z_0-9]+')
   for check in $checks; do
@@ -333,20 +354,20 @@ check_bootstrap() {
 
 # check_stand_in <entry of STAND_INS>: every fact on the root standing in for one Ubuntu release.
 check_stand_in() {
-  local key unit start=$SECONDS
+  local root unit start=$SECONDS
   use_stand_in "$1" "$REPO_DIR/host-scripts"
   echo "== $STAND_IN_LABEL, image variant $STAND_IN_VARIANT (stand-in os-release) =="
-  key=$(root_cache_key)
-  if [[ -f "$(cached_root_dir)/.complete" ]]; then
-    echo "root: cached $BOOTED_HOST_SUITE root $key (scripts/booted-host/root-packages.txt unchanged)"
+  root=$(cached_root_dir)
+  if [[ -d "$root" ]]; then
+    echo "root: cached $root (scripts/booted-host/root-packages.txt unchanged)"
   else
-    echo "root: building the $BOOTED_HOST_SUITE root $key with debootstrap (root-packages.txt changed or no cache)"
+    echo "root: building $root with debootstrap (no root cached for this root-packages.txt)"
   fi
-  ROOT_DIR=$(ensure_cached_root) || abort "root: $BOOTED_HOST_SUITE root built with debootstrap"
-  RUN_DIR=$(realpath "$BOOTED_HOST_BUILD_DIR")/run-$$-$BOOTED_HOST_SUITE
+  CACHED_ROOT=$(ensure_cached_root) || abort "root: $BOOTED_HOST_SUITE root built with debootstrap"
+  RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/booted-host-$BOOTED_HOST_SUITE.XXXXXX")
   RUN_ROOT=$RUN_DIR/root
-  mkdir -p "$RUN_DIR"
-  cp -a "$ROOT_DIR" "$RUN_ROOT" || abort "root: copied for this run"
+  mount_run_root "$CACHED_ROOT" "$RUN_DIR" >"$OUT" 2>&1 ||
+    abort "root: an overlay of the cached root for this run (mount -t overlay), its changes in $RUN_DIR/upper"
   { write_stand_ins "$RUN_ROOT" "$RUN_DIR/stand-in-packages" "$CLUSTER" &&
     write_apt_repo_stand_ins "$RUN_ROOT" "$RUN_DIR" && write_part1_stand_ins "$RUN_ROOT"; } >"$OUT" 2>&1 ||
     abort "stand-ins: amazon-ecs-init package, signed apt repositories (dpkg-deb, apt-ftparchive), nvidia-smi, modinfo, aws, snap, cloud-init, host service, the Ubuntu $STAND_IN_VERSION_ID os-release"
@@ -375,6 +396,8 @@ check_stand_in() {
   fact "AMI setup: cloud-init's instance folder is gone" test ! -e "$RUN_ROOT/var/lib/cloud/instances"
   fact "AMI setup: remove_host_scripts.sh removes the scripts and finds no source left" remove_scripts
 
+  # Its process would keep the old network namespace alive; nothing after the reboot fetches packages.
+  stop_apt_repo
   reboot_container "$RUN_ROOT" "$RUN_DIR/console.log" 2>"$OUT" || {
     tail -n 20 "$RUN_DIR/console.log" >>"$OUT"
     abort "reboot: systemctl reboot ends the container and it boots again within ${BOOT_TIMEOUT}s (its console below)"
@@ -391,14 +414,14 @@ check_stand_in() {
     fact "after reboot: $unit not enabled, not active" unit_off "$unit"
   done
   fact "after reboot: no source tree, scripts folder or .git left (verify_no_source_left.sh)" no_source_left
-  fact "second run of the setup: succeeds and changes no file (checksums of the root)" second_run_changes_nothing
+  fact "second run of the setup: succeeds and changes no file (every entry's mode, owner and link; the checksum of every file the run wrote)" second_run_changes_nothing
 
   check_validate_and_faults
   check_bootstrap
 
   stop_container
   fact "the container is powered off" test -z "$NSPAWN_PID"
-  rm -rf "$RUN_DIR"
+  remove_run_dir "$RUN_DIR"
   RUN_DIR=''
   echo "time ($STAND_IN_CODENAME): $((SECONDS - start)) s"
 }
@@ -420,7 +443,7 @@ main() {
   trap 'exit 130' INT TERM
   missing=$(missing_host_tools)
   if [[ -n "$missing" ]]; then
-    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container makeself jq apt-utils openssl curl python3; moto[server] and the AWS CLI from PyPI)"
+    fail "this machine can build and boot the test host: missing $(paste -sd, <<<"$missing" | sed 's/,/, /g') (Debian/Ubuntu: apt-get install debootstrap debian-archive-keyring systemd-container makeself jq apt-utils openssl curl python3; moto[server] from PyPI)"
     finish
   fi
   for stand_in in "${STAND_INS[@]}"; do

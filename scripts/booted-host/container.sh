@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 #
 # The booted test host: a Debian root file system of the release BOOTED_HOST_SUITE names, made with
-# debootstrap (cached under build/booted-host/ per release, rebuilt only when root-packages.txt
-# changes), booted with systemd-nspawn in
-# its own network namespace, and driven from outside with nsenter into its PID 1's namespaces.
+# debootstrap and cached for the machine (BOOTED_HOST_CACHE_DIR, below; one root per release, rebuilt
+# only when root-packages.txt changes), booted with systemd-nspawn in its own network namespace from
+# an overlay that keeps each run's changes apart from the cached root, and driven from outside with
+# nsenter into its PID 1's namespaces.
 # Sourced by scripts/check-booted-host.sh; defines functions and variables only.
 
 BOOTED_HOST_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,7 +12,11 @@ readonly BOOTED_HOST_LIB_DIR
 readonly ROOT_PACKAGES_FILE="$BOOTED_HOST_LIB_DIR/root-packages.txt"
 # The Debian release of the root; check-booted-host.sh sets it for each stand-in.
 BOOTED_HOST_SUITE="${BOOTED_HOST_SUITE:-bookworm}"
-BOOTED_HOST_BUILD_DIR="${BOOTED_HOST_BUILD_DIR:-$BOOTED_HOST_LIB_DIR/../../build/booted-host}"
+# The roots belong to the machine, like a package manager's cache: every clone (and every branch)
+# with the same root-packages.txt shares them.
+BOOTED_HOST_CACHE_DIR="${BOOTED_HOST_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/gpu-host-infra/booted-host}"
+# A cached root that no run has used for this many days is removed when a newer one is built.
+readonly ROOT_KEEP_DAYS=14
 # Boot (and reboot) must reach multi-user within this many seconds.
 BOOT_TIMEOUT="${BOOT_TIMEOUT:-90}"
 
@@ -22,7 +27,7 @@ CHROOT_PROC=''
 # missing_host_tools: prints what this machine lacks to build and boot the test host.
 missing_host_tools() {
   local tool missing=()
-  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb apt-ftparchive gpg gpgconf openssl curl python3 sha256sum makeself moto_server aws jq; do
+  for tool in debootstrap systemd-nspawn nsenter chroot dpkg-deb apt-ftparchive gpg gpgconf openssl curl python3 sha256sum makeself moto_server jq; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   if [[ ! -r /usr/share/keyrings/debian-archive-keyring.gpg ]]; then
@@ -38,12 +43,14 @@ root_packages() {
   sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$ROOT_PACKAGES_FILE"
 }
 
+# root_cache_key: of the package list itself, so that editing a comment rebuilds nothing.
 root_cache_key() {
-  sha256sum "$ROOT_PACKAGES_FILE" | cut -c1-16
+  root_packages | sha256sum | cut -c1-16
 }
 
+# cached_root_dir: where the root for BOOTED_HOST_SUITE and this package list is, once complete.
 cached_root_dir() {
-  printf '%s/root-%s-%s\n' "$BOOTED_HOST_BUILD_DIR" "$BOOTED_HOST_SUITE" "$(root_cache_key)"
+  printf '%s/root-%s-%s\n' "$BOOTED_HOST_CACHE_DIR" "$BOOTED_HOST_SUITE" "$(root_cache_key)"
 }
 
 release_chroot_proc() {
@@ -59,6 +66,7 @@ build_root() {
   local dir=$1
   local -a packages
   mapfile -t packages < <(root_packages)
+  chmod 755 "$dir"
   debootstrap --variant=minbase "$BOOTED_HOST_SUITE" "$dir"
   printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
   chmod 755 "$dir/usr/sbin/policy-rc.d"
@@ -78,29 +86,73 @@ SEL
   : >"$dir/etc/machine-id"
 }
 
-# ensure_cached_root: prints the cached root's path, building it first when its package list
-# changed (then older roots are removed).
-ensure_cached_root() {
-  local dir tmp
-  dir=$(cached_root_dir)
-  if [[ -f "$dir/.complete" ]]; then
-    printf '%s\n' "$dir"
-    return 0
+# remove_cached <dir>: renamed out of the way first (a root is there whole or not at all), then
+# removed; a proc left mounted by a build that was killed is unmounted first.
+remove_cached() {
+  local doomed=$BOOTED_HOST_CACHE_DIR/.partial-removed-$$-${1##*/}
+  if [[ "${1##*/}" != .partial-* ]]; then
+    mv -T "$1" "$doomed" && rm -f "$1.last-used" || return 1
+  else
+    doomed=$1
   fi
-  mkdir -p "$BOOTED_HOST_BUILD_DIR"
-  tmp="$dir.partial"
-  rm -rf "$tmp"
-  local log="$BOOTED_HOST_BUILD_DIR/build-root-$BOOTED_HOST_SUITE.log"
-  build_root "$tmp" >"$log" 2>&1 || {
-    release_chroot_proc
-    echo "check-booted-host: building the Debian root failed; last lines of $log:" >&2
-    tail -n 15 "$log" >&2
-    return 1
-  }
-  touch "$tmp/.complete"
-  find "$BOOTED_HOST_BUILD_DIR" -mindepth 1 -maxdepth 1 -name "root-$BOOTED_HOST_SUITE-*" ! -name "${tmp##*/}" -exec rm -rf {} +
-  mv "$tmp" "$dir"
+  if mountpoint -q "$doomed/proc"; then
+    umount "$doomed/proc"
+  fi
+  rm -rf --one-file-system "$doomed"
+}
+
+# build_cached_root <dir>: builds the root into a partial folder and renames it to <dir> when
+# complete, so that no run ever sees half a root. Holds the cache's lock: a second run waits, then
+# finds the root built. Removes what a killed build left, and roots unused for ROOT_KEEP_DAYS.
+build_cached_root() {
+  local dir=$1 lock partial stale log=$BOOTED_HOST_CACHE_DIR/build-root-$BOOTED_HOST_SUITE.log
+  mkdir -p "$BOOTED_HOST_CACHE_DIR"
+  exec {lock}>"$BOOTED_HOST_CACHE_DIR/.lock"
+  flock "$lock"
+  if [[ ! -d "$dir" ]]; then
+    for stale in "$BOOTED_HOST_CACHE_DIR"/.partial-*; do
+      [[ ! -e "$stale" ]] || remove_cached "$stale"
+    done
+    partial=$(mktemp -d "$BOOTED_HOST_CACHE_DIR/.partial-$BOOTED_HOST_SUITE-XXXXXX")
+    build_root "$partial" >"$log" 2>&1 || {
+      release_chroot_proc
+      remove_cached "$partial"
+      echo "check-booted-host: building the Debian root failed; last lines of $log:" >&2
+      tail -n 15 "$log" >&2
+      exec {lock}>&-
+      return 1
+    }
+    touch "$partial/.complete"
+    mv -T "$partial" "$dir"
+    find "$BOOTED_HOST_CACHE_DIR" -maxdepth 1 -name 'root-*.last-used' -mtime "+$ROOT_KEEP_DAYS" -print |
+      while read -r stale; do remove_cached "${stale%.last-used}"; done
+  fi
+  exec {lock}>&-
+}
+
+# ensure_cached_root: prints the cached root's path, building it first when there is none for this
+# package list. Records its use (ROOT_KEEP_DAYS).
+ensure_cached_root() {
+  local dir
+  dir=$(cached_root_dir)
+  [[ -d "$dir" ]] || build_cached_root "$dir" || return 1
+  touch "$dir.last-used"
   printf '%s\n' "$dir"
+}
+
+# mount_run_root <cached root> <run dir>: <run dir>/root, the root this run boots: an overlay whose
+# upper layer (<run dir>/upper) takes every change, so the cached root is read, never written.
+mount_run_root() {
+  mkdir -p "$2/upper" "$2/work" "$2/root" &&
+    mount -t overlay overlay -o "lowerdir=$1,upperdir=$2/upper,workdir=$2/work" "$2/root"
+}
+
+# remove_run_dir <run dir>: the run's overlay unmounted and its folder removed.
+remove_run_dir() {
+  if mountpoint -q "$1/root"; then
+    umount "$1/root" || return 1
+  fi
+  rm -rf --one-file-system "$1"
 }
 
 # boot_container <root> <console log>: boots the root in the background (own network namespace:
@@ -163,11 +215,11 @@ wait_serving() {
   local pid=$1 log=$2 waited=0
   shift 2
   until "$@" >/dev/null 2>&1; do
-    if ((waited >= 60)) || ! kill -0 "$pid" 2>/dev/null; then
+    if ((waited >= 300)) || ! kill -0 "$pid" 2>/dev/null; then
       cat "$log"
       return 1
     fi
-    sleep 0.5
+    sleep 0.1
     waited=$((waited + 1))
   done
 }
