@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,6 +24,9 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SYNTHESIZE = " (synthesize first: npm run synth)";
     private static final String NAG_SUFFIX = "-NagReport.json";
+    /** Types no stack of the project makes, whose facts the report does not read: refused, not left out. */
+    private static final Set<String> UNREAD = Set.of("AWS::AutoScaling::LaunchConfiguration", "AWS::EC2::Volume",
+            "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress", "AWS::IAM::ManagedPolicy");
 
     /** Reads the assembly in this directory; an {@link AuditException} says what is missing or malformed. */
     public static Assembly read(final Path directory) {
@@ -78,6 +82,11 @@ public record Assembly(Path directory, List<StackTemplate> stacks) {
             throw new AuditException("stack " + name + ": " + templateFile
                     + " is not a CloudFormation template: it has no \"Resources\" object");
         }
+        template.path("Resources").properties().stream().filter(r -> UNREAD.contains(r.getValue().path("Type")
+                .asText())).findFirst().ifPresent(r -> {
+                    throw new AuditException("stack " + name + ": the report does not read " + r.getValue().path("Type")
+                            .asText() + " (resource " + r.getKey() + "), which no stack of the project makes");
+                });
         // aws://account/region; an environment-agnostic stack has neither.
         String[] environment = artifact.path("environment").asText("").replaceFirst("^aws://", "").split("/", 2);
         return new StackTemplate(name, environment.length == 2 ? environment[0] : "unknown-account",

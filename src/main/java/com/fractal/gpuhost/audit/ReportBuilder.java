@@ -6,10 +6,9 @@ import com.fractal.gpuhost.audit.model.IamRole;
 import com.fractal.gpuhost.audit.model.NagResult;
 import com.fractal.gpuhost.audit.model.SecurityGroup;
 import com.fractal.gpuhost.audit.render.Markdown;
-import com.fractal.gpuhost.nag.AcceptedRisk;
 import com.fractal.gpuhost.nag.ProjectChecks;
+import com.fractal.gpuhost.nag.RulesDoc;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +99,7 @@ final class ReportBuilder {
 
     /**
      * cdk-nag's findings (AwsSolutions and the project's pack), by rule, then each one; then the project's rules and
-     * the accepted risks, each declared once in AcceptedRisk.
+     * the accepted risks, as docs/audit.md shows them (RulesDoc).
      */
     private void flags() {
         doc.heading(2, FLAGS);
@@ -121,14 +120,7 @@ final class ReportBuilder {
                     .map(f -> List.of(f.ruleId(), f.stack(), f.logicalId(), f.resourcePath(), f.accepted() ? "yes"
                             : "NO")).toList(), Set.of(0, 2, 3), NO_SEVERITY);
         }
-        doc.heading(3, "The project's rules");
-        doc.table(List.of("Rule", "Checks", "Flags"), ProjectChecks.RULES.stream().map(rule -> List.of(
-                ProjectChecks.PACK + "-" + rule.id(), rule.resourceType(), rule.info())).toList(), Set.of(0, 1),
-                NO_SEVERITY);
-        doc.heading(3, "Accepted risks");
-        doc.table(List.of("Risk", "cdk-nag rules", "Control Tower controls", "Reason"), Arrays.stream(AcceptedRisk
-                .values()).map(risk -> List.of(risk.name(), lines(risk.nagRules()), lines(risk.controls()),
-                        risk.reason())).toList(), Set.of(0, 1, 2), NO_SEVERITY);
+        doc.append(RulesDoc.tables());
     }
 
     /**

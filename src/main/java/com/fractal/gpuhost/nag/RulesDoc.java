@@ -1,39 +1,43 @@
 package com.fractal.gpuhost.nag;
 
+import com.fractal.gpuhost.audit.render.Markdown;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The part of docs/audit.md that the code states: the project's rules and every accepted risk, with its cdk-nag
- * rules, Control Tower controls and reason. {@code bash scripts/app-launcher.sh --main
- * com.fractal.gpuhost.nag.RulesDoc} rewrites it between the markers; a test fails when it is out of date.
+ * The tables that the code states: the project's rules and every accepted risk, with its cdk-nag rules, Control
+ * Tower controls and reason. The audit report shows them, and docs/audit.md holds them between its markers:
+ * {@code bash scripts/app-launcher.sh --main com.fractal.gpuhost.nag.RulesDoc} rewrites that block; a test fails
+ * when it is out of date.
  */
 public final class RulesDoc {
     public static final Path FILE = Path.of("docs", "audit.md");
     static final String BEGIN = "<!-- BEGIN generated from ProjectChecks and AcceptedRisk by RulesDoc -->";
     static final String END = "<!-- END generated -->";
+    private static final int NO_STATUS = -1;
 
     private RulesDoc() {
     }
 
-    /** The generated block, markers included. */
-    public static String generated() {
-        StringBuilder out = new StringBuilder(BEGIN).append("\n\n### The project's rules (cdk-nag pack ")
-                .append(ProjectChecks.PACK).append(")\n\n| Rule | Checks | Flags | Why it matters |\n| --- | --- | --- | --- |\n");
-        ProjectChecks.RULES.forEach(rule -> out.append("| `").append(ProjectChecks.PACK).append('-').append(rule.id())
-                .append("` | `").append(rule.resourceType()).append("` | ").append(cell(rule.info())).append(" | ")
-                .append(cell(rule.explanation())).append(" |\n"));
-        out.append("\n### Accepted risks\n\n| Risk | cdk-nag rules | Control Tower controls | Reason |\n"
-                + "| --- | --- | --- | --- |\n");
-        Arrays.stream(AcceptedRisk.values()).forEach(risk -> out.append("| `").append(risk.name()).append("` | ")
-                .append(risk.nagRules().stream().map(r -> "`" + r + "`").collect(Collectors.joining(", "))).append(" | ")
-                .append(risk.controls().stream().map(c -> "`" + c + "`").collect(Collectors.joining(", ")))
-                .append(" | ").append(cell(risk.reason())).append(" |\n"));
-        return out.append('\n').append(END).toString();
+    /** The two tables, each under a level-3 heading, as Markdown blocks. */
+    public static String tables() {
+        return new Markdown(UnaryOperator.identity())
+                .heading(3, "The project's rules (cdk-nag pack " + ProjectChecks.PACK + ")")
+                .table(List.of("Rule", "Checks", "Flags", "Why it matters"), ProjectChecks.RULES.stream().map(rule ->
+                        List.of(ProjectChecks.PACK + "-" + rule.id(), rule.resourceType(), rule.info(),
+                                rule.explanation())).toList(), Set.of(0, 1), NO_STATUS)
+                .heading(3, "Accepted risks")
+                .table(List.of("Risk", "cdk-nag rules", "Control Tower controls", "Reason"), Arrays.stream(AcceptedRisk
+                        .values()).map(risk -> List.of(risk.name(), String.join("\n", risk.nagRules()),
+                                String.join("\n", risk.controls()), risk.reason())).toList(), Set.of(0, 1, 2),
+                        NO_STATUS)
+                .blocks();
     }
 
     /** The document with its generated block replaced by the current one. */
@@ -43,11 +47,7 @@ public final class RulesDoc {
         if (begin < 0 || end < begin) {
             throw new IllegalStateException(FILE + " has no generated block (" + BEGIN + " ... " + END + ")");
         }
-        return document.substring(0, begin) + generated() + document.substring(end + END.length());
-    }
-
-    private static String cell(final String text) {
-        return text.replace("|", "\\|").replace("*", "\\*");
+        return document.substring(0, begin) + BEGIN + "\n\n" + tables() + END + document.substring(end + END.length());
     }
 
     public static void main(final String[] args) throws IOException {

@@ -89,6 +89,40 @@ class AssemblyErrorsTest {
         expect(dir, "AwsSolutions-Broken-NagReport.json is not a cdk-nag report: it has no \"lines\" array");
     }
 
+    /** Facts the report does not read are refused, not left out: no stack of the project makes them. */
+    @Test
+    void aResourceTypeTheReportDoesNotReadIsRefused() throws IOException {
+        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
+        Files.writeString(dir.resolve("Broken.template.json"), """
+                {"Resources": {"Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "g"}},
+                  "Ssh": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": {"Ref": "Group"}}}}}
+                """);
+        expect(dir, "stack Broken: the report does not read AWS::EC2::SecurityGroupIngress (resource Ssh), which no "
+                + "stack of the project makes");
+    }
+
+    @Test
+    void aPolicyOnARoleFromOutsideTheTemplateIsRefused() throws IOException {
+        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
+        Files.writeString(dir.resolve("Broken.template.json"), """
+                {"Resources": {"Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": ["imported-role"],
+                  "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}}}}
+                """);
+        expect(dir, "stack Broken: policy Policy is attached to imported-role, a role from outside the template, "
+                + "which the report does not read");
+    }
+
+    @Test
+    void anInstanceWithoutALaunchTemplateOfItsTemplateIsRefused() throws IOException {
+        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
+        Files.writeString(dir.resolve("Broken.template.json"), """
+                {"Resources": {"Host": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-12345678",
+                  "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": false}}]}}}}
+                """);
+        expect(dir, "stack Broken: instance Host sets its own volumes or metadata options, or has no launch template "
+                + "in its template, where the report reads them");
+    }
+
     @Test
     void aGoodMinimalAssemblyIsReported(@TempDir final Path out) throws IOException {
         Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);

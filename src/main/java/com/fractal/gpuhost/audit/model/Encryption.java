@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encryption at rest of one thing: an EBS volume (of a launch template, instance, volume or image recipe), a
- * bucket or a topic. An AMI's snapshots are its recipe's volumes, copied with the key that the AMI distribution
- * names per region; cdk-nag's FractalProject-UnencryptedRecipeVolume judges them, so they are not derived here.
+ * Encryption at rest of one thing: an EBS volume (of a launch template or image recipe), a bucket or a topic. An
+ * instance's volumes are its launch template's (InstanceMetadata refuses an instance without one of its template).
+ * An AMI's snapshots are its recipe's volumes, copied with the key that the AMI distribution names per region;
+ * cdk-nag's FractalProject-UnencryptedRecipeVolume judges them, so they are not derived here.
  *
  * @param subject what exactly: "block device /dev/sda1", the bucket, the topic
  * @param encrypted true, false, or null when the template does not say (a default outside it applies)
@@ -17,8 +18,6 @@ import java.util.List;
  */
 public record Encryption(String stack, String logicalId, String resourceType, Kind kind, String subject,
         Boolean encrypted, String detail) {
-    private static final String EBS_DEFAULT = "not set: the account's EBS encryption-by-default";
-
     public enum Kind { VOLUME, BUCKET, TOPIC }
 
     public static List<Encryption> read(final StackTemplate stack) {
@@ -28,11 +27,7 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
             switch (resource.type()) {
                 case "AWS::EC2::LaunchTemplate" ->
                         volumes(stack, resource, p.path("LaunchTemplateData").path("BlockDeviceMappings"), facts);
-                case "AWS::AutoScaling::LaunchConfiguration", "AWS::ImageBuilder::ImageRecipe" ->
-                        volumes(stack, resource, p.path("BlockDeviceMappings"), facts);
-                case "AWS::EC2::Instance" -> instance(stack, resource, facts);
-                case "AWS::EC2::Volume" -> facts.add(of(stack, resource, Kind.VOLUME, "volume", flag(p.path("Encrypted")),
-                        key(stack, p, " applies")));
+                case "AWS::ImageBuilder::ImageRecipe" -> volumes(stack, resource, p.path("BlockDeviceMappings"), facts);
                 case "AWS::S3::Bucket" -> facts.add(bucket(stack, resource));
                 case "AWS::SNS::Topic" -> facts.add(of(stack, resource, Kind.TOPIC, "topic " + (p.has("TopicName")
                         ? stack.render(p.get("TopicName")) : resource.logicalId()), p.has("KmsMasterKeyId"),
@@ -55,22 +50,8 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
         for (JsonNode mapping : mappings) {
             if (mapping.has("Ebs")) {
                 facts.add(of(stack, resource, Kind.VOLUME, "block device " + stack.render(mapping.path("DeviceName")),
-                        flag(mapping.path("Ebs").path("Encrypted")), key(stack, mapping.path("Ebs"),
-                                " (or the snapshot's) applies")));
+                        flag(mapping.path("Ebs").path("Encrypted")), key(stack, mapping.path("Ebs"))));
             }
-        }
-    }
-
-    /** An instance's own volumes; none when they come from a launch template of this template, listed there. */
-    private static void instance(final StackTemplate stack, final Resource resource, final List<Encryption> facts) {
-        JsonNode p = resource.properties();
-        JsonNode template = p.path("LaunchTemplate");
-        if (p.path("BlockDeviceMappings").size() > 0) {
-            volumes(stack, resource, p.path("BlockDeviceMappings"), facts);
-        } else if (stack.resource(template.path("LaunchTemplateId")) == null) {
-            facts.add(of(stack, resource, Kind.VOLUME, "root volume", null, template.isMissingNode()
-                    ? "not set: the volumes come from the AMI's snapshots"
-                    : "from launch template " + stack.render(template) + ", outside this template"));
         }
     }
 
@@ -87,10 +68,10 @@ public record Encryption(String stack, String logicalId, String resourceType, Ki
     }
 
     /** The key of an EBS volume's properties (Encrypted, KmsKeyId), or what applies when Encrypted is not set. */
-    private static String key(final StackTemplate stack, final JsonNode ebs, final String whenUnset) {
+    private static String key(final StackTemplate stack, final JsonNode ebs) {
         Boolean encrypted = flag(ebs.path("Encrypted"));
         if (encrypted == null) {
-            return EBS_DEFAULT + whenUnset;
+            return "not set: the account's EBS encryption-by-default (or the snapshot's) applies";
         }
         return !encrypted ? "Encrypted: false" : ebs.has("KmsKeyId") ? "KMS key " + stack.render(ebs.get("KmsKeyId"))
                 : "EBS default key (aws/ebs)";

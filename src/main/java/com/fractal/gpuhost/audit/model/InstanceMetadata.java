@@ -1,13 +1,14 @@
 package com.fractal.gpuhost.audit.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fractal.gpuhost.audit.AuditException;
 import com.fractal.gpuhost.audit.StackTemplate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The instance metadata service settings of something that launches instances: a launch template, an instance,
- * a launch configuration or an Image Builder infrastructure configuration.
+ * The instance metadata service settings of something that launches instances: a launch template, an instance
+ * (from its launch template) or an Image Builder infrastructure configuration.
  *
  * @param httpTokens "required" (IMDSv2 only), "optional" (IMDSv1 allowed), or null when not set (IMDSv1 is
  *     then allowed unless the AMI or the account's default says otherwise)
@@ -29,8 +30,6 @@ public record InstanceMetadata(String stack, String logicalId, String resourceTy
             switch (resource.type()) {
                 case "AWS::EC2::LaunchTemplate" -> facts.add(
                         of(stack, resource, p.path("LaunchTemplateData").path("MetadataOptions"), "launch template"));
-                case "AWS::AutoScaling::LaunchConfiguration" ->
-                        facts.add(of(stack, resource, p.path("MetadataOptions"), "launch configuration"));
                 case "AWS::ImageBuilder::InfrastructureConfiguration" ->
                         facts.add(of(stack, resource, p.path("InstanceMetadataOptions"), "build and test instances"));
                 case "AWS::EC2::Instance" -> facts.add(instance(stack, resource));
@@ -41,19 +40,17 @@ public record InstanceMetadata(String stack, String logicalId, String resourceTy
         return facts;
     }
 
+    /** An instance's settings and volumes are its launch template's, in its own template; any other is refused. */
     private static InstanceMetadata instance(final StackTemplate stack, final StackTemplate.Resource resource) {
-        JsonNode p = resource.properties();
-        if (p.has("MetadataOptions")) {
-            return of(stack, resource, p.get("MetadataOptions"), "instance");
+        JsonNode templateId = resource.properties().path("LaunchTemplate").path("LaunchTemplateId");
+        if (stack.resource(templateId) == null || resource.properties().has("BlockDeviceMappings")
+                || resource.properties().has("MetadataOptions")) {
+            throw new AuditException("stack " + stack.name() + ": instance " + resource.logicalId() + " sets its "
+                    + "own volumes or metadata options, or has no launch template in its template, where the "
+                    + "report reads them");
         }
-        JsonNode templateId = p.path("LaunchTemplate").path("LaunchTemplateId");
-        if (stack.resource(templateId) != null) {
-            return of(stack, resource, stack.resource(templateId).path("Properties").path("LaunchTemplateData")
-                    .path("MetadataOptions"), "instance, from launch template " + StackTemplate.referencedId(templateId));
-        }
-        return new InstanceMetadata(stack.name(), resource.logicalId(), resource.type(), null, null,
-                p.has("LaunchTemplate") ? "instance, from a launch template outside this template"
-                        : "instance: not set " + V1_UNLESS);
+        return of(stack, resource, stack.resource(templateId).path("Properties").path("LaunchTemplateData")
+                .path("MetadataOptions"), "instance, from launch template " + StackTemplate.referencedId(templateId));
     }
 
     private static InstanceMetadata of(final StackTemplate stack, final StackTemplate.Resource resource,

@@ -25,7 +25,7 @@ public record PolicyStatement(String source, String definedIn, String sid, Strin
                 definedIn, s.path("Sid").asText(""), s.path("Effect").asText(""), principals(s.path("Principal"), stack),
                 values(s.path("Action"), stack), values(s.path("NotAction"), stack), values(s.path("Resource"), stack),
                 values(s.path("NotResource"), stack), conditions(s.path("Condition"), stack))));
-        return statements;
+        return List.copyOf(statements);
     }
 
     /** A value or a list of values, each rendered; none when missing. */

@@ -13,8 +13,7 @@ import java.util.Map;
  * @param toPort the last port (the ICMP code for ICMP), null when the rule covers every port
  * @param peerKind the CloudFormation property naming the peer: CidrIp, CidrIpv6, SourceSecurityGroupId, ...
  * @param peer the CIDR, group or prefix list, rendered
- * @param definedBy "inline" for a rule in the group's own properties, else the logical ID of the
- *     AWS::EC2::SecurityGroupIngress/Egress resource
+ * @param definedBy "inline": the rule is in the group's own properties (see SecurityGroup)
  */
 public record SecurityGroupRule(Direction direction, String protocol, Integer fromPort, Integer toPort,
         String peerKind, String peer, String description, String definedBy) {
@@ -25,8 +24,7 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
 
     public enum Direction { INGRESS, EGRESS }
 
-    static SecurityGroupRule read(final Direction direction, final JsonNode rule, final String definedBy,
-            final StackTemplate stack) {
+    static SecurityGroupRule read(final Direction direction, final JsonNode rule, final StackTemplate stack) {
         String raw = stack.render(rule.path("IpProtocol")).toLowerCase();
         String protocol = PROTOCOLS.getOrDefault(raw, raw);
         String kind = PEER_KINDS.stream().filter(rule::has).findFirst().orElse("");
@@ -37,7 +35,7 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
         boolean allPorts = protocol.equals("all") || (from != null && from == -1 && !protocol.equals("icmp"));
         return new SecurityGroupRule(direction, protocol, allPorts ? null : from,
                 allPorts ? null : port(rule.path("ToPort")), kind, peer, stack.render(rule.path("Description")),
-                definedBy);
+                "inline");
     }
 
     /** A port as a number, or null when it is not a literal one. */

@@ -1,5 +1,9 @@
 package com.fractal.gpuhost.audit.render;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,26 +22,20 @@ import org.commonmark.renderer.text.TextContentRenderer;
  * commonmark-java, so the page says exactly what the Markdown says.
  */
 public final class HtmlPage {
-    private static final String STYLE = """
-            body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:110rem;\
-            padding:0 1rem;color:#1f2328;line-height:1.45}
-            h1{border-bottom:2px solid #d0d7de}h2{border-bottom:1px solid #d0d7de;margin-top:2.5rem}
-            table{border-collapse:collapse;margin:.5rem 0 1.25rem;font-size:.9rem}
-            th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-            th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}
-            code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em;\
-            overflow-wrap:anywhere}
-            td:has(code){min-width:9rem}
-            td strong{white-space:nowrap}
-            tr td:has(>strong.ok){color:#116329;background:#dafbe1}
-            tr td:has(>strong.failed){color:#fff;background:#a40e26}
-            tr td:has(>strong.stale){background:#ffd8b5}tr td:has(>strong.excepted){color:#57606a;background:#eaeef2}
-            h1+ul{columns:2}
-            """;
+    /** The page's stylesheet, report.css beside this class, read once and inlined into every page. */
+    private static final String STYLE = stylesheet();
     private static final List<Extension> TABLES = List.of(TablesExtension.create());
     private static final TextContentRenderer TEXT = TextContentRenderer.builder().build();
 
     private HtmlPage() {
+    }
+
+    private static String stylesheet() {
+        try (InputStream css = HtmlPage.class.getResourceAsStream("report.css")) {
+            return new String(css.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The page of a Markdown document whose first line is its title ("# ..."). */
