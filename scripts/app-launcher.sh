@@ -6,6 +6,8 @@
 # The project's other commands (the release command, the audit report) run their own main class on the
 # same build and classpath:
 #   bash scripts/app-launcher.sh --main CLASS [ARGS...]
+# and tools that compile against the app (the benchmark's helpers) ask for the same classpath, absolute:
+#   bash scripts/app-launcher.sh --classpath
 #
 # Maven runs only when something that feeds the build changed since the last build: pom.xml, any file
 # under src/main/ (sources and resources) or .mvn/, or a jar of the kept classpath has gone from the
@@ -98,8 +100,12 @@ build() {
 }
 
 main() {
-  local main_class=""
-  if [[ "${1:-}" == --main ]]; then
+  local main_class="" print_classpath=""
+  if [[ "${1:-}" == --classpath ]]; then
+    (($# == 1)) || fail "--classpath takes no other argument"
+    print_classpath=1
+    shift
+  elif [[ "${1:-}" == --main ]]; then
     [[ -n "${2:-}" ]] || fail "--main needs a class name"
     main_class=$2
     shift 2
@@ -119,6 +125,10 @@ main() {
     fingerprint=$(inputs_fingerprint)
     up_to_date "$fingerprint" || build "$fingerprint"
     exec {lock}>&-
+  fi
+  if [[ -n "$print_classpath" ]]; then
+    echo "$PWD/$APP_JAR:$(cat "$CLASSPATH_FILE")"
+    return
   fi
   local -a app=(-cp "$APP_JAR:$(cat "$CLASSPATH_FILE")" "${main_class:-$(cat "$MAIN_CLASS_FILE")}" "$@")
   if [[ -f "$CDS_ARCHIVE" ]]; then
