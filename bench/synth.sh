@@ -34,7 +34,7 @@
 # only checks that the floor matches the project (aws-cdk-lib and constructs versions, `cdk init`'s
 # launcher), that cdk.json runs the project's launcher, and that the helpers and the floor's sources
 # compile (one javac against the app's classpath, which the launcher keeps; no Maven run when the app is
-# built). No timing.
+# built), and that case d synthesizes (once, untimed).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -142,6 +142,18 @@ build_floor() {
 # Every region the settings validator accepts (AllowedValues.commercialRegions), comma-separated.
 commercial_regions() {
   java -cp "$classpath" CommercialRegions
+}
+
+# Case d, the largest, synthesizes once: a network template for every commercial region.
+check_largest_case() {
+  local out count
+  out=$(mktemp -d "$work/out.XXXX")
+  if ! cdk synth --quiet --output "$out" -c "activeRegions=$regions" >"$out.log" 2>&1; then
+    cat "$out.log" >&2
+    fail "case d: cdk synth with all $region_count commercial regions active failed (output above)"
+  fi
+  count=$(compgen -G "$out/FractalNetwork-*.template.json" | wc -l)
+  ((count == region_count)) || fail "case d: $count network templates for $region_count active regions"
 }
 
 # The summed RSS (KiB) of a process and all its descendants, and the largest single RSS among them.
@@ -420,9 +432,14 @@ main() {
   regions=''
 
   compile_helpers
+  regions=$(commercial_regions)
+  region_count=$(tr ',' '\n' <<<"$regions" | wc -l)
+  ((region_count > 7)) || fail "expected more commercial regions than the 7 defaults, got: $regions"
   case "$mode" in
     check)
-      echo "bench: the floor matches the project, and the helpers and the floor's sources compile"
+      check_largest_case
+      echo "bench: the floor matches the project, the helpers and the floor's sources compile, and case d" \
+        "synthesizes all $region_count commercial regions"
       return
       ;;
   esac
@@ -433,9 +450,6 @@ main() {
       return
       ;;
   esac
-  regions=$(commercial_regions)
-  region_count=$(tr ',' '\n' <<<"$regions" | wc -l)
-  ((region_count > 7)) || fail "expected more commercial regions than the 7 defaults, got: $regions"
 
   echo "bench: warm-up (one synthesis of each case)" >&2
   run_round

@@ -40,7 +40,11 @@ readonly APP_JAR=$STATE_DIR/app.jar
 readonly CDS_ARCHIVE=$STATE_DIR/app.jsa
 # Start-up flags for a short-lived JVM whose run is mostly spent waiting for the jsii runtime's Node.
 # JVM warnings go to stderr, never into the app's stdout.
-readonly JVM_OPTIONS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr)
+# A 16 MB stack for the main thread: the jsii runtime's Java side handles each callback from Node one
+# level deeper than the one before, until app.synth() returns, and cdk-nag's pack written in Java is
+# called back for every construct (about 60 per region). With the default 1 MB, all 34 commercial regions
+# active (which the settings allow) overflowed it, 27 did not; 4 MB was enough for 34.
+readonly JVM_OPTIONS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss16m -Xlog:disable -Xlog:all=warning:stderr)
 # Pinned here rather than in each pom, so that any Maven project can use the launcher.
 readonly BUILD_CLASSPATH=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
 
