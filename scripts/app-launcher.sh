@@ -6,6 +6,8 @@
 # The project's other commands (the release command, the audit report) run their own main class on the
 # same build and classpath:
 #   bash scripts/app-launcher.sh --main CLASS [ARGS...]
+# and tools that compile against the app (the benchmark's helpers) ask for the same classpath, absolute:
+#   bash scripts/app-launcher.sh --classpath
 #
 # Maven runs only when something that feeds the build changed since the last build: pom.xml, any file
 # under src/main/ (sources and resources) or .mvn/, or a jar of the kept classpath has gone from the
@@ -20,7 +22,14 @@
 # serial collector, and class-data sharing: the build packs target/classes into a jar (the JVM archives
 # classes from jars only), the first run after it dumps the classes it loaded into an archive under
 # target/, and later runs map that archive instead of loading and verifying those classes again.
+# Not a start-up lever but the largest cost of a synth: aws-cdk-lib's built-in template validation
+# (cfn-lint's rules compiled to WebAssembly, run inside app.synth() since 2.262) took about 70 % of the
+# CPU time of a synth with the defaults. It changes no template; the project runs cfn-lint itself over
+# every template in its tests, with no error and no warning allowed. The launcher turns it off unless the
+# caller set CDK_VALIDATION (`CDK_VALIDATION=true npx cdk synth` runs it).
 set -euo pipefail
+
+export CDK_VALIDATION=${CDK_VALIDATION:-false}
 
 readonly STATE_DIR=target/app-launcher
 readonly CLASSPATH_FILE=$STATE_DIR/classpath.txt
@@ -31,7 +40,11 @@ readonly APP_JAR=$STATE_DIR/app.jar
 readonly CDS_ARCHIVE=$STATE_DIR/app.jsa
 # Start-up flags for a short-lived JVM whose run is mostly spent waiting for the jsii runtime's Node.
 # JVM warnings go to stderr, never into the app's stdout.
-readonly JVM_OPTIONS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr)
+# A 16 MB stack for the main thread: the jsii runtime's Java side handles each callback from Node one
+# level deeper than the one before, until app.synth() returns, and cdk-nag's pack written in Java is
+# called back for every construct (about 60 per region). With the default 1 MB, all 34 commercial regions
+# active (which the settings allow) overflowed it, 27 did not; 4 MB was enough for 34.
+readonly JVM_OPTIONS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss16m -Xlog:disable -Xlog:all=warning:stderr)
 # Pinned here rather than in each pom, so that any Maven project can use the launcher.
 readonly BUILD_CLASSPATH=org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath
 
@@ -91,8 +104,12 @@ build() {
 }
 
 main() {
-  local main_class=""
-  if [[ "${1:-}" == --main ]]; then
+  local main_class="" print_classpath=""
+  if [[ "${1:-}" == --classpath ]]; then
+    (($# == 1)) || fail "--classpath takes no other argument"
+    print_classpath=1
+    shift
+  elif [[ "${1:-}" == --main ]]; then
     [[ -n "${2:-}" ]] || fail "--main needs a class name"
     main_class=$2
     shift 2
@@ -112,6 +129,10 @@ main() {
     fingerprint=$(inputs_fingerprint)
     up_to_date "$fingerprint" || build "$fingerprint"
     exec {lock}>&-
+  fi
+  if [[ -n "$print_classpath" ]]; then
+    echo "$PWD/$APP_JAR:$(cat "$CLASSPATH_FILE")"
+    return
   fi
   local -a app=(-cp "$APP_JAR:$(cat "$CLASSPATH_FILE")" "${main_class:-$(cat "$MAIN_CLASS_FILE")}" "$@")
   if [[ -f "$CDS_ARCHIVE" ]]; then
