@@ -155,6 +155,24 @@ EOF
   assert_output "app-launcher: --main needs a class name"
 }
 
+@test "--classpath prints the app's jar and runtime classpath, absolute, without Maven, for tools that compile against the app" {
+  mvn_that_fails
+  PATH="$BATS_TEST_TMPDIR/bin:$PATH" run bash scripts/app-launcher.sh --classpath
+  assert_success
+  local entries entry
+  IFS=: read -r -a entries <<<"$output"
+  assert_equal "${entries[0]}" "$REPO/target/app-launcher/app.jar"
+  for entry in "${entries[@]}"; do
+    [[ "$entry" == /* && -e "$entry" ]] || fail "not an absolute path to a file: $entry"
+  done
+  grep -q '/aws-cdk-lib-[^/]*\.jar$' <(tr ':' '\n' <<<"$output")
+  # What it prints compiles against the app: the fixture's own class is on it.
+  jar tf "${entries[0]}" | grep -qx 'com/example/launcher/SecondMain.class'
+  run bash scripts/app-launcher.sh --classpath extra
+  assert_failure
+  assert_output "app-launcher: --classpath takes no other argument"
+}
+
 @test "outside a Maven project it stops with one line naming the folder" {
   cd "$BATS_TEST_TMPDIR"
   run bash "$REPO/scripts/app-launcher.sh"
