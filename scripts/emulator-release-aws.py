@@ -9,6 +9,7 @@ then one line of ASCII record separator (0x1e) and the exit status (0, or 1 and 
 process, with boto3 imported and its clients made once, answers every question of a test, where a process
 per question cost more than the emulator's answer (scripts/lib/emulator.sh, release_helper_start).
 
+SETTINGS_JSON is the assembly's gpu-host-settings.json, or - for organization, which reads none.
 Builds are named by a label (a, b, c...); STATE_JSON remembers each label's AMI ID per region, so the
 checks print labels, one per active region in the settings' order, instead of AMI IDs.
 
@@ -47,11 +48,12 @@ import traceback
 
 import boto3
 
-SETTINGS = json.load(open(sys.argv[1]))
+SETTINGS = json.load(open(sys.argv[1])) if sys.argv[1:2] != ["-"] else {}
 STATE_FILE = sys.argv[2]
 STATE = json.load(open(STATE_FILE)) if os.path.exists(STATE_FILE) else {"builds": {}}
-REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]]
-RELEASE = SETTINGS["release"]
+REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]] \
+    if SETTINGS else []
+RELEASE = SETTINGS.get("release", {})
 QUEUE = "release-announcements"
 DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 

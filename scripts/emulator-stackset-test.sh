@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The workload baseline's StackSet against moto, a local AWS API emulator on a free loopback port: an
-# organization with two OUs and a member account in each (and a third member outside them), the app
+# organization with two OUs and a member account in each (and a third member outside them; made by
+# scripts/emulator-release-aws.py, as for the accounts release test), the app
 # synthesized with those OUs as shareWithOrganizationalUnits, then the StackSet and its stack instances created
 # through the AWS CLI from the synthesized StackSet's own properties (template body, targets, parameters,
 # regions, permission model, auto-deployment, capabilities), as CloudFormation would create them. It checks,
-# through each account's assumed-role credentials, that both OU members got the baseline in every active
+# through each account's assumed-role credentials (every account read once, scripts/lib/emulator_facts.py),
+# that both OU members got the baseline in every active
 # region (the security groups with container-testing's exact rules, the network IDs in SSM, the release
 # channel writer role with its trust) and that neither the build account nor the member outside the OUs did.
 # Run it alone with the project's Node and CDK CLI first on PATH:
@@ -29,28 +31,12 @@ emulator_start "$work" us-east-1 /aws/service/unused/base-ami-id
 
 # --- The organization: two OUs with a member each, and a member left at the root --------------------------
 echo "== organization"
-aws organizations create-organization --feature-set ALL >/dev/null
-root_id=$(aws organizations list-roots --query 'Roots[0].Id' --output text)
-new_ou() {
-  aws organizations create-organizational-unit --parent-id "$root_id" --name "$1" \
-    --query 'OrganizationalUnit.Arn' --output text
-}
-new_account() { # new_account NAME [OU_ARN]: prints the account ID
-  local id
-  id=$(aws organizations create-account --account-name "$1" --email "$1@example.com" \
-    --query 'CreateAccountStatus.AccountId' --output text)
-  if [[ -n "${2:-}" ]]; then
-    aws organizations move-account --account-id "$id" --source-parent-id "$root_id" \
-      --destination-parent-id "${2##*/}"
-  fi
-  echo "$id"
-}
-prod_ou=$(new_ou Production)
-staging_ou=$(new_ou Staging)
-prod_account=$(new_account prod "$prod_ou")
-staging_account=$(new_account staging "$staging_ou")
-outside_account=$(new_account sandbox)
-echo "root $root_id; $prod_ou: $prod_account; $staging_ou: $staging_account; at the root: $outside_account"
+{
+  read -r prod_ou staging_ou
+  read -r prod_account staging_account
+  read -r outside_account
+} < <(python3 scripts/emulator-release-aws.py - "$work/organization.json" organization)
+echo "$prod_ou: $prod_account; $staging_ou: $staging_account; at the root: $outside_account"
 
 # --- Synthesize with those OUs: the StackSet's properties come from the assembly, never from cdk.json ------
 assembly=$work/cdk.out
