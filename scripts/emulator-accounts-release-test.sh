@@ -47,26 +47,29 @@ emulator_start "$work" "$REGION" /aws/service/unused/base-ami-id
 # The organization exists only once the emulator runs, so its OU ARNs are set into the settings file the way
 # synthesis writes them with -c shareWithOrganizationalUnits=<both ARNs> (the sharing object of
 # gpu-host-settings.json; ReleaseAccountsTest checks that synthesis writes it so).
-python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" organization
+{
+  read -r -a OUS
+  read -r PROD STAGING
+  read -r COPIES
+} < <(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" organization)
+readonly OUS PROD STAGING COPIES
 shared="$work/shared"
 mkdir -p "$shared"
-mapfile -t OUS < <(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org ous | tr ' ' '\n')
-read -r PROD STAGING < <(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org accounts)
-COPIES=$(python3 scripts/emulator-release-aws.py "$synthesized" "$work/state.json" org copies)
-readonly OUS PROD STAGING COPIES
 jq --arg prod "${OUS[0]}" --arg staging "${OUS[1]}" --arg copies "$COPIES" \
   '.sharing += {organizationalUnits: [$prod, $staging], copyToAccounts: [$copies]}' \
   "$synthesized" >"$shared/gpu-host-settings.json"
 echo "== organization: $PROD in ${OUS[0]}, $STAGING in ${OUS[1]}, $COPIES owns copies"
 check "two member accounts" 2 "$(wc -w <<<"$PROD $STAGING")"
 
-aws_helper() { python3 scripts/emulator-release-aws.py "$shared/gpu-host-settings.json" "$work/state.json" "$@"; }
+release_helper_start "$shared/gpu-host-settings.json" "$work/state.json"
+# release ARGS...: the command as `npm run release` runs it (scripts/release.sh; npm itself is tested by the
+# release test), its output printed, its exit status in $code and its stdout+stderr in $output.
 release() {
   set +e
-  output=$(npm run -s release -- "$@" --variant "$VARIANT" --assembly "$shared" 2>&1)
+  output=$(bash scripts/release.sh "$@" --variant "$VARIANT" --assembly "$shared" 2>&1)
   code=$?
   set -e
-  echo "\$ npm run release -- $* (exit $code)"
+  echo "\$ release $* (exit $code)"
   local line
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }

@@ -53,15 +53,18 @@ runfile() { # runfile VERSION [PAYLOAD_BYTES]: a makeself archive named like NVI
 
 emulator_start "$work" "$REGION" /aws/service/unused/base-ami-id
 aws s3api create-bucket --bucket "$UPSTREAM" >/dev/null
-# AWS's bucket is public: anyone may read its objects, as the command does (anonymously).
-put_upstream() { aws s3 cp --quiet --acl public-read "$2" "s3://$UPSTREAM/$1"; }
-put_upstream "$PINNED" "$(runfile 580.65.06)"
+# AWS's bucket is public: anyone may read its objects, as the command does (anonymously). The first ones
+# are laid out in a folder as in the bucket and uploaded by one AWS CLI run.
+upstream="$work/upstream"
+stage_upstream() { mkdir -p "$(dirname "$upstream/$1")" && cp "$2" "$upstream/$1"; } # stage_upstream KEY FILE
+put_upstream() { aws s3 cp --quiet --acl public-read "$2" "s3://$UPSTREAM/$1"; }     # put_upstream KEY FILE
+stage_upstream "$PINNED" "$(runfile 580.65.06)"
 # Large enough (random bytes do not compress) for the progress lines of a large copy.
-put_upstream "$NEWER" "$(runfile 580.95.05 $((9 * 1024 * 1024)))"
-put_upstream "$OTHER_BRANCH" "$(runfile 595.45.04)"
-put_upstream "latest/NVIDIA-Linux-x86_64-595.45.04-grid-aws.run" "$work/runfiles/595.45.04.run"
-put_upstream "$RETIRED_KEY" "$(runfile 535.183.01)"
-put_upstream "g4/grid-12.0/NVIDIA-Linux-x86_64-460.32.03-grid-aws.run" "$(runfile 460.32.03)"
+stage_upstream "$NEWER" "$(runfile 580.95.05 $((9 * 1024 * 1024)))"
+stage_upstream "$OTHER_BRANCH" "$(runfile 595.45.04)"
+stage_upstream "latest/NVIDIA-Linux-x86_64-595.45.04-grid-aws.run" "$work/runfiles/595.45.04.run"
+stage_upstream "$RETIRED_KEY" "$(runfile 535.183.01)"
+stage_upstream "g4/grid-12.0/NVIDIA-Linux-x86_64-460.32.03-grid-aws.run" "$(runfile 460.32.03)"
 corrupt="$work/runfiles/corrupt.run"
 cp "$(runfile 580.82.07)" "$corrupt"
 # One byte near the end of the embedded archive, inverted: the file keeps its size and its name.
@@ -69,26 +72,31 @@ python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[
 if sh "$corrupt" --check >/dev/null 2>&1; then fail "the corrupt stand-in fails its own --check"; else
   pass "the corrupt stand-in fails its own --check"
 fi
-put_upstream "$CORRUPT" "$corrupt"
+stage_upstream "$CORRUPT" "$corrupt"
+aws s3 cp --quiet --recursive --acl public-read "$upstream" "s3://$UPSTREAM/"
+check "AWS's bucket holds the seven stand-ins" 7 \
+  "$(aws s3api list-objects-v2 --bucket "$UPSTREAM" --query 'length(Contents)' --output text)"
 NEWER_SHA256=$(sha256sum "$work/runfiles/580.95.05.run" | cut -d ' ' -f 1)
 readonly NEWER_SHA256
 
-# drivers ARGS...: runs the command as a user does (npm run drivers) on the copy of the variants folder,
-# prints its output, keeps its exit status in $code and its stdout+stderr in $output.
+# drivers ARGS...: runs the command as `npm run drivers` runs it (scripts/drivers.sh; npm's own start, once
+# per run, is left out: the first run below goes through npm) on the copy of the variants folder, prints its
+# output, keeps its exit status in $code and its stdout+stderr in $output.
 drivers() {
   set +e
-  output=$(npm run -s drivers -- "$@" --variants "$variants" 2>&1)
+  output=$(bash scripts/drivers.sh "$@" --variants "$variants" 2>&1)
   code=$?
   set -e
-  echo "\$ npm run drivers -- $* (exit $code)"
+  echo "\$ drivers $* (exit $code)"
   local line
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }
 # shellcheck disable=SC2016 # a JMESPath literal, not a shell expansion
 mirror_versions() { aws s3api list-object-versions --bucket "$MIRROR" --query 'length(Versions || `[]`)' --output text; }
 
-echo "== compile once"
-npm run -s drivers -- --help >/dev/null
+echo "== compile once; npm runs it as a user does"
+usage=$(npm run -s drivers -- --help)
+check "npm run drivers -- --help: its usage" "usage: npm run drivers -- <verb> [options]" "${usage%%$'\n'*}"
 
 echo "== list: AWS's bucket by branch"
 drivers list

@@ -2,7 +2,14 @@
 """AWS calls for scripts/emulator-release-test.sh, made with boto3 against the emulator (AWS_ENDPOINT_URL).
 
 Usage: emulator-release-aws.py SETTINGS_JSON STATE_JSON COMMAND [ARGS]
+       emulator-release-aws.py SETTINGS_JSON STATE_JSON serve
 
+serve answers one command per line of stdin (its words separated by tabs) with that command's output lines,
+then one line of ASCII record separator (0x1e) and the exit status (0, or 1 and the error on stderr): one
+process, with boto3 imported and its clients made once, answers every question of a test, where a process
+per question cost more than the emulator's answer (scripts/lib/emulator.sh, release_helper_start).
+
+SETTINGS_JSON is the assembly's gpu-host-settings.json, or - for organization, which reads none.
 Builds are named by a label (a, b, c...); STATE_JSON remembers each label's AMI ID per region, so the
 checks print labels, one per active region in the settings' order, instead of AMI IDs.
 
@@ -25,9 +32,8 @@ checks print labels, one per active region in the settings' order, instead of AM
                            or, through the channel writer role assumed there, in a workload ACCOUNT
   organization             an organization (the build account is its management account: moto's
                            Organizations answers List* only there) with two OUs, prod and staging, a new
-                           member account in each, and a third member in the root that will own copies
-  org FIELD                the organization's "ous" (ARNs), "accounts" (the OUs' members) or "copies" (the
-                           third member), space-separated
+                           member account in each, and a third member in the root that will own copies;
+                           prints the OUs' ARNs, their members, and the third member, one line each
   put NAME REGION ACCOUNT LABEL  write a build's AMI ID into a workload account's parameter, by hand
   unshare LABEL REGION OU_ARN    remove that OU from the launch permissions of the build's AMI in one region
   held KEY                 the labels whose AMI and snapshots carry tag KEY in every region ("x?" if only in some)
@@ -38,14 +44,16 @@ import functools
 import json
 import os
 import sys
+import traceback
 
 import boto3
 
-SETTINGS = json.load(open(sys.argv[1]))
+SETTINGS = json.load(open(sys.argv[1])) if sys.argv[1:2] != ["-"] else {}
 STATE_FILE = sys.argv[2]
 STATE = json.load(open(STATE_FILE)) if os.path.exists(STATE_FILE) else {"builds": {}}
-REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]]
-RELEASE = SETTINGS["release"]
+REGIONS = [SETTINGS["buildRegion"]] + [r for r in SETTINGS["activeRegions"] if r != SETTINGS["buildRegion"]] \
+    if SETTINGS else []
+RELEASE = SETTINGS.get("release", {})
 QUEUE = "release-announcements"
 DRIVER_SHA256 = os.environ.get("DRIVER_SHA256", "")
 
@@ -190,10 +198,8 @@ def organization():
     STATE["org"]["copies"] = [orgs.create_account(Email="copies@example.com", AccountName="copies")[
         "CreateAccountStatus"]["AccountId"]]
     save()
-
-
-def org(field):
-    print(" ".join(STATE["org"][field]))
+    for field in ("ous", "accounts", "copies"):
+        print(" ".join(STATE["org"][field]))
 
 
 def put(name, region, account, label):
@@ -207,19 +213,30 @@ def unshare(label, region, unit):
         "Remove": [{"OrganizationalUnitArn": unit}]})
 
 
+def tagged_images(region, amis, key):
+    """Of the AMIs that still exist in the region, those whose image and snapshots all carry tag KEY: one
+    DescribeImages and one DescribeTags for all builds at once, where moto scanned every image it holds for
+    each build's filter."""
+    if not amis:
+        return set()
+    ec2 = client("ec2", region)
+    images = ec2.describe_images(Filters=[{"Name": "image-id", "Values": amis}])["Images"]
+    ids = {i["ImageId"]: [i["ImageId"]] + [m["Ebs"]["SnapshotId"] for m in i["BlockDeviceMappings"] if "Ebs" in m]
+           for i in images}
+    if not ids:
+        return set()
+    tagged = {t["ResourceId"] for page in ec2.get_paginator("describe_tags").paginate(Filters=[
+        {"Name": "resource-id", "Values": [r for resources in ids.values() for r in resources]},
+        {"Name": "key", "Values": [key]}]) for t in page["Tags"]}
+    return {ami for ami, resources in ids.items() if tagged.issuperset(resources)}
+
+
 def held(key):
     result = []
+    in_region = {region: tagged_images(region, [amis[region] for amis in STATE["builds"].values() if region in amis],
+                                       key) for region in REGIONS}
     for label, amis in STATE["builds"].items():
-        tagged = 0
-        for region, ami in amis.items():
-            ec2 = client("ec2", region)
-            images = ec2.describe_images(Filters=[{"Name": "image-id", "Values": [ami]}])["Images"]
-            if not images:
-                continue
-            ids = [ami] + [m["Ebs"]["SnapshotId"] for m in images[0]["BlockDeviceMappings"] if "Ebs" in m]
-            tags = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": ids}, {"Name": "key", "Values": [key]}])
-            if {t["ResourceId"] for t in tags["Tags"]} == set(ids):
-                tagged += 1
+        tagged = sum(ami in in_region[region] for region, ami in amis.items())
         if tagged == len(amis):
             result.append(label)
         elif tagged:
@@ -245,9 +262,29 @@ def announced():
 
 COMMANDS = {"build": build, "ami": ami, "deregister": deregister, "fill-history": fill_history, "topic": topic,
             "channel": channel, "held": held, "state": state, "announced": announced, "organization": organization,
-            "org": org, "put": put, "unshare": unshare}
+            "put": put, "unshare": unshare}
+
+END_OF_ANSWER = "\x1e"
+
+
+def serve():
+    for request in sys.stdin:
+        command, *args = request.rstrip("\n").split("\t")
+        status = 0
+        try:
+            if command not in COMMANDS:
+                sys.exit(f"unknown command {command!r}")
+            COMMANDS[command](*args)
+        except (Exception, SystemExit):  # noqa: B902 # the test reports it; the next question still gets an answer
+            traceback.print_exc()
+            status = 1
+        print(f"{END_OF_ANSWER}{status}", flush=True)
+
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:
+    if len(sys.argv) == 4 and sys.argv[3] == "serve":
+        serve()
+    elif len(sys.argv) < 4 or sys.argv[3] not in COMMANDS:
         sys.exit(__doc__)
-    COMMANDS[sys.argv[3]](*sys.argv[4:])
+    else:
+        COMMANDS[sys.argv[3]](*sys.argv[4:])

@@ -64,22 +64,23 @@ all() { # all a -> "a a a a a a a": the same label in every region
 # The server also seeds a base-image parameter for the deploy test; this test does not read it.
 emulator_start "$work" "$REGION" /aws/service/unused/base-ami-id
 
-aws_helper() { python3 scripts/emulator-release-aws.py "$settings" "$work/state.json" "$@"; }
+release_helper_start "$settings" "$work/state.json"
 declare -A verb_ms
-# release ARGS...: runs the command as a user does (npm run release), prints its output, keeps its exit
-# status in $code and its stdout+stderr in $output, and records the slowest run of each verb.
+# release ARGS...: runs the command as `npm run release` runs it (scripts/release.sh; npm's own start, once
+# per run, is left out: the first run below goes through npm), prints its output, keeps its exit status in
+# $code and its stdout+stderr in $output, and records the slowest run of each verb.
 release() {
   local start elapsed
   start=$(date +%s%N)
   set +e
-  output=$(npm run -s release -- "$@" --assembly "$assembly" 2>&1)
+  output=$(bash scripts/release.sh "$@" --assembly "$assembly" 2>&1)
   code=$?
   set -e
   elapsed=$((($(date +%s%N) - start) / 1000000))
   local verb="$1"
   [[ " $* " == *" --dry-run "* ]] && verb="$verb --dry-run"
   if ((elapsed > ${verb_ms[$verb]:-0})); then verb_ms[$verb]=$elapsed; fi
-  echo "\$ npm run release -- $* (exit $code, ${elapsed} ms)"
+  echo "\$ release $* (exit $code, ${elapsed} ms)"
   local line
   while IFS= read -r line; do echo "  | $line"; done <<<"$output"
 }
@@ -92,8 +93,9 @@ state() { # state WHAT CANDIDATE STABLE CANDIDATE_TAGGED STABLE_TAGGED: both cha
   check "$1: AMIs and snapshots tagged $STABLE_KEY" "$5" "${found[3]:-}"
 }
 
-echo "== compile once, so that the timings below are the command's own"
-npm run -s release -- --help >/dev/null
+echo "== compile once, so that the timings below are the command's own; npm runs it as a user does"
+usage=$(npm run -s release -- --help)
+check "npm run release -- --help: its usage" "usage: npm run release -- <verb> [options]" "${usage%%$'\n'*}"
 aws_helper topic
 echo "== build a: AMIs with snapshots in ${n} regions, the latest parameters"
 aws_helper build a

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The workload baseline's StackSet against moto, a local AWS API emulator on a free loopback port: an
-# organization with two OUs and a member account in each (and a third member outside them), the app
+# organization with two OUs and a member account in each (and a third member outside them; made by
+# scripts/emulator-release-aws.py, as for the accounts release test), the app
 # synthesized with those OUs as shareWithOrganizationalUnits, then the StackSet and its stack instances created
 # through the AWS CLI from the synthesized StackSet's own properties (template body, targets, parameters,
 # regions, permission model, auto-deployment, capabilities), as CloudFormation would create them. It checks,
-# through each account's assumed-role credentials, that both OU members got the baseline in every active
+# through each account's assumed-role credentials (every account read once, scripts/lib/emulator_facts.py),
+# that both OU members got the baseline in every active
 # region (the security groups with container-testing's exact rules, the network IDs in SSM, the release
 # channel writer role with its trust) and that neither the build account nor the member outside the OUs did.
 # Run it alone with the project's Node and CDK CLI first on PATH:
 #   PATH="$PWD/node_modules/.bin:$PATH" bash scripts/emulator-stackset-test.sh
 # EMULATOR_ENDPOINT names a running server to use (scripts/lib/emulator.sh), which it empties first.
+# shellcheck disable=SC2016 # the checks' jq filters name jq's own $variables
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,28 +31,12 @@ emulator_start "$work" us-east-1 /aws/service/unused/base-ami-id
 
 # --- The organization: two OUs with a member each, and a member left at the root --------------------------
 echo "== organization"
-aws organizations create-organization --feature-set ALL >/dev/null
-root_id=$(aws organizations list-roots --query 'Roots[0].Id' --output text)
-new_ou() {
-  aws organizations create-organizational-unit --parent-id "$root_id" --name "$1" \
-    --query 'OrganizationalUnit.Arn' --output text
-}
-new_account() { # new_account NAME [OU_ARN]: prints the account ID
-  local id
-  id=$(aws organizations create-account --account-name "$1" --email "$1@example.com" \
-    --query 'CreateAccountStatus.AccountId' --output text)
-  if [[ -n "${2:-}" ]]; then
-    aws organizations move-account --account-id "$id" --source-parent-id "$root_id" \
-      --destination-parent-id "${2##*/}"
-  fi
-  echo "$id"
-}
-prod_ou=$(new_ou Production)
-staging_ou=$(new_ou Staging)
-prod_account=$(new_account prod "$prod_ou")
-staging_account=$(new_account staging "$staging_ou")
-outside_account=$(new_account sandbox)
-echo "root $root_id; $prod_ou: $prod_account; $staging_ou: $staging_account; at the root: $outside_account"
+{
+  read -r prod_ou staging_ou
+  read -r prod_account staging_account
+  read -r outside_account
+} < <(python3 scripts/emulator-release-aws.py - "$work/organization.json" organization)
+echo "$prod_ou: $prod_account; $staging_ou: $staging_account; at the root: $outside_account"
 
 # --- Synthesize with those OUs: the StackSet's properties come from the assembly, never from cdk.json ------
 assembly=$work/cdk.out
@@ -99,29 +86,22 @@ check "stack instances: both OU members in every active region" \
     --query 'Summaries[].[Account, Region]' --output text | tr '\t' ' ' | sort)"
 
 # --- Checks, in each account through its assumed-role credentials ------------------------------------------
-# as_account ACCOUNT COMMAND...: runs COMMAND with credentials of a role assumed in ACCOUNT (moto takes the
-# account from them), assumed once per account.
-declare -A credentials
-as_account() {
-  local account=$1 key secret token
-  shift
-  [[ -n "${credentials[$account]:-}" ]] || credentials[$account]=$(aws sts assume-role \
-    --role-arn "arn:aws:iam::$account:role/OrganizationAccountAccessRole" --role-session-name stackset-test \
-    --query 'Credentials.[AccessKeyId, SecretAccessKey, SessionToken]' --output text)
-  read -r key secret token <<<"${credentials[$account]}"
-  AWS_ACCESS_KEY_ID=$key AWS_SECRET_ACCESS_KEY=$secret AWS_SESSION_TOKEN=$token "$@"
-}
-# shellcheck disable=SC2317 # run through as_account
-rules_of() { # rules_of GROUP_ID: every ingress rule as "protocol from-to source", sorted
-  aws ec2 describe-security-groups --group-ids "$1" --query 'SecurityGroups[0].IpPermissions' --output json |
-    jq -r '[.[] | . as $p | (.IpRanges[].CidrIp) | "\($p.IpProtocol) \($p.FromPort)-\($p.ToPort) \(.)"] | sort | join("; ")'
-}
-# shellcheck disable=SC2317 # run through as_account
-parameter() { aws ssm get-parameter --name "$1" --query Parameter.Value --output text 2>/dev/null || echo "(missing)"; }
-# shellcheck disable=SC2317 # run through as_account
-group_named() {
-  aws ec2 describe-security-groups --filters "Name=group-name,Values=$1" --query 'SecurityGroups[].GroupId' \
-    --output text
+# What every account holds in every active region, read once through botocore by one process, each account
+# through the role assumed there (moto takes the account from the credentials), as
+# scripts/lib/emulator_facts.py describes; each check is a jq query over it. One AWS CLI process per check cost
+# about half a second each, for about eighty checks.
+facts=$work/facts.json
+python3 scripts/lib/emulator_facts.py "$facts" "${regions[@]}" --role OrganizationAccountAccessRole \
+  --accounts "$prod_account,$staging_account,$outside_account,$BUILD_ACCOUNT"
+# held ACCOUNT REGION FILTER [jq options...]: FILTER over what REGION of ACCOUNT holds (.parameters, .vpcs, ...)
+held() { jq -r --arg a "$1" --arg r "$2" "${@:4}" ".accounts[\$a].regions[\$r] | $3" <"$facts"; }
+# iam ACCOUNT FILTER [jq options...]: FILTER over the account's IAM (.roles[NAME].role, .roles[NAME].policies[NAME])
+iam() { jq -r --arg a "$1" "${@:3}" ".accounts[\$a].iam | $2" <"$facts"; }
+parameter() { held "$1" "$2" '.parameters[$n] // "(missing)"' --arg n "$3"; } # parameter ACCOUNT REGION NAME
+group_named() { held "$1" "$2" '[.securityGroups[] | select(.GroupName == $g) | .GroupId] | join("\t")' --arg g "$3"; }
+rules_of() { # rules_of ACCOUNT REGION GROUP_ID: every ingress rule as "protocol from-to source", sorted
+  held "$1" "$2" '[.securityGroups[] | select(.GroupId == $id) | .IpPermissions[] | . as $p
+    | .IpRanges[]?.CidrIp | "\($p.IpProtocol) \($p.FromPort)-\($p.ToPort) \(.)"] | sort | join("; ")' --arg id "$3"
 }
 sorted() { printf '%s\n' "$@" | sort | paste -sd ';' | sed 's/;/; /g'; }
 testing_rules=$(sorted "tcp 32262-32262 0.0.0.0/0" "udp 32263-32263 0.0.0.0/0" "tcp 32273-32273 0.0.0.0/0" \
@@ -131,66 +111,52 @@ writer_role=$(jq -r '.Resources[] | select(.Type == "AWS::IAM::Role") | .Propert
   "$work/baseline.template.json")
 network=$SSM_PREFIX/network
 
-# check_baseline ACCOUNT REGION (run as that account): the network and the writer role are there.
-# shellcheck disable=SC2317 # run through as_account
+# check_baseline ACCOUNT REGION: the network and the writer role are there.
 check_baseline() {
   local account=$1 region=$2 group id vpc_id
-  export AWS_REGION=$region AWS_DEFAULT_REGION=$region
-  vpc_id=$(parameter "$network/vpc-id")
+  vpc_id=$(parameter "$account" "$region" "$network/vpc-id")
   check "$account $region: $network/vpc-id names a VPC of the account" "$vpc_id" \
-    "$(aws ec2 describe-vpcs --vpc-ids "$vpc_id" --query 'Vpcs[0].VpcId' --output text 2>/dev/null)"
+    "$(held "$account" "$region" '[.vpcs[] | select(.VpcId == $v) | .VpcId] | join("\t")' --arg v "$vpc_id")"
   check "$account $region: $network/public-subnet-ids (the VPC's two subnets)" \
-    "$(aws ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc_id" --query 'Subnets[].SubnetId' \
-      --output text | tr '\t' '\n' | sort | paste -sd,)" \
-    "$(parameter "$network/public-subnet-ids" | tr ',' '\n' | sort | paste -sd,)"
+    "$(held "$account" "$region" '[.subnets[] | select(.VpcId == $v) | .SubnetId] | sort | join(",")' --arg v "$vpc_id")" \
+    "$(parameter "$account" "$region" "$network/public-subnet-ids" | tr ',' '\n' | sort | paste -sd,)"
   for group in container-testing fractal-production-hosts fractal-image-builder; do
-    id=$(group_named "$group")
+    id=$(group_named "$account" "$region" "$group")
     check "$account $region: $network/security-groups/${group#fractal-}-id is the group $group" "$id" \
-      "$(parameter "$network/security-groups/${group#fractal-}-id")"
+      "$(parameter "$account" "$region" "$network/security-groups/${group#fractal-}-id")"
   done
-  check "$account $region: ingress of container-testing" "$testing_rules" "$(rules_of "$(group_named container-testing)")"
+  check "$account $region: ingress of container-testing" "$testing_rules" \
+    "$(rules_of "$account" "$region" "$(group_named "$account" "$region" container-testing)")"
   check "$account $region: ingress of fractal-production-hosts" "$production_rules" \
-    "$(rules_of "$(group_named fractal-production-hosts)")"
-  check "$account $region: no ingress on fractal-image-builder" "" "$(rules_of "$(group_named fractal-image-builder)")"
+    "$(rules_of "$account" "$region" "$(group_named "$account" "$region" fractal-production-hosts)")"
+  check "$account $region: no ingress on fractal-image-builder" "" \
+    "$(rules_of "$account" "$region" "$(group_named "$account" "$region" fractal-image-builder)")"
 }
-# shellcheck disable=SC2317 # run through as_account
 check_writer_role() {
   local account=$1
   check "$account: $writer_role trusts the build account's root, narrowed to its release roles" \
     "arn:aws:iam::$BUILD_ACCOUNT:root arn:aws:iam::$BUILD_ACCOUNT:role/FractalCiDeployRole-* arn:aws:iam::$BUILD_ACCOUNT:role/fractal-*" \
-    "$(aws iam get-role --role-name "$writer_role" --query 'Role.AssumeRolePolicyDocument' --output json |
-      jq -r '.Statement[0] | [.Principal.AWS] + .Condition.ArnLike["aws:PrincipalArn"] | join(" ")')"
+    "$(iam "$account" '.roles[$w].role.AssumeRolePolicyDocument.Statement[0]
+      | [.Principal.AWS] + .Condition.ArnLike["aws:PrincipalArn"] | join(" ")' --arg w "$writer_role")"
   check "$account: $writer_role writes only this account's channel parameters" \
     "ssm:GetParameter,ssm:GetParameters,ssm:GetParameterHistory,ssm:PutParameter,ssm:AddTagsToResource,ssm:DeleteParameter arn:aws:ssm:*:$account:parameter$SSM_PREFIX/image/*/channels/*" \
-    "$(aws iam get-role-policy --role-name "$writer_role" --policy-name ReleaseChannels --output json |
-      python3 -c '
-import ast, json, sys
-document = json.load(sys.stdin)["PolicyDocument"]
-# moto keeps a policy that CloudFormation created as the repr of a Python dict, not as JSON.
-if isinstance(document, str):
-    document = ast.literal_eval(document)
-statement = document["Statement"][0]
-print(",".join(statement["Action"]), statement["Resource"])')"
+    "$(iam "$account" '.roles[$w].policies.ReleaseChannels.Statement[0]
+      | "\(.Action | join(",")) \(.Resource)"' --arg w "$writer_role")"
 }
 
 for account in "$prod_account" "$staging_account"; do
   echo "== account $account"
-  as_account "$account" check_writer_role "$account"
+  check_writer_role "$account"
   for region in "${regions[@]}"; do
-    as_account "$account" check_baseline "$account" "$region"
+    check_baseline "$account" "$region"
   done
 done
 echo "== accounts the StackSet must not reach"
 for account in "$outside_account" "$BUILD_ACCOUNT"; do
   for region in "${regions[@]}"; do
-    check "$account $region: no container-testing group" "" \
-      "$(as_account "$account" env AWS_REGION="$region" AWS_DEFAULT_REGION="$region" \
-        aws ec2 describe-security-groups --filters Name=group-name,Values=container-testing \
-        --query 'SecurityGroups[].GroupId' --output text)"
+    check "$account $region: no container-testing group" "" "$(group_named "$account" "$region" container-testing)"
   done
-  check "$account: no $writer_role" "(none)" \
-    "$(as_account "$account" aws iam get-role --role-name "$writer_role" --query Role.RoleName --output text \
-      2>/dev/null || echo "(none)")"
+  check "$account: no $writer_role" "(none)" "$(iam "$account" '.roles[$w].role.RoleName // "(none)"' --arg w "$writer_role")"
 done
 
 echo "NOT COVERED: automatic deployment to an account that joins an OU later (moto does not implement AutoDeployment)"

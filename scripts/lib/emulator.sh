@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the emulator tests share: moto's server (scripts/emulator-server.py) on a free loopback port, with
 # dummy credentials and nothing of the caller's AWS configuration, and the PASS/FAIL lines that end with
-# "N passed, N failed". Sourced by scripts/emulator-deploy-test.sh and scripts/emulator-release-test.sh, and by
-# scripts/test-all.sh, which starts one server for both.
+# "N passed, N failed", and the release tests' AWS helper (release_helper_start, aws_helper). Sourced by
+# each scripts/emulator-*-test.sh, and by scripts/test-all.sh, which starts one server for two tests.
 
 readonly EMULATOR_ACCOUNT=123456789012 # moto's default account
 readonly EMULATOR_STARTUP_SECONDS=30
@@ -40,7 +40,7 @@ emulator_serve() {
   python3 scripts/emulator-server.py "$port" "$EMULATOR_ACCOUNT" "$region" "$base_image_parameter" \
     >"$work/emulator.log" 2>&1 &
   server_pid=$!
-  echo "== emulator: moto $(python3 -c 'import moto; print(moto.__version__)') on 127.0.0.1:$port"
+  echo "== emulator: moto $(python3 -c 'import importlib.metadata as m; print(m.version("moto"))') on 127.0.0.1:$port"
   deadline=$((SECONDS + EMULATOR_STARTUP_SECONDS))
   until python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' \
     "http://127.0.0.1:$port/moto-api/" 2>/dev/null; do
@@ -88,18 +88,47 @@ emulator_test_begin() {
       exit 1
     }
   done
-  python3 -c 'import moto.server, boto3' 2>/dev/null || {
+  # Found, not imported: importing moto's server costs a quarter second, and the test's own steps import it.
+  python3 -c 'import importlib.util as u, sys
+sys.exit(not all(map(u.find_spec, ("moto", "boto3", "flask", "flask_cors"))))' || {
     echo "$(basename "$0"): moto's server is not installed (pip install \"moto[server]\")" >&2
     exit 1
   }
   work=$(mktemp -d)
   server_pid=""
+  helper_pid=""
   finished=""
   passed=0
   failed=0
   trap emulator_test_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+}
+
+# release_helper_start SETTINGS_JSON STATE_JSON: starts scripts/emulator-release-aws.py once, serving
+# (through two named pipes in $work) every aws_helper call of the test: one Python start and one import of
+# boto3 for the whole test, where a process per call cost more than the emulator's answer.
+release_helper_start() {
+  mkfifo "$work/helper.in" "$work/helper.out"
+  python3 scripts/emulator-release-aws.py "$1" "$2" serve <"$work/helper.in" >"$work/helper.out" &
+  helper_pid=$!
+  exec {helper_in}>"$work/helper.in" {helper_out}<"$work/helper.out"
+}
+
+# aws_helper COMMAND [ARGS...]: one of emulator-release-aws.py's commands, answered by the helper that
+# release_helper_start started: prints its output and returns its exit status.
+aws_helper() {
+  local IFS=$'\t' line
+  if ! kill -0 "$helper_pid" 2>/dev/null || ! echo "$*" >&"$helper_in"; then
+    echo "$(basename "$0"): the AWS helper is not running" >&2
+    return 1
+  fi
+  while IFS= read -r line <&"$helper_out"; do
+    if [[ "$line" == $'\x1e'* ]]; then return "${line#?}"; fi
+    printf '%s\n' "$line"
+  done
+  echo "$(basename "$0"): the AWS helper stopped before its answer to: $*" >&2
+  return 1
 }
 
 # The emulator's own errors, when a check failed.
@@ -111,6 +140,10 @@ emulator_errors() {
 emulator_test_cleanup() {
   local status=$?
   emulator_stop
+  if [[ -n "$helper_pid" ]]; then
+    kill "$helper_pid" 2>/dev/null || true
+    wait "$helper_pid" 2>/dev/null || true
+  fi
   if [[ -z "$finished" ]]; then
     echo "FAIL: the test stopped before its end (exit status $status)"
     echo "$passed passed, $((failed + 1)) failed"
