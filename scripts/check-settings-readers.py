@@ -365,7 +365,9 @@ def python_reads(path, text):
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
-            if name == PYTHON_ROOT and isinstance(node.value, ast.Call) and call_name(node.value) == "json.load":
+            # SETTINGS = json.load(...), or json.load(...) if <the file is given> else {}
+            loaded = node.value.body if isinstance(node.value, ast.IfExp) else node.value
+            if name == PYTHON_ROOT and isinstance(loaded, ast.Call) and call_name(loaded) == "json.load":
                 aliases[name] = ()
     changed = True
     while changed:
