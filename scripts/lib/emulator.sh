@@ -5,7 +5,8 @@
 # each scripts/emulator-*-test.sh, and by scripts/test-all.sh, which starts one server for two tests.
 
 readonly EMULATOR_ACCOUNT=123456789012 # moto's default account
-readonly EMULATOR_STARTUP_SECONDS=30
+# moto imports every service it serves before it listens: 5 s alone, over 30 s beside the whole suite on 2 cores.
+readonly EMULATOR_STARTUP_SECONDS=120
 
 # emulator_start WORK_DIR REGION BASE_IMAGE_PARAMETER: starts the server (its log in WORK_DIR/emulator.log),
 # points the AWS CLI, the SDKs and the CDK CLI at it, and waits until it answers. Sets server_pid and port,
