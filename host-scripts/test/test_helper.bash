@@ -228,23 +228,33 @@ host_after_part1() {
   cp -a "$SANDBOX_TEMPLATES/after-part1/." "$SANDBOX"
 }
 
-# run_shared <script> [args...]: for setup_file: runs a script once in a sandbox shared by the
-# file's tests (which only read it), keeping its output and status.
-run_shared() {
-  local script=$1
+# shared_sandbox [name]: for setup_file: a fresh sandbox that the file's tests share (which only read it),
+# named name (default: shared), for a test to prepare before run_in_shared.
+shared_sandbox() {
+  setup_sandbox "$BATS_FILE_TMPDIR/${1:-shared}"
+}
+
+# run_in_shared <script> [args...]: for setup_file: runs a script once in the shared sandbox, keeping
+# its output and status for use_shared_run.
+run_in_shared() {
+  local script=$1 status=0
   shift
-  setup_sandbox "$BATS_FILE_TMPDIR/shared"
-  local status=0
   bash "$HOST_SCRIPTS/$script" "$@" >"$SANDBOX/output" 2>&1 || status=$?
   echo "$status" >"$SANDBOX/status"
 }
 
-# use_shared_run: in a test, the sandbox, output and status of run_shared.
+# run_shared <script> [args...]: for setup_file: runs a script once in a fresh sandbox named shared.
+run_shared() {
+  shared_sandbox
+  run_in_shared "$@"
+}
+
+# use_shared_run [name]: in a test, the sandbox, output and status of run_in_shared (default: shared).
 use_shared_run() {
-  use_sandbox "$BATS_FILE_TMPDIR/shared"
+  use_sandbox "$BATS_FILE_TMPDIR/${1:-shared}"
   # shellcheck disable=SC2034 # output and status are what bats-assert reads
-  output=$(cat "$SANDBOX/output")
-  status=$(cat "$SANDBOX/status")
+  output=$(<"$SANDBOX/output")
+  status=$(<"$SANDBOX/status")
 }
 
 # expected_stage_lines SCRIPT: how many "==>" stage lines SCRIPT logs: its own stage calls, plus the
@@ -258,15 +268,25 @@ expected_stage_lines() {
 }
 
 # setup_image_host <dir>: for setup_file: a sandbox host as the image build leaves it before its
-# validate phase: part 1, a reboot (nothing running, the pinned driver loaded), part 2.
+# validate phase: part 1, a reboot (nothing running, the pinned driver loaded), part 2. The first call
+# of a run builds it; later ones (other files) copy it.
 setup_image_host() {
-  setup_sandbox "$1"
-  bash "$HOST_SCRIPTS/setup_gpu_host.sh" >"$SANDBOX/setup.log" 2>&1
-  rm -f "$STUB_STATE"/units/*.active
-  mkdir -p "$ROOT/sys/module/nvidia"
-  echo "$STUB_DRIVER_VERSION" >"$ROOT/sys/module/nvidia/version"
-  bash "$HOST_SCRIPTS/setup_ami_host.sh" >>"$SANDBOX/setup.log" 2>&1
-  : >"$STUB_LOG"
+  local built="$BATS_RUN_TMPDIR/image-host"
+  if [[ ! -d "$built" ]]; then
+    setup_sandbox "$built.new"
+    bash "$HOST_SCRIPTS/setup_gpu_host.sh" >"$SANDBOX/setup.log" 2>&1
+    rm -f "$STUB_STATE"/units/*.active
+    mkdir -p "$ROOT/sys/module/nvidia"
+    echo "$STUB_DRIVER_VERSION" >"$ROOT/sys/module/nvidia/version"
+    bash "$HOST_SCRIPTS/setup_ami_host.sh" >>"$SANDBOX/setup.log" 2>&1
+    : >"$STUB_LOG"
+    mv "$built.new" "$built"
+  fi
+  rm -rf "$1"
+  cp -a "$built" "$1"
+  use_sandbox "$1"
+  # shellcheck source=/dev/null # written by prepare_test_run
+  source "$SANDBOX_TEMPLATES/settings.bash"
 }
 
 # use_copy_of <dir>: the test's own copy of the sandbox in <dir>, to change as it likes.
