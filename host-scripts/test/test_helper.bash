@@ -245,7 +245,7 @@ run_in_shared() {
 
 # run_shared <script> [args...]: for setup_file: runs a script once in a fresh sandbox named shared.
 run_shared() {
-  shared_sandbox
+  shared_sandbox shared
   run_in_shared "$@"
 }
 
