@@ -82,7 +82,7 @@ for assembly in "${assemblies[@]}"; do
     die "$assembly/$exceptions_file: an entry lacks risk, controls (CT.<SERVICE>.PR.<n>) or reason"
   for template in "$assembly"/*.template.json; do
     for seen in "${templates[@]}"; do
-      [[ "$(basename "$seen")" == "$(basename "$template")" ]] && cmp -s "$seen" "$template" && continue 2
+      [[ "${seen##*/}" == "${template##*/}" ]] && cmp -s "$seen" "$template" && continue 2
     done
     templates+=("$template")
   done
@@ -111,7 +111,8 @@ jq -R -n --rawfile titles "$work/titles.txt" '
 
 # The accepted risks each template's resources carry.
 for template in "${templates[@]}"; do
-  jq --arg stack "$(basename "$template" .template.json)" '[.Resources // {} | to_entries[]
+  stack=${template##*/}
+  jq --arg stack "${stack%.template.json}" '[.Resources // {} | to_entries[]
     | select(.value.Metadata.AcceptedRisks != null)
     | {$stack, resource: .key, risks: .value.Metadata.AcceptedRisks}]' "$template"
 done | jq -s 'add // []' >"$work/marks.json"

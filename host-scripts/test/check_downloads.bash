@@ -41,9 +41,12 @@ mapfile -t FILES < <(find "$DIR" -path "$DIR/test" -prune -o -type f -name '*.sh
 declare -A BODY=()
 FUNCTIONS=$(awk '/^[a-z_][a-z0-9_]*\(\) \{$/ { name = $1; sub(/\(\).*/, "", name); start = FNR }
   /^\}$/ && name != "" { printf "%s\t%s\t%d\t%d\n", FILENAME, name, start, FNR; name = "" }' "${FILES[@]}")
-while IFS=$'\t' read -r file fname start end; do
-  BODY[$fname]+=$(sed -n "${start},${end}p" "$file" | sed -E 's/^[[:space:]]*#.*$//')$'\n'
-done <<<"$FUNCTIONS"
+# (one awk over every file; each body ends with a NUL)
+while IFS=$'\t' read -r -d '' fname body; do
+  BODY[$fname]+=$body$'\n'
+done < <(awk '/^[a-z_][a-z0-9_]*\(\) \{$/ { name = $1; sub(/\(\).*/, "", name); body = "" }
+  name != "" { line = $0; sub(/^[[:space:]]*#.*$/, "", line); body = body (body == "" ? "" : "\n") line }
+  /^\}$/ && name != "" { printf "%s\t%s%c", name, body, 0; name = "" }' "${FILES[@]}")
 
 function_at() {
   awk -F'\t' -v f="$1" -v l="$2" '$1 == f && $3 <= l && l <= $4 { print $2 }' <<<"$FUNCTIONS"

@@ -10,14 +10,12 @@ readonly REDIRECT_RULE='-A OUTPUT -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -
 
 # Most tests read one shared run of part 2; the others run it themselves.
 setup_file() {
-  setup_sandbox "$BATS_FILE_TMPDIR/shared"
+  shared_sandbox
   host_after_part1
   mkdir -p "$ROOT/var/lib/ecs/data" "$ROOT/usr/share/fractal"
   echo '{"stale": true}' >"$ROOT/var/lib/ecs/data/ecs_agent_data.json"
   echo 'SECRET=leaked' >"$ROOT/usr/share/fractal/app_env.env"
-  local status=0
-  bash "$HOST_SCRIPTS/setup_ami_host.sh" >"$SANDBOX/output" 2>&1 || status=$?
-  echo "$status" >"$SANDBOX/status"
+  run_in_shared setup_ami_host.sh
 }
 
 setup() {
@@ -272,8 +270,8 @@ setup() {
 }
 
 @test "part 2 run a second time succeeds and changes nothing" {
-  run_script setup_ami_host.sh
-  assert_success
+  # the host the shared first run left
+  use_copy_of "$BATS_FILE_TMPDIR/shared"
   local before
   before=$(host_snapshot)
   reset_calls

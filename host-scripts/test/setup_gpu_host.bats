@@ -6,10 +6,21 @@
 
 load test_helper
 
-# Most tests read one shared run of part 1 on a stock Ubuntu 24.04 host with no GPU (the build
-# instance of the current variant); the others run it themselves.
+# Most tests read a shared run of part 1: on a stock Ubuntu 24.04 host with no GPU (the build instance
+# of the current variant); on a lived-in one (old Docker packages, kernel arguments and daemon.json keys
+# of its own); on Ubuntu 20.04 for the retired g3 variant. The others run it themselves.
 setup_file() {
   STUB_NO_GPU=1 STUB_AUTOREMOVE_PLAN='Remv linux-headers-5.4.0-1009-aws [5.4.0-1009.9]' run_shared setup_gpu_host.sh
+  shared_sandbox lived-in
+  echo 1.0 >"$STUB_STATE/pkgs/docker.io"
+  echo 1.0 >"$STUB_STATE/pkgs/runc"
+  sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="console=ttyS0"/' "$ROOT/etc/default/grub"
+  mkdir -p "$ROOT/etc/docker"
+  echo '{"log-driver": "journald"}' >"$ROOT/etc/docker/daemon.json"
+  run_in_shared setup_gpu_host.sh
+  shared_sandbox focal-g3
+  write_os_release 20.04 focal
+  IMAGE_VARIANT=ubuntu20-r535 STUB_DRIVER_VERSION=535.183.01 run_in_shared setup_gpu_host.sh
 }
 
 setup() {
@@ -34,13 +45,14 @@ installed() {
 }
 
 @test "one set of scripts for every release: focal and jammy get their own Docker pins and repository" {
-  local release codename
-  for release in "20.04 focal" "22.04 jammy"; do
-    setup_sandbox "$BATS_TEST_TMPDIR/${release#* }"
-    codename=${release#* }
-    # shellcheck disable=SC2086 # version and codename
-    write_os_release $release
-    run_script setup_gpu_host.sh
+  local codename
+  for codename in jammy focal; do
+    if [[ "$codename" == jammy ]]; then
+      write_os_release 22.04 jammy
+      run_script setup_gpu_host.sh
+    else
+      use_shared_run focal-g3 # the shared run of part 1 on Ubuntu 20.04
+    fi
     assert_success
     assert_equal "$(installed docker-ce)" "$(versions_value "DOCKER_CE_VERSION_${codename^^}")"
     [[ "$(installed docker-ce)" == *"~$codename" ]]
@@ -50,9 +62,7 @@ installed() {
 }
 
 @test "part 1 removes old Docker packages that are installed" {
-  echo 1.0 >"$STUB_STATE/pkgs/docker.io"
-  echo 1.0 >"$STUB_STATE/pkgs/runc"
-  run_script setup_gpu_host.sh
+  use_shared_run lived-in
   assert_success
   [ ! -e "$STUB_STATE/pkgs/docker.io" ]
   [ ! -e "$STUB_STATE/pkgs/runc" ]
@@ -76,9 +86,7 @@ installed() {
 }
 
 @test "part 1 keeps other daemon.json keys" {
-  mkdir -p "$ROOT/etc/docker"
-  echo '{"log-driver": "journald"}' >"$ROOT/etc/docker/daemon.json"
-  run_script setup_gpu_host.sh
+  use_shared_run lived-in
   assert_success
   assert_equal "$(jq -r '."log-driver"' "$ROOT/etc/docker/daemon.json")" journald
   assert_equal "$(jq -r '."default-runtime"' "$ROOT/etc/docker/daemon.json")" nvidia
@@ -145,8 +153,7 @@ nvidia-installer -s --dkms --skip-module-load"
 }
 
 @test "the retired g3 variant installs its own driver (R535) on Ubuntu 20.04" {
-  write_os_release 20.04 focal
-  IMAGE_VARIANT=ubuntu20-r535 STUB_DRIVER_VERSION=535.183.01 run_script setup_gpu_host.sh
+  use_shared_run focal-g3
   assert_success
   assert_equal "$(cat "$STUB_STATE/driver_version")" 535.183.01
   run calls_matching '^aws s3 cp'
@@ -350,8 +357,7 @@ nvidia-installer -s --dkms --skip-module-load"
 }
 
 @test "part 1 keeps existing kernel arguments in GRUB_CMDLINE_LINUX" {
-  sed -i 's/^GRUB_CMDLINE_LINUX=.*/GRUB_CMDLINE_LINUX="console=ttyS0"/' "$ROOT/etc/default/grub"
-  run_script setup_gpu_host.sh
+  use_shared_run lived-in
   assert_success
   run grep '^GRUB_CMDLINE_LINUX=' "$ROOT/etc/default/grub"
   assert_output 'GRUB_CMDLINE_LINUX="console=ttyS0 rdblacklist=nouveau"'
@@ -434,8 +440,8 @@ nvidia-installer -s --dkms --skip-module-load"
 }
 
 @test "part 1 run a second time succeeds and changes nothing" {
-  run_script setup_gpu_host.sh
-  assert_success
+  # the host the shared first run left
+  use_copy_of "$BATS_FILE_TMPDIR/shared"
   local before
   before=$(host_snapshot)
   reset_calls

@@ -10,11 +10,12 @@ readonly IMAGE=nvidia/cuda:12.2.2-base-ubuntu20.04
 
 setup_file() {
   setup_image_host "$BATS_FILE_TMPDIR/image-host"
+  unpack_scripts_on_host >/dev/null
 }
 
 setup() {
   use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  SCRIPTS=$(unpack_scripts_on_host)
+  SCRIPTS="$ROOT/var/tmp/host-setup/host-scripts"
   export GPU_TEST_IMAGE=$IMAGE DOCKER_START_TIMEOUT=6
   boot_on g4dn.xlarge
 }

@@ -8,6 +8,7 @@ load test_helper
 
 setup_file() {
   setup_image_host "$BATS_FILE_TMPDIR/image-host"
+  unpack_scripts_on_host >/dev/null
 }
 
 setup() {
@@ -17,7 +18,6 @@ setup() {
 # fresh_host: the test's own copy of the host, with the scripts unpacked.
 fresh_host() {
   use_copy_of "$BATS_FILE_TMPDIR/image-host"
-  unpack_scripts_on_host >/dev/null
 }
 
 scripts() {
