@@ -10,8 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A missing or malformed assembly: one clear line, no stack trace, a non-zero exit, no report written. */
 class AssemblyErrorsTest {
@@ -89,38 +93,30 @@ class AssemblyErrorsTest {
         expect(dir, "AwsSolutions-Broken-NagReport.json is not a cdk-nag report: it has no \"lines\" array");
     }
 
-    /** Facts the report does not read are refused, not left out: no stack of the project makes them. */
-    @Test
-    void aResourceTypeTheReportDoesNotReadIsRefused() throws IOException {
-        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
-        Files.writeString(dir.resolve("Broken.template.json"), """
+    /** A resource shape the report does not read, in a one-stack template, and the line that refuses it. */
+    static Stream<Arguments> shapesTheReportDoesNotRead() {
+        return Stream.of(Arguments.of("""
                 {"Resources": {"Group": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "g"}},
                   "Ssh": {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": {"Ref": "Group"}}}}}
-                """);
-        expect(dir, "stack Broken: the report does not read AWS::EC2::SecurityGroupIngress (resource Ssh), which no "
-                + "stack of the project makes");
-    }
-
-    @Test
-    void aPolicyOnARoleFromOutsideTheTemplateIsRefused() throws IOException {
-        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
-        Files.writeString(dir.resolve("Broken.template.json"), """
+                """, "stack Broken: the report does not read AWS::EC2::SecurityGroupIngress (resource Ssh), which no "
+                + "stack of the project makes"), Arguments.of("""
                 {"Resources": {"Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": ["imported-role"],
                   "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}}}}}
-                """);
-        expect(dir, "stack Broken: policy Policy is attached to imported-role, a role from outside the template, "
-                + "which the report does not read");
-    }
-
-    @Test
-    void anInstanceWithoutALaunchTemplateOfItsTemplateIsRefused() throws IOException {
-        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
-        Files.writeString(dir.resolve("Broken.template.json"), """
+                """, "stack Broken: policy Policy is attached to imported-role, a role from outside the template, "
+                + "which the report does not read"), Arguments.of("""
                 {"Resources": {"Host": {"Type": "AWS::EC2::Instance", "Properties": {"ImageId": "ami-12345678",
                   "BlockDeviceMappings": [{"DeviceName": "/dev/sda1", "Ebs": {"Encrypted": false}}]}}}}
-                """);
-        expect(dir, "stack Broken: instance Host sets its own volumes or metadata options, or has no launch template "
-                + "in its template, where the report reads them");
+                """, "stack Broken: instance Host sets its own volumes or metadata options, or has no launch template "
+                + "in its template, where the report reads them"));
+    }
+
+    /** Facts the report does not read are refused, not left out: no stack of the project makes them. */
+    @ParameterizedTest
+    @MethodSource("shapesTheReportDoesNotRead")
+    void aShapeTheReportDoesNotReadIsRefused(final String template, final String message) throws IOException {
+        Files.writeString(dir.resolve("manifest.json"), STACK_MANIFEST);
+        Files.writeString(dir.resolve("Broken.template.json"), template);
+        expect(dir, message);
     }
 
     @Test
