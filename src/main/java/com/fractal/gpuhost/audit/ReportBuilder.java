@@ -41,6 +41,8 @@ final class ReportBuilder {
     static final String STALE = "STALE";
     static final String EXCEPTED = "EXCEPTED";
     private static final int NO_SEVERITY = -1;
+    /** Where every rule is defined: in its group's own properties (Assembly refuses separate rule resources). */
+    private static final String INLINE = "inline";
 
     private final AuditReport report;
     private final AuditModel model;
@@ -201,7 +203,7 @@ final class ReportBuilder {
             part.table(List.of("Direction", "Protocol", "Ports", "Source / destination", "Description", "Defined by",
                     "Flags"), group.rules().stream().map(rule -> List.of(label(rule.direction()), rule.protocol(),
                             rule.ports(), rule.peer() + (rule.peerKind().isEmpty() ? "" : "\n(" + rule.peerKind() + ")"),
-                            rule.description(), rule.definedBy(), flagsOf(group.stack(), group.logicalId()))).toList(),
+                            rule.description(), INLINE, flagsOf(group.stack(), group.logicalId()))).toList(),
                     Set.of(3), NO_SEVERITY);
         }
         groups.sections(doc, 3, sections);

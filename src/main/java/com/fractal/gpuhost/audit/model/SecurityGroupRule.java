@@ -13,10 +13,9 @@ import java.util.Map;
  * @param toPort the last port (the ICMP code for ICMP), null when the rule covers every port
  * @param peerKind the CloudFormation property naming the peer: CidrIp, CidrIpv6, SourceSecurityGroupId, ...
  * @param peer the CIDR, group or prefix list, rendered
- * @param definedBy "inline": the rule is in the group's own properties (see SecurityGroup)
  */
 public record SecurityGroupRule(Direction direction, String protocol, Integer fromPort, Integer toPort,
-        String peerKind, String peer, String description, String definedBy) {
+        String peerKind, String peer, String description) {
     private static final List<String> PEER_KINDS = List.of("CidrIp", "CidrIpv6", "SourceSecurityGroupId",
             "SourceSecurityGroupName", "SourcePrefixListId", "DestinationSecurityGroupId", "DestinationPrefixListId");
     private static final Map<String, String> PROTOCOLS = Map.of("-1", "all", "6", "tcp", "17", "udp", "1", "icmp",
@@ -34,8 +33,7 @@ public record SecurityGroupRule(Direction direction, String protocol, Integer fr
         Integer from = port(rule.path("FromPort"));
         boolean allPorts = protocol.equals("all") || (from != null && from == -1 && !protocol.equals("icmp"));
         return new SecurityGroupRule(direction, protocol, allPorts ? null : from,
-                allPorts ? null : port(rule.path("ToPort")), kind, peer, stack.render(rule.path("Description")),
-                "inline");
+                allPorts ? null : port(rule.path("ToPort")), kind, peer, stack.render(rule.path("Description")));
     }
 
     /** A port as a number, or null when it is not a literal one. */
